@@ -1,0 +1,33 @@
+# twostep — the two commands are `make run` and `make test`.
+VENV   ?= .venv
+PYTHON ?= python3
+PY      = $(VENV)/bin/python
+BIND   ?= 127.0.0.1:8000
+
+.PHONY: install run test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+## Serve the portal on http://127.0.0.1:8000 (SQLite in ./var, demo seeded when empty).
+run: install
+	$(VENV)/bin/twostep setup-demo
+	$(VENV)/bin/twostep serve --bind $(BIND)
+
+## The whole test suite (browser tests included).
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

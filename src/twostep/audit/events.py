@@ -1,0 +1,54 @@
+"""The only writer of the audit trail.
+
+``record(action, *, actor=None, subject=None, organization=None, request=None, outcome="success",
+**detail) -> AuditEvent`` writes one row in the caller's transaction, so an event exists exactly when
+the change it describes was committed. ``detail`` must never hold secrets, codes or passwords.
+"""
+
+from typing import Any
+
+from twostep.audit.models import AuditEvent
+
+# The actions the product records; keep in step with the README's audit section.
+SIGNIN_SUCCEEDED = "signin.succeeded"
+SIGNIN_FAILED = "signin.failed"
+SIGNIN_THROTTLED = "signin.throttled"
+SIGNOUT = "signout"
+CODE_FAILED = "mfa.code_failed"
+CODE_THROTTLED = "mfa.throttled"
+MFA_LOCKED = "mfa.locked"
+MFA_ENROLLED = "mfa.enrolled"
+MFA_DISABLED = "mfa.disabled"
+MFA_RESET = "mfa.reset"
+RECOVERY_CODE_USED = "mfa.recovery_code_used"
+RECOVERY_CODES_GENERATED = "mfa.recovery_codes_generated"
+ORG_MFA_CHANGED = "organization.require_mfa_changed"
+STEP_UP = "stepup"
+
+_FORBIDDEN_DETAIL_KEYS = {"password", "code", "secret", "key", "token", "recovery_code"}
+
+
+def _label(obj: Any) -> str:
+    return str(obj)[:254] if obj is not None else ""
+
+
+def _client(request: Any) -> tuple[str | None, str]:
+    if request is None:
+        return None, ""
+    return request.META.get("REMOTE_ADDR") or None, request.META.get("HTTP_USER_AGENT", "")[:300]
+
+
+def record(action: str, *, actor=None, subject=None, organization=None, request=None,
+           outcome: str = AuditEvent.Outcome.SUCCESS, **detail: Any) -> AuditEvent:
+    """Append one event; ``actor``/``subject`` are users (or None), ``organization`` an organization."""
+    leaked = _FORBIDDEN_DETAIL_KEYS.intersection(detail)
+    if leaked:
+        raise ValueError(f"audit detail may not carry secrets: {sorted(leaked)}")
+    ip, agent = _client(request)
+    return AuditEvent.objects.create(
+        action=action, outcome=outcome,
+        actor_id=getattr(actor, "pk", None), actor_label=_label(actor),
+        subject_id=getattr(subject, "pk", None), subject_label=_label(subject),
+        organization_id=getattr(organization, "pk", None), organization_label=_label(organization),
+        ip_address=ip, user_agent=agent, detail=detail,
+    )

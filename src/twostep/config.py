@@ -1,0 +1,74 @@
+"""Reading configuration from the environment, with the demo profile's kept secrets.
+
+Errors name the variable: ``ImproperlyConfigured("TWOSTEP_SECRET_KEY is not set ...")``.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+PROFILES = ("demo", "production")
+
+
+def env(name: str, default: str) -> str:
+    """The variable's value, or ``default`` when it is unset or empty."""
+    return os.environ.get(name) or default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """A boolean variable: 1/true/yes/on or 0/false/no/off; raises ImproperlyConfigured otherwise."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """A comma-separated variable as a list of non-empty, stripped items."""
+    raw = os.environ.get(name, "")
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    return items or default
+
+
+def profile() -> str:
+    value = env("TWOSTEP_PROFILE", "demo")
+    if value not in PROFILES:
+        raise ImproperlyConfigured(f"TWOSTEP_PROFILE must be one of {', '.join(PROFILES)}, not {value!r}")
+    return value
+
+
+def data_dir() -> Path:
+    path = Path(env("TWOSTEP_DATA_DIR", "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _new_secret(kind: str) -> str:
+    return Fernet.generate_key().decode() if kind == "fernet" else secrets.token_urlsafe(50)
+
+
+def kept_secret(variable: str, filename: str, *, kind: str) -> str:
+    """The secret from ``variable``; in the demo profile, else one generated once into the data folder.
+
+    In the production profile a missing variable raises ImproperlyConfigured naming it.
+    """
+    value = os.environ.get(variable, "").strip()
+    if value:
+        return value.split(",")[0] if kind == "fernet" else value
+    if profile() == "production":
+        raise ImproperlyConfigured(f"{variable} is not set: the production profile reads every secret from the environment")
+    path = data_dir() / filename
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(_new_secret(kind))
+    return path.read_text().strip()

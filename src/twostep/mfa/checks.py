@@ -1,0 +1,28 @@
+"""Start-up checks of the MFA settings (``manage.py check`` and every server start)."""
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.core.checks import Error, register
+
+from twostep.mfa.conf import app_settings
+
+
+@register()
+def check_mfa_settings(app_configs, **kwargs) -> list[Error]:
+    errors = []
+    conf = app_settings()
+    if ":" in conf.issuer or not conf.issuer.strip():
+        errors.append(Error("TWOSTEP_ISSUER must be non-empty and contain no ':'", id="twostep.E001"))
+    if not 0 <= conf.window <= 10:
+        errors.append(Error("TWOSTEP_TOTP_WINDOW must be between 0 and 10 time steps", id="twostep.E002"))
+    if conf.digits not in (6, 7, 8):
+        errors.append(Error("TWOSTEP_TOTP_DIGITS must be 6, 7 or 8", id="twostep.E003"))
+    if conf.algorithm not in ("sha1", "sha256", "sha512"):
+        errors.append(Error("TWOSTEP_TOTP_ALGORITHM must be sha1, sha256 or sha512", id="twostep.E004"))
+    for position, key in enumerate(getattr(settings, "TWOSTEP_ENCRYPTION_KEYS", []) or [None]):
+        try:
+            Fernet(key)
+        except Exception:
+            errors.append(Error(f"TWOSTEP_ENCRYPTION_KEYS item {position + 1} is not a Fernet key "
+                                "(32 url-safe base64-encoded bytes)", id="twostep.E005"))
+    return errors

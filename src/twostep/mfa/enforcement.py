@@ -1,0 +1,60 @@
+"""Middleware: keeps a session on its MFA step and nothing else.
+
+- A pending sign-in (password done, code not yet) may see only its step, sign-out and static files;
+  every other URL redirects to the step. An expired one is sent back to the password.
+- A signed-in session that has not passed a code while the policy now requires one (the organization
+  switched *Require MFA* on after it signed in) is turned into a pending sign-in at setup or code.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+
+from twostep.mfa import journey, pending, policy
+from twostep.mfa.conf import now as clock_now
+from twostep.mfa.services import as_datetime
+
+PENDING_ALLOWED = {"mfa:setup", "mfa:setup_confirm", "mfa:code", "mfa:signout"}
+ALWAYS_ALLOWED_PREFIXES = ("/static/", "/healthz", "/readyz", "/favicon.ico")
+
+
+class MfaEnforcementMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(ALWAYS_ALLOWED_PREFIXES):
+            return self.get_response(request)
+        return self.enforce(request) or self.get_response(request)
+
+    def enforce(self, request):
+        now = clock_now()
+        if pending.raw(request):
+            return self._keep_on_step(request, now)
+        user = request.user
+        if user.is_authenticated and request.session.get(journey.MFA_VERIFIED_AT) is None:
+            if policy.mfa_required(user, moment=as_datetime(now)):
+                logout(request)
+                url = journey.require_second_step(request, user, now=now)
+                messages.info(request, "Your organization now requires multi-factor authentication.")
+                return redirect(url)
+        return None
+
+    def _keep_on_step(self, request, now: int):
+        state = pending.load(request, now=now)
+        if state is None:
+            messages.warning(request, "Your sign-in took too long or was interrupted. Please sign in again.")
+            return redirect("mfa:signin")
+        match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
+        if match is not None and match.view_name in PENDING_ALLOWED:
+            request.pending_sign_in = state
+            return None
+        return redirect(journey.stage_url(state.stage))
+
+
+def _resolve(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None

@@ -1,0 +1,69 @@
+"""MFA data: authenticators (one confirmed and at most one being enrolled per user) and the
+per-organization *Require MFA* policy."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from twostep.organizations.models import Organization
+
+
+class Authenticator(models.Model):
+    """A TOTP authenticator app. ``confirmed_at`` is None while enrollment is unconfirmed: such a row
+    never verifies a sign-in. The secret is stored sealed by ``twostep.mfa.vault``."""
+
+    class Type(models.TextChoices):
+        TOTP = "totp", "Authenticator app (TOTP)"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authenticators")
+    type = models.CharField(max_length=10, choices=Type.choices, default=Type.TOTP)
+    name = models.CharField(max_length=100, default="Authenticator app")
+    sealed_secret = models.TextField()
+    algorithm = models.CharField(max_length=10, default="sha1")
+    digits = models.PositiveSmallIntegerField(default=6)
+    period = models.PositiveSmallIntegerField(default=30, help_text="Seconds per time step.")
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(null=True, blank=True, help_text="Last accepted TOTP time step.")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    # Throttling of wrong codes, shared by every app server because it lives in this row.
+    failed_attempts = models.PositiveIntegerField(default=0, help_text="Consecutive wrong codes.")
+    throttled_until = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(confirmed_at__isnull=False),
+                                    name="authenticator_one_confirmed_per_user"),
+            models.UniqueConstraint(fields=["user"], condition=Q(confirmed_at__isnull=True),
+                                    name="authenticator_one_pending_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        state = "confirmed" if self.confirmed_at else "enrolling"
+        return f"{self.name} of {self.user} ({state})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class OrganizationMfaPolicy(models.Model):
+    """One row per organization that ever touched *Require MFA*. ``enforce_from`` is when members
+    must have MFA (the moment it was switched on, or a later date: the grace period)."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, primary_key=True,
+                                        related_name="mfa_policy")
+    required = models.BooleanField(default=False)
+    enforce_from = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "organization MFA policy"
+        verbose_name_plural = "organization MFA policies"
+
+    def __str__(self) -> str:
+        return f"{self.organization}: MFA {'required' if self.required else 'optional'}"

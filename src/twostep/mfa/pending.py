@@ -1,0 +1,83 @@
+"""The pending sign-in: between a correct password and a correct code, kept in the session.
+
+The user is *not* signed in while it exists. It holds the user id, the time the password was checked
+(Unix seconds), the wrong codes so far and the page to return to, and it is bound to the user's password
+hash, so it dies with a password change. It expires after ``TWOSTEP_PENDING_TIMEOUT`` seconds.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.utils.crypto import constant_time_compare
+
+from twostep.mfa.conf import app_settings
+
+SESSION_KEY = "twostep_pending"
+SETUP, CODE = "setup", "code"
+
+
+@dataclass(frozen=True)
+class PendingSignIn:
+    user: object
+    stage: str  # SETUP or CODE
+    started_at: int
+    attempts: int
+    next_url: str
+
+    @property
+    def attempts_left(self) -> int:
+        return max(app_settings().pending_max_attempts - self.attempts, 0)
+
+
+def begin(request, user, *, stage: str, now: int, next_url: str = "") -> None:
+    """Start a pending sign-in; rotates the session key (the password step is a privilege change)."""
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = {
+        "user_id": user.pk, "stage": stage, "started_at": now, "attempts": 0, "next": next_url,
+        "auth_hash": user.get_session_auth_hash(),
+    }
+
+
+def raw(request) -> dict | None:
+    return request.session.get(SESSION_KEY)
+
+
+def load(request, *, now: int) -> PendingSignIn | None:
+    """The live pending sign-in, or None (absent, expired, or the user changed); expired state is cleared."""
+    data = raw(request)
+    if not data:
+        return None
+    if now - data["started_at"] > app_settings().pending_timeout or now < data["started_at"]:
+        clear(request)
+        return None
+    user = get_user_model()._default_manager.filter(pk=data["user_id"], is_active=True).first()
+    if user is None or not constant_time_compare(data["auth_hash"], user.get_session_auth_hash()):
+        clear(request)
+        return None
+    return PendingSignIn(user, data["stage"], data["started_at"], data["attempts"], data.get("next", ""))
+
+
+def expired(request, *, now: int) -> bool:
+    data = raw(request)
+    return bool(data) and now - data["started_at"] > app_settings().pending_timeout
+
+
+def record_failure(request) -> int:
+    """Count one wrong code; returns the attempts left (0 means the pending sign-in is over)."""
+    data = request.session[SESSION_KEY]
+    data["attempts"] += 1
+    request.session[SESSION_KEY] = data
+    left = max(app_settings().pending_max_attempts - data["attempts"], 0)
+    if left == 0:
+        clear(request)
+    return left
+
+
+def set_stage(request, stage: str) -> None:
+    data = request.session[SESSION_KEY]
+    data["stage"] = stage
+    request.session[SESSION_KEY] = data
+
+
+def clear(request) -> None:
+    request.session.pop(SESSION_KEY, None)

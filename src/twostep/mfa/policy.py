@@ -1,0 +1,68 @@
+"""The one home of "must this user use MFA, and from when".
+
+A user must use MFA when any organization they belong to requires it (from its ``enforce_from``),
+when they already have a confirmed authenticator, or when they are staff (admin site, support).
+The rule is global: required by one organization means required for all of the user's sign-ins.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Subquery
+
+from twostep.mfa.models import Authenticator, OrganizationMfaPolicy
+
+
+@dataclass(frozen=True)
+class MfaRequirement:
+    """What the policy says about one user.
+
+    ``enforced_from`` is the earliest ``enforce_from`` among the user's organizations that require MFA
+    (None when none does); it may lie in the future during a grace period.
+    """
+
+    has_authenticator: bool
+    enforced_from: datetime | None
+    is_staff: bool
+
+    def required_at(self, moment: datetime) -> bool:
+        """True when, at ``moment`` (aware datetime), the user may only sign in with a code."""
+        if self.has_authenticator or self.is_staff:
+            return True
+        return self.enforced_from is not None and self.enforced_from <= moment
+
+
+def requiring_policies(user_ref):
+    """Policies requiring MFA of the organizations ``user_ref`` (a user pk or OuterRef) belongs to,
+    earliest enforcement first."""
+    return OrganizationMfaPolicy.objects.filter(
+        required=True, organization__memberships__user=user_ref
+    ).order_by("enforce_from")
+
+
+def requirement_for(user) -> MfaRequirement:
+    """One indexed query: membership(user) joined to the policy rows, plus the authenticator lookup."""
+    row = (
+        get_user_model().objects.filter(pk=user.pk)
+        .annotate(
+            has_authenticator=Exists(
+                Authenticator.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)
+            ),
+            enforced_from=Subquery(requiring_policies(OuterRef("pk")).values("enforce_from")[:1]),
+        )
+        .values("has_authenticator", "enforced_from", "is_staff", "is_superuser")
+        .first()
+    )
+    if row is None:
+        return MfaRequirement(has_authenticator=False, enforced_from=None, is_staff=False)
+    return MfaRequirement(
+        has_authenticator=row["has_authenticator"],
+        enforced_from=row["enforced_from"],
+        is_staff=row["is_staff"] or row["is_superuser"],
+    )
+
+
+def mfa_required(user, *, moment: datetime) -> bool:
+    """``requirement_for(user).required_at(moment)``: must ``user`` pass a code to sign in now?"""
+    return requirement_for(user).required_at(moment)

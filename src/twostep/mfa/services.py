@@ -1,0 +1,157 @@
+"""MFA use cases. Each is one transaction; each takes the time as ``now`` (Unix seconds).
+
+Errors are ``MfaError`` subclasses with a stable ``code`` (used by forms and any JSON API).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import transaction
+from django.db.models import Q
+
+from twostep import otp
+from twostep.audit import events
+from twostep.mfa import vault
+from twostep.mfa.conf import app_settings
+from twostep.mfa.models import Authenticator
+
+
+class MfaError(Exception):
+    code = "mfa_error"
+    message = "Multi-factor authentication failed."
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class MalformedCodeError(MfaError):
+    code = "malformed_code"
+    message = "Enter the 6-digit code shown in your authenticator app (digits only)."
+
+
+class InvalidCodeError(MfaError):
+    code = "invalid_code"
+    message = "That code is not correct. Check that you typed the newest code from your authenticator app."
+
+
+class ReplayedCodeError(MfaError):
+    code = "replayed_code"
+    message = "That code has already been used. Wait for the next code in your authenticator app."
+
+
+class NoAuthenticatorError(MfaError):
+    code = "no_authenticator"
+    message = "There is no authenticator to check this code against. Start the setup again."
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    """An unconfirmed authenticator and what the setup page shows: the secret and its otpauth URI."""
+
+    authenticator: Authenticator
+    secret: bytes
+    uri: str
+
+    @property
+    def key_text(self) -> str:
+        """The base32 key in groups of 4, for typing by hand."""
+        return otp.group(otp.b32encode(self.secret))
+
+
+def as_datetime(now: int) -> datetime:
+    return datetime.fromtimestamp(now, tz=UTC)
+
+
+def _enrollment(user, authenticator: Authenticator) -> Enrollment:
+    secret = vault.unseal(authenticator.sealed_secret)
+    uri = otp.build_uri(secret, account=user.email, issuer=app_settings().issuer,
+                        algorithm=authenticator.algorithm, digits=authenticator.digits,
+                        period=authenticator.period)
+    return Enrollment(authenticator, secret, uri)
+
+
+def start_enrollment(user, *, now: int) -> Enrollment:
+    """The user's unconfirmed authenticator, created with a new 160-bit secret when there is none.
+
+    Calling it again returns the same secret, so a re-rendered setup page shows the same QR code.
+    """
+    conf = app_settings()
+    with transaction.atomic():
+        pending = Authenticator.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
+        if pending is None:
+            pending = Authenticator.objects.create(
+                user=user, sealed_secret=vault.seal(otp.generate_secret(20)), algorithm=conf.algorithm,
+                digits=conf.digits, period=conf.period, created_at=as_datetime(now),
+            )
+    return _enrollment(user, pending)
+
+
+def _match(authenticator: Authenticator, code: str, *, now: int) -> int | None:
+    """The matched time step, None for a wrong code; raises MalformedCodeError."""
+    try:
+        return otp.verify(
+            vault.unseal(authenticator.sealed_secret), code, now=now, window=app_settings().window,
+            period=authenticator.period, digits=authenticator.digits, algorithm=authenticator.algorithm,
+        )
+    except otp.InvalidCodeFormat as exc:
+        raise MalformedCodeError() from exc
+
+
+def _claim_step(authenticator: Authenticator, step: int, *, now: int) -> bool:
+    """Atomically record ``step`` as used; False when it (or a later one) was already accepted.
+
+    The conditional UPDATE is the replay guard: two servers on one database cannot both win it.
+    """
+    claimed = Authenticator.objects.filter(
+        Q(last_used_step__isnull=True) | Q(last_used_step__lt=step), pk=authenticator.pk
+    ).update(last_used_step=step, last_used_at=as_datetime(now), failed_attempts=0, throttled_until=None)
+    return claimed == 1
+
+
+def confirm_enrollment(user, code: str, *, now: int, request=None) -> Authenticator:
+    """Activate the user's unconfirmed authenticator with a code from the app.
+
+    Replaces any previously confirmed authenticator. Raises MalformedCodeError, InvalidCodeError,
+    NoAuthenticatorError; on error nothing changes and the same secret stays pending.
+    """
+    with transaction.atomic():
+        pending = Authenticator.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
+        if pending is None:
+            raise NoAuthenticatorError()
+        step = _match(pending, code, now=now)
+        if step is None:
+            raise InvalidCodeError()
+        Authenticator.objects.filter(user=user, confirmed_at__isnull=False).delete()
+        pending.confirmed_at = as_datetime(now)
+        pending.last_used_step = step
+        pending.last_used_at = as_datetime(now)
+        pending.save(update_fields=["confirmed_at", "last_used_step", "last_used_at"])
+        events.record(events.MFA_ENROLLED, actor=user, subject=user, request=request,
+                      authenticator_id=pending.pk)
+    return pending
+
+
+def verify_code(user, code: str, *, now: int, request=None) -> int:
+    """Check a sign-in code against the user's confirmed authenticator; returns the accepted time step.
+
+    Raises MalformedCodeError, InvalidCodeError, ReplayedCodeError or NoAuthenticatorError. A failure
+    is written to the audit trail (committed) before the error is raised.
+    """
+    error: MfaError | None = None
+    with transaction.atomic():
+        authenticator = (Authenticator.objects.select_for_update()
+                         .filter(user=user, confirmed_at__isnull=False).first())
+        if authenticator is None:
+            raise NoAuthenticatorError()
+        step = _match(authenticator, code, now=now)
+        if step is None:
+            error = InvalidCodeError()
+        elif not _claim_step(authenticator, step, now=now):
+            error = ReplayedCodeError()
+        if error is not None:
+            events.record(events.CODE_FAILED, actor=user, subject=user, request=request,
+                          outcome="failure", reason=error.code)
+    if error is not None:
+        raise error
+    return step

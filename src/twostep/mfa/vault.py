@@ -1,0 +1,44 @@
+"""Secrets at rest: authenticated encryption (Fernet: AES-128-CBC + HMAC-SHA256) with key rotation.
+
+``TWOSTEP_ENCRYPTION_KEYS`` is a list of Fernet keys, newest first. ``seal`` always uses the newest;
+``unseal`` tries each in turn, so old rows stay readable until ``twostep rotate-keys`` re-seals them.
+"""
+
+from functools import lru_cache
+
+from cryptography.fernet import InvalidToken, MultiFernet, Fernet
+from django.conf import settings
+
+
+class VaultError(Exception):
+    code = "vault_error"
+
+
+@lru_cache(maxsize=4)
+def _multifernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key) for key in keys])
+
+
+def _box() -> MultiFernet:
+    return _multifernet(tuple(settings.TWOSTEP_ENCRYPTION_KEYS))
+
+
+def seal(secret: bytes) -> str:
+    """Encrypt ``secret`` with the newest key; returns an ASCII token (about 1.4x + 73 bytes long)."""
+    return _box().encrypt(secret).decode("ascii")
+
+
+def unseal(token: str) -> bytes:
+    """Decrypt a token made by ``seal``; raises VaultError when no configured key opens it."""
+    try:
+        return _box().decrypt(token.encode("ascii"))
+    except InvalidToken as exc:
+        raise VaultError("No configured TWOSTEP_ENCRYPTION_KEYS key opens this secret") from exc
+
+
+def reseal(token: str) -> str:
+    """The same secret sealed with the newest key (used by key rotation)."""
+    try:
+        return _box().rotate(token.encode("ascii")).decode("ascii")
+    except InvalidToken as exc:
+        raise VaultError("No configured TWOSTEP_ENCRYPTION_KEYS key opens this secret") from exc

@@ -1,0 +1,144 @@
+"""The sign-in journey: password, then MFA setup or a code, then signed in."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from twostep.audit import events
+from twostep.mfa import journey, pending, services
+from twostep.mfa.conf import now as clock_now
+from twostep.mfa.forms import CodeForm, SignInForm
+from twostep.mfa.qr import qr_svg
+
+guarded = [never_cache, csrf_protect, sensitive_post_parameters("password", "code")]
+
+
+@method_decorator(guarded, name="dispatch")
+class SignInView(View):
+    template_name = "mfa/signin.html"
+
+    def get(self, request):
+        if request.user.is_authenticated:
+            return redirect("home")
+        return render(request, self.template_name, {"form": SignInForm(request), "next": request.GET.get("next", "")})
+
+    def post(self, request):
+        form = SignInForm(request, data=request.POST)
+        next_url = journey.safe_next(request, request.POST.get("next"))
+        if not form.is_valid():
+            if form.has_error("__all__", "invalid_login"):
+                events.record(events.SIGNIN_FAILED, request=request, outcome="failure",
+                              email=form.cleaned_data.get("email", "")[:254])
+            return render(request, self.template_name, {"form": form, "next": next_url}, status=400)
+        url = journey.after_password(request, form.user, now=clock_now(), next_url=next_url)
+        return redirect(journey.landing(request) if request.user.is_authenticated else url)
+
+
+def _pending_or_restart(request):
+    state = getattr(request, "pending_sign_in", None)
+    return state or pending.load(request, now=clock_now())
+
+
+@method_decorator(guarded, name="dispatch")
+class SetupView(View):
+    """Step 1 of enrollment: the QR code, the key for typing by hand, and 'I have completed the scan'."""
+
+    template_name = "mfa/setup.html"
+
+    def get(self, request):
+        state = _pending_or_restart(request)
+        if state is None or state.stage != pending.SETUP:
+            return redirect("mfa:signin")
+        enrollment = services.start_enrollment(state.user, now=clock_now())
+        return render(request, self.template_name, _setup_context(state, enrollment))
+
+
+def _setup_context(state, enrollment, **extra) -> dict:
+    return {"state": state, "enrollment": enrollment, "qr_svg": qr_svg(enrollment.uri), **extra}
+
+
+@method_decorator(guarded, name="dispatch")
+class SetupConfirmView(View):
+    """Step 2 of enrollment: the first code confirms the authenticator and completes the sign-in."""
+
+    template_name = "mfa/setup_confirm.html"
+
+    def get(self, request):
+        state = _pending_or_restart(request)
+        if state is None or state.stage != pending.SETUP:
+            return redirect("mfa:signin")
+        return render(request, self.template_name, {"state": state, "form": CodeForm()})
+
+    def post(self, request):
+        state = _pending_or_restart(request)
+        if state is None or state.stage != pending.SETUP:
+            return redirect("mfa:signin")
+        enrollment = services.start_enrollment(state.user, now=clock_now())
+        form = CodeForm(request.POST, digits=enrollment.authenticator.digits)
+        if form.is_valid():
+            try:
+                services.confirm_enrollment(state.user, form.cleaned_data["code"], now=clock_now(), request=request)
+            except services.MfaError as exc:
+                form.add_error("code", exc.message)
+            else:
+                journey.complete(request, state.user, now=clock_now(), verified=True)
+                messages.success(request, "Your authenticator app is set up. You will be asked for a code "
+                                          "at every sign-in.")
+                return redirect(journey.landing(request))
+        return render(request, self.template_name, {"state": state, "form": form}, status=400)
+
+
+@method_decorator(guarded, name="dispatch")
+class CodeView(View):
+    """Every later sign-in: the 6-digit code from the authenticator app."""
+
+    template_name = "mfa/code.html"
+
+    def get(self, request):
+        state = _pending_or_restart(request)
+        if state is None or state.stage != pending.CODE:
+            return redirect("mfa:signin")
+        return render(request, self.template_name, {"state": state, "form": CodeForm()})
+
+    def post(self, request):
+        state = _pending_or_restart(request)
+        if state is None or state.stage != pending.CODE:
+            return redirect("mfa:signin")
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.verify_code(state.user, form.cleaned_data["code"], now=clock_now(), request=request)
+            except services.MfaError as exc:
+                return self.wrong_code(request, state, form, exc)
+            journey.complete(request, state.user, now=clock_now(), verified=True)
+            return redirect(journey.landing(request))
+        return render(request, self.template_name, {"state": state, "form": form}, status=400)
+
+    def wrong_code(self, request, state, form, exc):
+        left = pending.record_failure(request)
+        if left == 0:
+            messages.error(request, "Too many wrong codes. For your security, sign in again with your password.")
+            return redirect("mfa:signin")
+        form.add_error("code", exc.message)
+        return render(request, self.template_name, {"state": state, "form": form, "attempts_left": left},
+                      status=400)
+
+
+@method_decorator([never_cache, csrf_protect], name="dispatch")
+class SignOutView(View):
+    """GET asks to confirm; POST signs out (or abandons a pending sign-in)."""
+
+    def get(self, request):
+        return render(request, "mfa/signout.html")
+
+    def post(self, request):
+        if request.user.is_authenticated:
+            events.record(events.SIGNOUT, actor=request.user, subject=request.user, request=request)
+        logout(request)
+        messages.info(request, "You have signed out.")
+        return redirect("mfa:signin")

@@ -1,0 +1,48 @@
+"""The demo data: two organizations that show the any-organization rule, with fresh passwords."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from twostep.mfa.org_policy import set_require_mfa
+from twostep.organizations.models import Membership, Organization
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    password: str
+    note: str
+
+
+ACCOUNTS = [
+    ("admin@acme.example", "Ada Admin", "admin of Acme Calibration (Require MFA on): sets up MFA at first sign-in"),
+    ("member@acme.example", "Max Member",
+     "member of Acme Calibration and Northwind Labs: MFA required because Acme requires it"),
+    ("user@northwind.example", "Nora North", "member of Northwind Labs only (Require MFA off): signs in without MFA"),
+]
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def seed_demo() -> list[DemoAccount]:
+    """Create the demo organizations and users in one transaction; returns the accounts to print."""
+    User = get_user_model()
+    with transaction.atomic():
+        accounts = [DemoAccount(email, new_password(), note) for email, _, note in ACCOUNTS]
+        users = {a.email: User.objects.create_user(a.email, a.password, name=name)
+                 for a, (_, name, _) in zip(accounts, ACCOUNTS, strict=True)}
+        acme = Organization.objects.create(name="Acme Calibration", slug="acme")
+        northwind = Organization.objects.create(name="Northwind Labs", slug="northwind")
+        admin, member, north = (users[email] for email, _, _ in ACCOUNTS)
+        Membership.objects.create(user=admin, organization=acme, role=Membership.Role.ADMIN)
+        Membership.objects.create(user=member, organization=acme, role=Membership.Role.MEMBER)
+        Membership.objects.create(user=member, organization=northwind, role=Membership.Role.MEMBER)
+        Membership.objects.create(user=north, organization=northwind, role=Membership.Role.ADMIN)
+        set_require_mfa(acme, required=True, actor=admin, moment=timezone.now())
+    return accounts

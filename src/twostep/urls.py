@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from twostep import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("twostep.mfa.urls")),
+    path("orgs/", include("twostep.organizations.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,24 @@
+"""Project-level pages that draw on several apps: the home page."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from twostep.mfa import policy
+from twostep.mfa.conf import now as clock_now
+from twostep.mfa.models import Authenticator
+from twostep.mfa.services import as_datetime
+from twostep.organizations.models import Membership
+
+
+@never_cache
+@login_required
+def home(request):
+    memberships = Membership.objects.filter(user=request.user).select_related("organization__mfa_policy")
+    authenticator = Authenticator.objects.filter(user=request.user, confirmed_at__isnull=False).first()
+    requirement = policy.requirement_for(request.user)
+    return render(request, "home.html", {
+        "memberships": memberships,
+        "authenticator": authenticator,
+        "mfa_required": requirement.required_at(as_datetime(clock_now())),
+    })
