@@ -63,7 +63,9 @@ def kept_secret(variable: str, filename: str, *, kind: str) -> str:
     if value:
         return value.split(",")[0] if kind == "fernet" else value
     if profile() == "production":
-        raise ImproperlyConfigured(f"{variable} is not set: the production profile reads every secret from the environment")
+        raise ImproperlyConfigured(
+            f"{variable} is not set: the production profile reads every secret from the environment"
+        )
     path = data_dir() / filename
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -15,7 +15,9 @@ from twostep.mfa import journey, pending, policy
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.services import as_datetime
 
-PENDING_ALLOWED = {"mfa:setup", "mfa:setup_confirm", "mfa:code", "mfa:signout"}
+# The views a pending sign-in may reach at each stage (sign-out, i.e. cancel, at any stage).
+STAGE_VIEWS = {pending.SETUP: {"mfa:setup", "mfa:setup_confirm"}, pending.CODE: {"mfa:code"}}
+ANY_STAGE_VIEWS = {"mfa:signout"}
 ALWAYS_ALLOWED_PREFIXES = ("/static/", "/healthz", "/readyz", "/favicon.ico")
 
 
@@ -47,7 +49,8 @@ class MfaEnforcementMiddleware:
             messages.warning(request, "Your sign-in took too long or was interrupted. Please sign in again.")
             return redirect("mfa:signin")
         match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
-        if match is not None and match.view_name in PENDING_ALLOWED:
+        allowed = STAGE_VIEWS.get(state.stage, set()) | ANY_STAGE_VIEWS
+        if match is not None and match.view_name in allowed:
             request.pending_sign_in = state
             return None
         return redirect(journey.stage_url(state.stage))

@@ -27,4 +27,4 @@ class Command(BaseCommand):
         ]
         self.stdout.write(f"twostep serving on http://{bind}/ ({workers or default_workers()} workers)")
         sys.stdout.flush()
-        os.execv(sys.executable, command)
+        os.execv(sys.executable, command)  # noqa: S606 — replace this process with gunicorn

@@ -1,0 +1,102 @@
+"""Shared fixtures: an injected clock (no sleeping, no patching of time), users, organizations and
+helpers that walk the sign-in journey with Django's test client."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from twostep import otp
+from twostep.accounts.models import User
+from twostep.mfa import vault
+from twostep.mfa.models import Authenticator
+from twostep.mfa.org_policy import set_require_mfa
+from twostep.organizations.models import Membership, Organization
+
+PASSWORD = "correct horse battery staple"
+# 2026-11-30 00:00:00 UTC, the start of a time step (divisible by 30).
+EPOCH = 1_795_996_800
+
+
+class Clock:
+    """A settable clock in Unix seconds; installed as ``settings.TWOSTEP_CLOCK``."""
+
+    def __init__(self, now: int):
+        self.now = now
+
+    def __call__(self) -> int:
+        return self.now
+
+    def advance(self, seconds: int) -> None:
+        self.now += seconds
+
+    @property
+    def moment(self) -> datetime:
+        return datetime.fromtimestamp(self.now, tz=UTC)
+
+
+@pytest.fixture
+def clock(settings) -> Clock:
+    clock = Clock(EPOCH + 5)
+    settings.TWOSTEP_CLOCK = clock
+    return clock
+
+
+@pytest.fixture
+def make_user(db):
+    def make(email: str, *, password: str = PASSWORD, **fields) -> User:
+        return User.objects.create_user(email, password, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_org(db):
+    def make(name: str, *, slug: str | None = None, admins=(), members=()) -> Organization:
+        organization = Organization.objects.create(name=name, slug=slug or name.lower().replace(" ", "-"))
+        for user in admins:
+            Membership.objects.create(user=user, organization=organization, role=Membership.Role.ADMIN)
+        for user in members:
+            Membership.objects.create(user=user, organization=organization, role=Membership.Role.MEMBER)
+        return organization
+
+    return make
+
+
+@pytest.fixture
+def require_mfa(clock):
+    def switch_on(organization, *, actor=None):
+        return set_require_mfa(organization, required=True, actor=actor, moment=clock.moment)
+
+    return switch_on
+
+
+def secret_of(user) -> bytes:
+    """The user's confirmed authenticator secret, or the one being enrolled."""
+    authenticator = Authenticator.objects.filter(user=user).order_by("-confirmed_at").first()
+    return vault.unseal(authenticator.sealed_secret)
+
+
+def code_for(user, now: int, *, offset_steps: int = 0) -> str:
+    return otp.totp(secret_of(user), now=now + 30 * offset_steps)
+
+
+@pytest.fixture
+def enrolled(clock):
+    """Give ``user`` a confirmed authenticator (as if set up one minute ago)."""
+    from twostep.mfa import services
+
+    def enroll(user):
+        services.start_enrollment(user, now=clock.now - 60)
+        services.confirm_enrollment(user, code_for(user, clock.now - 60), now=clock.now - 60)
+        return Authenticator.objects.get(user=user, confirmed_at__isnull=False)
+
+    return enroll
+
+
+def post_password(client, email: str, password: str = PASSWORD, **extra):
+    return client.post(reverse("mfa:signin"), {"email": email, "password": password, **extra})
+
+
+def post_code(client, code: str, *, url: str = "mfa:code"):
+    return client.post(reverse(url), {"code": code})

@@ -1,0 +1,93 @@
+"""The policy: any organization requiring MFA applies to all of a user's sign-ins, and open sessions
+are caught by the middleware when the switch is turned on."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.conftest import code_for, post_code, post_password
+from twostep.mfa import policy
+
+pytestmark = pytest.mark.django_db
+
+
+def test_any_organization_requiring_mfa_applies_to_all(client, clock, make_user, make_org, require_mfa):
+    member = make_user("member@acme.example")
+    acme = make_org("Acme Calibration", members=[member])
+    make_org("Northwind Labs", members=[member])
+    assert post_password(client, "member@acme.example")["Location"] == reverse("home")
+    client.post(reverse("mfa:signout"))
+    require_mfa(acme)
+    assert post_password(client, "member@acme.example")["Location"] == reverse("mfa:setup")
+
+
+def test_user_with_an_authenticator_needs_a_code_even_when_no_organization_requires_it(
+        client, clock, make_user, enrolled):
+    user = make_user("solo@example.com")
+    enrolled(user)
+    assert post_password(client, "solo@example.com")["Location"] == reverse("mfa:code")
+
+
+def test_staff_must_use_mfa(client, clock, make_user):
+    make_user("ops@example.com", is_staff=True)
+    assert post_password(client, "ops@example.com")["Location"] == reverse("mfa:setup")
+
+
+def test_open_session_is_caught_when_the_switch_is_turned_on(client, clock, make_user, make_org, require_mfa):
+    member = make_user("member@acme.example")
+    acme = make_org("Acme Calibration", members=[member])
+    post_password(client, "member@acme.example")
+    assert client.get("/").status_code == 200
+    require_mfa(acme)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == reverse("mfa:setup")
+    assert client.session.get("_auth_user_id") is None
+    client.get(reverse("mfa:setup"))
+    assert post_code(client, code_for(member, clock.now), url="mfa:setup_confirm")["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_open_session_of_a_user_with_an_authenticator_is_asked_for_a_code(
+        client, clock, make_user, make_org, require_mfa, enrolled):
+    member = make_user("member@acme.example")
+    acme = make_org("Acme Calibration", members=[member])
+    post_password(client, "member@acme.example")
+    enrolled(member)  # e.g. set up on another device meanwhile
+    require_mfa(acme)
+    assert client.get("/")["Location"] == reverse("mfa:code")
+
+
+def test_signed_in_with_a_code_is_not_asked_again(client, clock, make_user, make_org, require_mfa, enrolled):
+    member = make_user("member@acme.example")
+    require_mfa(make_org("Acme Calibration", members=[member]))
+    enrolled(member)
+    post_password(client, "member@acme.example")
+    post_code(client, code_for(member, clock.now))
+    assert client.get("/").status_code == 200
+    # A session that passed a code costs the middleware no policy query.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("mfa:signout")).status_code == 200
+    assert not any("mfa_organizationmfapolicy" in q["sql"] for q in queries)
+
+
+def test_policy_is_one_query(clock, make_user, make_org, require_mfa):
+    member = make_user("member@acme.example")
+    for index in range(5):
+        make_org(f"Org {index}", members=[member])
+    require_mfa(make_org("Requiring", members=[member]))
+    with CaptureQueriesContext(connection) as queries:
+        requirement = policy.requirement_for(member)
+    assert len(queries) == 1
+    assert requirement.enforced_from == clock.moment and not requirement.has_authenticator
+    assert requirement.required_at(clock.moment)
+
+
+def test_switched_off_organization_no_longer_requires(clock, make_user, make_org, require_mfa):
+    from twostep.mfa.org_policy import set_require_mfa
+
+    member = make_user("member@acme.example")
+    acme = make_org("Acme Calibration", members=[member])
+    require_mfa(acme)
+    set_require_mfa(acme, required=False, actor=None, moment=clock.moment)
+    assert policy.mfa_required(member, moment=clock.moment) is False
