@@ -3,6 +3,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 PY      = $(VENV)/bin/python
 BIND   ?= 127.0.0.1:8000
+PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test lint bench clean
 
@@ -21,7 +22,8 @@ run: install
 
 ## The whole test suite (browser tests included).
 test: install
-	$(PY) -m pytest
+	$(VENV)/bin/ruff check src tests bench
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

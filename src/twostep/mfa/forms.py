@@ -1,5 +1,7 @@
 """Forms of the sign-in journey and the organization's MFA settings."""
 
+import copy
+
 from django import forms
 from django.contrib.auth import authenticate
 
@@ -58,3 +60,28 @@ class CodeForm(forms.Form):
 
 class RequireMfaForm(forms.Form):
     require_mfa = forms.BooleanField(label="Require MFA for every member", required=False)
+
+
+class StepUpForm(forms.Form):
+    """Password, and a code when the user has an authenticator."""
+
+    password = forms.CharField(label="Password", max_length=4096, strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
+                                                                 "autofocus": True}))
+
+    def __init__(self, user, *args, with_code: bool, digits: int = 6, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.digits = digits
+        if with_code:
+            self.fields["code"] = copy.deepcopy(CodeForm.base_fields["code"])
+            self.fields["code"].label = f"{digits}-digit code"
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not correct.", code="invalid_password")
+        return password
+
+    def clean_code(self) -> str:
+        return CodeForm.clean_code(self)

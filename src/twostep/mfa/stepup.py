@@ -1,0 +1,44 @@
+"""Step-up (re-authentication) before sensitive changes: password and a fresh code.
+
+A successful step-up stamps the session with the time (Unix seconds); ``step_up_required`` lets a view
+run only while that stamp is younger than ``TWOSTEP_STEPUP_MAX_AGE`` seconds (default 600).
+"""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from twostep.mfa.conf import now as clock_now
+
+SESSION_KEY = "twostep_stepup_at"
+
+
+def max_age() -> int:
+    return getattr(settings, "TWOSTEP_STEPUP_MAX_AGE", 600)
+
+
+def is_fresh(request, *, now: int) -> bool:
+    """True when the session stepped up within the last ``max_age()`` seconds."""
+    stamp = request.session.get(SESSION_KEY)
+    return stamp is not None and 0 <= now - stamp <= max_age()
+
+
+def mark(request, *, now: int) -> None:
+    request.session[SESSION_KEY] = now
+
+
+def step_up_required(view):
+    """Decorator: send the user to the step-up page (and back to this URL) unless freshly stepped up."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
+        if not is_fresh(request, now=clock_now()):
+            return redirect(f"{reverse('mfa:stepup')}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapper

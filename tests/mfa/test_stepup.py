@@ -1,0 +1,53 @@
+"""Step-up: a sensitive page needs the password and a fresh code from the last 10 minutes."""
+
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.urls import reverse
+
+from twostep.audit.models import AuditEvent
+from twostep.mfa import stepup
+from tests.conftest import PASSWORD, code_for, post_code, post_password
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in_member(client, clock, make_user, enrolled):
+    user = make_user("member@acme.example")
+    enrolled(user)
+    post_password(client, "member@acme.example")
+    post_code(client, code_for(user, clock.now))
+    clock.advance(30)
+    return user
+
+
+def test_step_up_needs_password_and_a_fresh_code(client, clock, signed_in_member):
+    page = client.get(reverse("mfa:stepup") + "?next=/").content.decode()
+    assert 'name="password"' in page and 'name="code"' in page
+    bad = client.post(reverse("mfa:stepup"), {"password": "wrong", "code": code_for(signed_in_member, clock.now),
+                                              "next": "/"})
+    assert bad.status_code == 400 and "That password is not correct." in bad.content.decode()
+    assert stepup.SESSION_KEY not in client.session
+    clock.advance(30)
+    ok = client.post(reverse("mfa:stepup"), {"password": PASSWORD, "code": code_for(signed_in_member, clock.now),
+                                             "next": "/"})
+    assert ok.status_code == 302 and ok["Location"] == "/"
+    assert client.session[stepup.SESSION_KEY] == clock.now
+    assert list(AuditEvent.objects.filter(action="stepup").values_list("outcome", flat=True)) == [
+        "success", "failure"]
+
+
+def test_step_up_stamp_lasts_ten_minutes(rf: RequestFactory, clock, signed_in_member):
+    @stepup.step_up_required
+    def sensitive(request):
+        return HttpResponse("ok")
+
+    request = rf.get("/security/")
+    request.user = signed_in_member
+    request.session = {stepup.SESSION_KEY: clock.now}
+    clock.advance(600)
+    assert sensitive(request).status_code == 200
+    clock.advance(1)
+    response = sensitive(request)
+    assert response.status_code == 302 and response["Location"] == "/stepup/?next=%2Fsecurity%2F"
