@@ -5,9 +5,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
+from tests.conftest import PASSWORD, code_for, post_code, post_password
 from twostep.audit.models import AuditEvent
 from twostep.mfa import stepup
-from tests.conftest import PASSWORD, code_for, post_code, post_password
 
 pytestmark = pytest.mark.django_db
 

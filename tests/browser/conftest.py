@@ -1,0 +1,63 @@
+"""Real-browser fixtures: Debian's headless Chromium (/usr/bin/chromium) driven by Playwright.
+
+Never a test tool's own browser download. Outside CI the tests skip when Chromium is missing;
+with ``CI=true`` they fail instead.
+"""
+
+import os
+import shutil
+import tempfile
+
+import pytest
+
+CHROMIUM = os.environ.get("TWOSTEP_CHROMIUM", "/usr/bin/chromium")
+# Flags that keep Chromium off the network and working as root in a container.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "screenshots")
+
+# The live server runs in a thread of the test process; Django's ORM refuses sync calls from the
+# event loop Playwright's sync API keeps in the main thread, so allow them for browser tests only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _require_chromium() -> None:
+    if not (os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="twostep-chromium-")
+    with sync_playwright() as playwright:
+        # Playwright gives each context its own empty profile; ``profile`` only keeps crash files out of $HOME.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+                                             env={**os.environ, "HOME": profile})
+        yield browser
+        browser.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) on a phone-sized or desktop viewport, base URL = live server."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> str:
+    """Save ``docs/screenshots/<name>.png`` (kept for the README) and return its path."""
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    path = os.path.abspath(os.path.join(SCREENSHOTS, f"{name}.png"))
+    page.screenshot(path=path, full_page=full_page)
+    return path
