@@ -225,6 +225,12 @@ def test_next_page_is_kept_across_the_code_step(client, clock, member, enrolled)
     assert response["Location"] == "/orgs/acme/settings/"
 
 
+def test_next_page_is_kept_without_mfa(client, clock, make_user):
+    make_user("nora@northwind.example")
+    response = post_password(client, "nora@northwind.example", next="/orgs/northwind/settings/")
+    assert response["Location"] == "/orgs/northwind/settings/"
+
+
 def test_next_to_another_site_is_ignored(client, clock, make_user):
     make_user("nora@northwind.example")
     response = post_password(client, "nora@northwind.example", next="https://evil.example/")

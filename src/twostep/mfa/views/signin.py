@@ -36,7 +36,7 @@ class SignInView(View):
                               email=form.cleaned_data.get("email", "")[:254])
             return render(request, self.template_name, {"form": form, "next": next_url}, status=400)
         url = journey.after_password(request, form.user, now=clock_now(), next_url=next_url)
-        return redirect(journey.landing(request) if request.user.is_authenticated else url)
+        return redirect(url)
 
 
 def _pending_or_restart(request):
