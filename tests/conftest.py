@@ -35,6 +35,12 @@ class Clock:
         return datetime.fromtimestamp(self.now, tz=UTC)
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(settings):
+    """Argon2id at test cost (see tests/hashers.py); subprocess servers keep the real parameters."""
+    settings.PASSWORD_HASHERS = ["tests.hashers.CheapArgon2PasswordHasher"]
+
+
 @pytest.fixture
 def clock(settings) -> Clock:
     clock = Clock(EPOCH + 5)
