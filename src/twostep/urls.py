@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("twostep.mfa.urls")),
     path("orgs/", include("twostep.organizations.urls")),
+    path("invitations/", include("twostep.organizations.invitation_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,12 @@ MFA_RESET = "mfa.reset"
 RECOVERY_CODE_USED = "mfa.recovery_code_used"
 RECOVERY_CODES_GENERATED = "mfa.recovery_codes_generated"
 ORG_MFA_CHANGED = "organization.require_mfa_changed"
+ORG_MEMBERS_NOTIFIED = "organization.members_notified"
+INVITATION_SENT = "organization.invitation_sent"
+INVITATION_ACCEPTED = "organization.invitation_accepted"
+INVITATION_REVOKED = "organization.invitation_revoked"
+MEMBER_REMOVED = "organization.member_removed"
+MEMBER_ROLE_CHANGED = "organization.member_role_changed"
 STEP_UP = "stepup"
 
 _FORBIDDEN_DETAIL_KEYS = {"password", "code", "secret", "key", "token", "recovery_code"}

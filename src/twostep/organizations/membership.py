@@ -1,0 +1,60 @@
+"""Changing who belongs to an organization: role changes and removal, each one audited transaction.
+
+An organization always keeps at least one admin: ``LastAdminError`` (code ``last_admin``) refuses to
+demote or remove the last one. The admin rows are locked first, so two admins demoting each other at
+the same moment cannot both succeed.
+"""
+
+from django.db import transaction
+
+from twostep.audit import events
+from twostep.organizations.models import Membership
+
+
+class MembershipError(Exception):
+    code = "membership_error"
+    message = "This change to the membership is not possible."
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class LastAdminError(MembershipError):
+    code = "last_admin"
+    message = ("This is the organization's only admin. Make another member an admin first; an organization "
+               "cannot be left without one.")
+
+
+def _keep_an_admin(membership: Membership) -> None:
+    admins = list(Membership.objects.select_for_update()
+                  .filter(organization_id=membership.organization_id, role=Membership.Role.ADMIN)
+                  .values_list("pk", flat=True))
+    if admins == [membership.pk]:
+        raise LastAdminError()
+
+
+def change_role(membership: Membership, *, role: str, actor, request=None) -> Membership:
+    """Give the member ``role`` ("admin" or "member"); raises LastAdminError. No change, no event."""
+    with transaction.atomic():
+        current = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+        if current.role == role:
+            return current
+        if current.role == Membership.Role.ADMIN:
+            _keep_an_admin(current)
+        before, current.role = current.role, role
+        current.save(update_fields=["role"])
+        events.record(events.MEMBER_ROLE_CHANGED, actor=actor, subject=current.user,
+                      organization=current.organization, request=request, before=before, after=role)
+    return current
+
+
+def remove_member(membership: Membership, *, actor, request=None) -> None:
+    """Remove the member from the organization (their account stays); raises LastAdminError."""
+    with transaction.atomic():
+        current = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+        if current.role == Membership.Role.ADMIN:
+            _keep_an_admin(current)
+        current.delete()
+        events.record(events.MEMBER_REMOVED, actor=actor, subject=current.user, organization=current.organization,
+                      request=request, role=current.role)
