@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "twostep.mfa.context_processors.mfa_grace",
             ],
         },
     },
@@ -173,6 +174,8 @@ LOGGING = {
 
 # --- twostep settings (documented in twostep.mfa.conf) ---
 TWOSTEP_ISSUER = env("TWOSTEP_ISSUER", "twostep")
+TWOSTEP_BASE_URL = env("TWOSTEP_BASE_URL", "http://127.0.0.1:8000")  # links in e-mails
+TWOSTEP_INVITATION_MAX_AGE = int(env("TWOSTEP_INVITATION_MAX_AGE", str(7 * 24 * 60 * 60)))
 TWOSTEP_ENCRYPTION_KEYS = env_list("TWOSTEP_ENCRYPTION_KEYS", []) or [
     kept_secret("TWOSTEP_ENCRYPTION_KEYS", "encryption.key", kind="fernet")
 ]

@@ -29,7 +29,8 @@ def test_admin_changes_a_role(client, clock, acme):
     response = client.post(f"/orgs/acme/members/{member.pk}/role/", {"role": "admin"})
     assert response.status_code == 302 and response["Location"] == "/orgs/acme/settings/"
     assert Membership.objects.get(pk=member.pk).role == "admin"
-    assert "member@acme.example is now admin of Acme Calibration." in client.get("/orgs/acme/settings/").content.decode()
+    page = client.get("/orgs/acme/settings/").content.decode()
+    assert "member@acme.example is now admin of Acme Calibration." in page
     assert org_events() == [("organization.member_role_changed", admin.user_id, member.user_id, acme.pk,
                              {"before": "member", "after": "admin"})]
     # Now there are two admins: the first may step down.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from twostep.mfa.views import organization, signin, stepup
+from twostep.mfa.views import enroll, members, organization, signin, stepup
 
 app_name = "mfa"
 urlpatterns = [
@@ -10,5 +10,11 @@ urlpatterns = [
     path("signin/code/", signin.CodeView.as_view(), name="code"),
     path("signout/", signin.SignOutView.as_view(), name="signout"),
     path("stepup/", stepup.StepUpView.as_view(), name="stepup"),
+    # Signed-in enrollment (set up or replace the authenticator); see mfa/views/enroll.py.
+    path("mfa/setup/", enroll.EnrollView.as_view(), name="enroll"),
+    path("mfa/setup/confirm/", enroll.EnrollConfirmView.as_view(), name="enroll_confirm"),
     path("orgs/<slug:slug>/settings/mfa/", organization.OrganizationMfaView.as_view(), name="organization"),
+    path("orgs/<slug:slug>/settings/mfa/notify/", organization.NotifyMembersView.as_view(), name="notify"),
+    path("orgs/<slug:slug>/settings/mfa/members/", members.members_page, name="members"),
+    path("orgs/<slug:slug>/settings/mfa/members.csv", members.members_csv, name="members_csv"),
 ]

@@ -1,41 +1,99 @@
-"""An organization admin's MFA settings: the *Require MFA* switch and what it will do."""
+"""An organization admin's MFA settings: the *Require MFA* switch (now or from a date) and the
+*Notify members* action."""
+
+import smtplib
+from datetime import date, datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 
-from twostep.mfa import org_policy
+from twostep.mfa import notify, org_policy
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import RequireMfaForm
 from twostep.mfa.services import as_datetime
 from twostep.organizations.access import admin_membership
 
 
-@method_decorator([never_cache, login_required], name="dispatch")
+def today() -> date:
+    return timezone.localdate(as_datetime(clock_now()))
+
+
+def start_of(day) -> datetime:
+    """Midnight at the start of ``day`` in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def initial(policy) -> dict:
+    upcoming = policy.required and policy.enforce_from and policy.enforce_from > as_datetime(clock_now())
+    if upcoming:
+        return {"require_mfa": True, "starts": RequireMfaForm.FROM_DATE,
+                "enforce_date": timezone.localdate(policy.enforce_from)}
+    return {"require_mfa": policy.required, "starts": RequireMfaForm.NOW}
+
+
+@method_decorator([never_cache, login_required, csrf_protect], name="dispatch")
 class OrganizationMfaView(View):
     template_name = "mfa/organization_mfa.html"
 
     def get(self, request, slug: str):
         organization = admin_membership(request.user, slug).organization
         policy = org_policy.policy_of(organization)
-        form = RequireMfaForm(initial={"require_mfa": policy.required})
+        form = RequireMfaForm(initial=initial(policy), today=today())
         return render(request, self.template_name, self.context(organization, policy, form))
 
     def post(self, request, slug: str):
         organization = admin_membership(request.user, slug).organization
-        form = RequireMfaForm(request.POST)
+        form = RequireMfaForm(request.POST, today=today())
         if not form.is_valid():
             policy = org_policy.policy_of(organization)
             return render(request, self.template_name, self.context(organization, policy, form), status=400)
-        required = form.cleaned_data["require_mfa"]
+        required, day = form.cleaned_data["require_mfa"], form.cleaned_data["enforce_date"]
         org_policy.set_require_mfa(organization, required=required, actor=request.user,
-                                   moment=as_datetime(clock_now()), request=request)
-        messages.success(request, f"Require MFA is now {'on' if required else 'off'} for {organization.name}.")
+                                   moment=as_datetime(clock_now()), request=request,
+                                   enforce_from=start_of(day) if day else None)
+        when = f" from {date_format(day, 'j F Y')}" if day else ""
+        messages.success(request, f"Require MFA is now {'on' if required else 'off'} for {organization.name}{when}.")
         return redirect("mfa:organization", slug=slug)
 
     def context(self, organization, policy, form) -> dict:
         return {"organization": organization, "policy": policy, "form": form,
+                "upcoming": initial(policy).get("starts") == RequireMfaForm.FROM_DATE,
                 "readiness": org_policy.readiness(organization)}
+
+
+@method_decorator([never_cache, login_required, csrf_protect], name="dispatch")
+class NotifyMembersView(View):
+    """GET shows the e-mail and who gets it; POST sends it (``notify.notify_members_without_mfa``)."""
+
+    template_name = "mfa/notify.html"
+
+    def context(self, organization, **extra) -> dict:
+        policy = org_policy.policy_of(organization)
+        preview = (notify.compose(organization, enforce_from=policy.enforce_from, now=clock_now())
+                   if policy.required else None)
+        return {"organization": organization, "policy": policy, "preview": preview,
+                "recipients": notify.members_without_mfa(organization).count(), **extra}
+
+    def get(self, request, slug: str):
+        organization = admin_membership(request.user, slug).organization
+        return render(request, self.template_name, self.context(organization))
+
+    def post(self, request, slug: str):
+        organization = admin_membership(request.user, slug).organization
+        try:
+            sent = notify.notify_members_without_mfa(organization, actor=request.user, request=request)
+        except notify.NotifyError as exc:
+            return render(request, self.template_name, self.context(organization, error=exc.message), status=400)
+        except (smtplib.SMTPException, OSError):
+            error = "The mail server did not accept the e-mails. Try again in a few minutes."
+            return render(request, self.template_name, self.context(organization, error=error), status=503)
+        messages.success(request, f"Sent {sent} e-mail{'s' if sent != 1 else ''} to the members who have not "
+                                  "set up MFA yet.")
+        return redirect("mfa:organization", slug=slug)

@@ -1,0 +1,74 @@
+"""Setting up (or replacing) an authenticator while signed in: ``mfa:enroll`` and ``mfa:enroll_confirm``.
+
+The one signed-in enrollment flow; any page that offers it links to it (the grace-period banner, a
+*replace the authenticator* button): ``{% url 'mfa:enroll' %}?next=<local path>``.
+
+- Both views need a fresh step-up (``mfa.stepup``: the password, and a code when the user has an
+  authenticator already), because adding or replacing the second factor is a sensitive change.
+- ``mfa:enroll`` shows the QR code of the user's unconfirmed authenticator (``services.start_enrollment``:
+  the same secret on every visit until confirmed).
+- ``mfa:enroll_confirm`` takes the first code (``services.confirm_enrollment``, which replaces any earlier
+  authenticator and records ``mfa.enrolled``), rotates the session key, marks the session as having
+  passed a code (so the enforcement middleware keeps it signed in) and goes to ``next`` or home.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from twostep.mfa import journey, services
+from twostep.mfa.conf import now as clock_now
+from twostep.mfa.forms import CodeForm
+from twostep.mfa.models import Authenticator
+from twostep.mfa.qr import qr_svg
+from twostep.mfa.stepup import step_up_required
+
+guarded = [never_cache, csrf_protect, sensitive_post_parameters("code"), step_up_required]
+
+
+def _next(request) -> str:
+    return journey.safe_next(request, request.POST.get("next") or request.GET.get("next"))
+
+
+def _replacing(user) -> bool:
+    return Authenticator.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+@method_decorator(guarded, name="dispatch")
+class EnrollView(View):
+    template_name = "mfa/enroll.html"
+
+    def get(self, request):
+        enrollment = services.start_enrollment(request.user, now=clock_now())
+        return render(request, self.template_name, {
+            "enrollment": enrollment, "qr_svg": qr_svg(enrollment.uri), "next": _next(request),
+            "replacing": _replacing(request.user)})
+
+
+@method_decorator(guarded, name="dispatch")
+class EnrollConfirmView(View):
+    template_name = "mfa/enroll_confirm.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": CodeForm(), "next": _next(request)})
+
+    def post(self, request):
+        enrollment = services.start_enrollment(request.user, now=clock_now())
+        form = CodeForm(request.POST, digits=enrollment.authenticator.digits)
+        if form.is_valid():
+            try:
+                services.confirm_enrollment(request.user, form.cleaned_data["code"], now=clock_now(),
+                                            request=request)
+            except services.MfaError as exc:
+                form.add_error("code", exc.message)
+            else:
+                request.session.cycle_key()
+                request.session[journey.MFA_VERIFIED_AT] = clock_now()
+                messages.success(request, "Your authenticator app is set up. You will be asked for a code "
+                                          "at every sign-in.")
+                return redirect(_next(request) or "home")
+        return render(request, self.template_name, {"form": form, "next": _next(request)}, status=400)

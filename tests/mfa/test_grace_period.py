@@ -1,0 +1,202 @@
+"""Require MFA from a date: the admin picks the date, members without MFA see a banner until then and
+can set MFA up voluntarily; from the date the middleware sends them to setup."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import PASSWORD, code_for, post_code, post_password
+from twostep.audit.models import AuditEvent
+from twostep.mfa.context_processors import mfa_grace
+from twostep.mfa.journey import MFA_VERIFIED_AT
+from twostep.mfa.models import Authenticator, OrganizationMfaPolicy
+from twostep.mfa.org_policy import set_require_mfa
+from twostep.mfa.services import as_datetime
+
+pytestmark = pytest.mark.django_db
+BANNER = 'Acme Calibration requires MFA from 14 December; <a href="/mfa/setup/?next=%2F">set it up now</a>'
+DEC_14 = datetime(2026, 12, 14, tzinfo=UTC)
+
+
+@pytest.fixture
+def acme(make_user, make_org):
+    admin = make_user("admin@acme.example")
+    member = make_user("member@acme.example")
+    return make_org("Acme Calibration", slug="acme", admins=[admin], members=[member])
+
+
+def signed_in(client, email):
+    post_password(client, email)
+    assert client.session.get("_auth_user_id")
+    return client
+
+
+def require_from(organization, moment, *, actor=None, now):
+    return set_require_mfa(organization, required=True, actor=actor, moment=as_datetime(now), enforce_from=moment)
+
+
+def policy_events():
+    return list(AuditEvent.objects.filter(action="organization.require_mfa_changed").order_by("id")
+                .values_list("actor_id", "detail"))
+
+
+def test_admin_requires_mfa_from_a_date(client, clock, acme):
+    signed_in(client, "admin@acme.example")
+    response = client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on", "starts": "date",
+                                                         "enforce_date": "2026-12-14"})
+    assert response.status_code == 302 and response["Location"] == "/orgs/acme/settings/mfa/"
+    policy = OrganizationMfaPolicy.objects.get(organization=acme)
+    assert (policy.required, policy.enforce_from, policy.changed_at) == (True, DEC_14, clock.moment)
+    admin_id = int(client.session["_auth_user_id"])
+    assert policy_events() == [(admin_id, {"before": {"required": False, "enforce_from": None},
+                                           "after": {"required": True, "enforce_from": "2026-12-14T00:00:00+00:00"}})]
+    page = client.get("/orgs/acme/settings/mfa/").content.decode()
+    assert "Require MFA is now on for Acme Calibration from 14 December 2026." in page
+    assert "Required from 14 December 2026: until then members without MFA see a reminder" in page
+    assert 'value="date" id="id_starts_1" checked' in page and 'value="2026-12-14"' in page
+    assert BANNER.replace("%2F", "%2Forgs%2Facme%2Fsettings%2Fmfa%2F") in page  # the admin has no MFA either
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"enforce_date": "2026-11-29"}, "Choose today (2026-11-30) or a later date: that day has passed."),
+    ({"enforce_date": ""}, "Enter the date from which members must use MFA."),
+    ({"enforce_date": "14/12/2026"}, "Enter the date as year-month-day, like 2027-01-15."),
+])
+def test_date_must_be_today_or_later(client, clock, acme, data, message):
+    signed_in(client, "admin@acme.example")
+    response = client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on", "starts": "date", **data})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not OrganizationMfaPolicy.objects.exists() and policy_events() == []
+
+
+def test_today_means_now(client, clock, acme):
+    signed_in(client, "admin@acme.example")
+    client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on", "starts": "date", "enforce_date": "2026-11-30"})
+    assert OrganizationMfaPolicy.objects.get().enforce_from == datetime(2026, 11, 30, tzinfo=UTC)
+    assert client.get("/")["Location"] == "/signin/setup/"  # the admin has no MFA: enforced already
+
+
+def test_now_ignores_the_date_field(client, clock, acme):
+    signed_in(client, "admin@acme.example")
+    response = client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on", "starts": "now",
+                                                         "enforce_date": "not a date"})
+    assert response.status_code == 302
+    assert OrganizationMfaPolicy.objects.get().enforce_from == clock.moment
+
+
+def test_banner_until_one_second_before_the_date_then_setup(client, clock, acme):
+    deadline = clock.now + 3600
+    require_from(acme, as_datetime(deadline), now=clock.now)
+    signed_in(client, "member@acme.example")
+    page = client.get("/").content.decode()
+    assert 'Acme Calibration requires MFA from 30 November; <a href="/mfa/setup/?next=%2F">set it up now</a>' in page
+    assert "Required from 30 November 2026, not set up yet." in page
+    clock.now = deadline - 1
+    response = client.get("/")
+    assert response.status_code == 200 and "requires MFA from 30 November" in response.content.decode()
+    clock.now = deadline
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/signin/setup/"
+    assert client.session.get("_auth_user_id") is None
+
+
+def test_sign_in_during_the_grace_period_needs_no_code(client, clock, acme):
+    require_from(acme, DEC_14, now=clock.now)
+    assert post_password(client, "member@acme.example")["Location"] == "/"
+    clock.now = int(DEC_14.timestamp())
+    client.post("/signout/")
+    assert post_password(client, "member@acme.example")["Location"] == "/signin/setup/"
+
+
+def test_earliest_date_wins(client, clock, acme, make_org):
+    member = acme.memberships.get(role="member").user
+    northwind = make_org("Northwind Labs", members=[member])
+    require_from(acme, DEC_14, now=clock.now)
+    require_from(northwind, datetime(2026, 12, 7, tzinfo=UTC), now=clock.now)
+    page = signed_in(client, "member@acme.example").get("/").content.decode()
+    assert "Northwind Labs requires MFA from 7 December;" in page and "Acme Calibration requires" not in page
+
+
+def test_banner_costs_one_query_per_request(clock, acme):
+    require_from(acme, DEC_14, now=clock.now)
+    request = RequestFactory().get("/")
+    request.user, request.session = acme.memberships.get(role="member").user, {}
+    with CaptureQueriesContext(connection) as queries:
+        first, second = mfa_grace(request), mfa_grace(request)
+    assert len(queries) == 1
+    assert first["mfa_grace"] is second["mfa_grace"]
+    assert (first["mfa_grace"].organization_name, first["mfa_grace"].enforce_from) == ("Acme Calibration", DEC_14)
+
+
+def test_no_banner_with_mfa_without_requirement_or_for_visitors(client, clock, acme, make_user, make_org, enrolled):
+    require_from(acme, DEC_14, now=clock.now)
+    assert "requires MFA from" not in client.get("/signin/").content.decode()
+    make_org("Northwind Labs", members=[make_user("nora@northwind.example")])
+    assert "requires MFA from" not in signed_in(client, "nora@northwind.example").get("/").content.decode()
+    client.post("/signout/")
+    member = acme.memberships.get(role="member").user
+    enrolled(member)
+    post_password(client, "member@acme.example")
+    post_code(client, code_for(member, clock.now))
+    assert "requires MFA from" not in client.get("/").content.decode()
+
+
+def test_member_sets_up_mfa_voluntarily(client, clock, acme):
+    require_from(acme, DEC_14, now=clock.now)
+    member = acme.memberships.get(role="member").user
+    signed_in(client, "member@acme.example")
+    response = client.get("/mfa/setup/?next=/")
+    assert response.status_code == 302 and response["Location"] == "/stepup/?next=%2Fmfa%2Fsetup%2F%3Fnext%3D%2F"
+    step_up = client.post("/stepup/", {"password": PASSWORD, "next": "/mfa/setup/?next=/"})
+    assert step_up["Location"] == "/mfa/setup/?next=/"
+    qr = client.get("/mfa/setup/?next=/").content.decode()
+    assert "Set up multi-factor authentication" in qr and "<svg" in qr and "requires MFA from" not in qr
+    assert 'href="/mfa/setup/confirm/?next=%2F"' in qr
+    clock.advance(30)
+    wrong = client.post("/mfa/setup/confirm/", {"code": "000000", "next": "/"})
+    assert wrong.status_code == 400 and "That code is not correct." in wrong.content.decode()
+    assert not Authenticator.objects.filter(user=member, confirmed_at__isnull=False).exists()
+    done = client.post("/mfa/setup/confirm/", {"code": code_for(member, clock.now), "next": "/"})
+    assert done.status_code == 302 and done["Location"] == "/"
+    assert Authenticator.objects.get(user=member, confirmed_at__isnull=False).confirmed_at == clock.moment
+    assert client.session[MFA_VERIFIED_AT] == clock.now
+    page = client.get("/")
+    assert page.status_code == 200 and "requires MFA from" not in page.content.decode()
+    assert "Your authenticator app is set up." in page.content.decode()
+    assert AuditEvent.objects.filter(action="mfa.enrolled", subject_id=member.pk).count() == 1
+    client.post("/signout/")
+    assert post_password(client, "member@acme.example")["Location"] == "/signin/code/"
+
+
+def test_enrollment_views_need_a_signed_in_user(client, clock):
+    for url in ["/mfa/setup/", "/mfa/setup/confirm/"]:
+        assert client.get(url)["Location"] == f"/signin/?next={url.replace('/', '%2F')}"
+
+
+def test_enrollment_ignores_a_foreign_next(client, clock, acme):
+    member = acme.memberships.get(role="member").user
+    signed_in(client, "member@acme.example")
+    client.post("/stepup/", {"password": PASSWORD, "next": "/"})
+    client.get("/mfa/setup/")
+    done = client.post("/mfa/setup/confirm/", {"code": code_for(member, clock.now), "next": "https://evil.example/"})
+    assert done["Location"] == "/"
+
+
+def test_turning_off_is_audited_and_members_keep_their_authenticators(client, clock, acme, enrolled):
+    admin, member = (acme.memberships.get(role=role).user for role in ("admin", "member"))
+    set_require_mfa(acme, required=True, actor=admin, moment=clock.moment)
+    enrolled(admin)
+    enrolled(member)
+    post_password(client, "admin@acme.example")
+    post_code(client, code_for(admin, clock.now))
+    response = client.post("/orgs/acme/settings/mfa/", {})
+    assert response.status_code == 302
+    assert OrganizationMfaPolicy.objects.get(organization=acme).required is False
+    assert policy_events()[-1] == (admin.pk, {"before": {"required": True, "enforce_from": clock.moment.isoformat()},
+                                              "after": {"required": False, "enforce_from": None}})
+    assert Authenticator.objects.filter(confirmed_at__isnull=False).count() == 2
+    client.post("/signout/")
+    assert post_password(client, "member@acme.example")["Location"] == "/signin/code/"

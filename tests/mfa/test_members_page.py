@@ -1,0 +1,164 @@
+"""The admin's members page: MFA status of every member, counts, filter, pagination and CSV export."""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import post_password
+from twostep.accounts.models import User
+from twostep.mfa import members
+from twostep.mfa.models import Authenticator
+from twostep.organizations.models import Membership
+
+pytestmark = pytest.mark.django_db
+LAST_LOGIN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def acme(make_user, make_org, enrolled, clock):
+    admin = make_user("admin@acme.example")
+    ready = make_user("ready@acme.example", name="Rita Ready")
+    locked = make_user("locked@acme.example")
+    waiting = [make_user(f"w{i}@acme.example") for i in range(2)]
+    enrolled(ready)
+    enrolled(locked)
+    Authenticator.objects.filter(user=locked).update(locked_at=clock.moment)
+    User.objects.filter(pk=ready.pk).update(last_login=LAST_LOGIN)
+    return make_org("Acme Calibration", slug="acme", admins=[admin], members=[ready, locked, *waiting])
+
+
+def signed_in(client, email="admin@acme.example"):
+    post_password(client, email)
+    assert client.session.get("_auth_user_id")
+    return client
+
+
+def rows(response):
+    return [(m.user.email, m.mfa_status) for m in response.context["page"]]
+
+
+def test_members_page_shows_status_counts_and_dates(client, clock, acme):
+    response = signed_in(client).get("/orgs/acme/settings/mfa/members/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "2 of 5 members have set up MFA." in page
+    assert "Set up (1)" in page and "Not yet (3)" in page and "Locked (1)" in page
+    assert rows(response) == [("admin@acme.example", "not_yet"), ("locked@acme.example", "locked"),
+                              ("ready@acme.example", "set_up"), ("w0@acme.example", "not_yet"),
+                              ("w1@acme.example", "not_yet")]
+    assert "<td>29 Nov 2026</td>" in page  # set up one minute before the clock's 30 Nov 00:00:05
+    # The admin's own sign-in just now counts as a last sign-in; the three others never signed in.
+    assert "<td>20 Nov 2026, 09:30</td>" in page and page.count("<td>never</td>") == 3
+
+
+def test_counts_read_like_the_issue(client, clock, make_user, make_org, enrolled):
+    admin = make_user("admin@acme.example")
+    people = [make_user(f"p{i:02}@acme.example") for i in range(11)]
+    for person in people[:9]:
+        enrolled(person)
+    make_org("Acme Calibration", slug="acme", admins=[admin], members=people)
+    page = signed_in(client).get("/orgs/acme/settings/mfa/members/")
+    assert "9 of 12 members have set up MFA." in page.content.decode()
+
+
+@pytest.mark.parametrize("status, expected", [
+    ("set_up", ["ready@acme.example"]),
+    ("locked", ["locked@acme.example"]),
+    ("not_yet", ["admin@acme.example", "w0@acme.example", "w1@acme.example"]),
+])
+def test_filter_by_status(client, clock, acme, status, expected):
+    response = signed_in(client).get(f"/orgs/acme/settings/mfa/members/?status={status}")
+    assert [email for email, _ in rows(response)] == expected
+    assert f'href="/orgs/acme/settings/mfa/members.csv?status={status}"' in response.content.decode()
+
+
+def test_unknown_filter_is_a_clear_error(client, clock, acme):
+    response = signed_in(client).get("/orgs/acme/settings/mfa/members/?status=everyone")
+    assert response.status_code == 400
+    assert "Filter by Set up, Not yet or Locked." in response.content.decode()
+    assert client.get("/orgs/acme/settings/mfa/members.csv?status=everyone").status_code == 400
+
+
+def test_pages_of_fifty(client, clock, acme, make_user):
+    for index in range(50):
+        Membership.objects.create(user=make_user(f"x{index:02}@acme.example"), organization=acme)
+    signed_in(client)
+    first = client.get("/orgs/acme/settings/mfa/members/")
+    assert len(rows(first)) == 50 and "Page 1 of 2" in first.content.decode()
+    second = client.get("/orgs/acme/settings/mfa/members/?page=2")
+    assert rows(second) == [("x45@acme.example", "not_yet"), ("x46@acme.example", "not_yet"),
+                            ("x47@acme.example", "not_yet"), ("x48@acme.example", "not_yet"),
+                            ("x49@acme.example", "not_yet")]
+
+
+def test_query_count_does_not_grow_with_members(client, clock, acme, make_user, enrolled):
+    signed_in(client)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/orgs/acme/settings/mfa/members/").status_code == 200
+        return len(captured)
+
+    before = queries()
+    for index in range(20):
+        user = make_user(f"x{index:02}@acme.example")
+        if index % 2:
+            enrolled(user)
+        Membership.objects.create(user=user, organization=acme)
+    assert queries() == before
+
+
+def parse_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_csv_export(client, clock, acme):
+    response = signed_in(client).get("/orgs/acme/settings/mfa/members.csv")
+    admin_signed_in = User.objects.get(email="admin@acme.example").last_login.isoformat()
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="acme-members-mfa.csv"'
+    assert parse_csv(response) == [
+        ["email", "name", "role", "mfa_status", "mfa_set_up_at", "last_sign_in"],
+        ["admin@acme.example", "", "admin", "not_yet", "", admin_signed_in],
+        ["locked@acme.example", "", "member", "locked", "2026-11-29T23:59:05+00:00", ""],
+        ["ready@acme.example", "Rita Ready", "member", "set_up", "2026-11-29T23:59:05+00:00",
+         "2026-11-20T09:30:00+00:00"],
+        ["w0@acme.example", "", "member", "not_yet", "", ""],
+        ["w1@acme.example", "", "member", "not_yet", "", ""],
+    ]
+    filtered = client.get("/orgs/acme/settings/mfa/members.csv?status=set_up")
+    assert filtered["Content-Disposition"] == 'attachment; filename="acme-members-mfa-set_up.csv"'
+    assert [row[0] for row in parse_csv(filtered)] == ["email", "ready@acme.example"]
+
+
+def test_csv_neutralizes_spreadsheet_formulas(client, clock, acme, make_user):
+    for email, name in [("=1+2@acme.example", '=HYPERLINK("http://evil.example","x")'),
+                        ("+sum@acme.example", "@SUM(A1)"), ("-x@acme.example", "\tTab")]:
+        Membership.objects.create(user=make_user(email, name=name), organization=acme)
+    table = parse_csv(signed_in(client).get("/orgs/acme/settings/mfa/members.csv?status=not_yet"))
+    assert [row[:2] for row in table[1:4]] == [
+        ["'+sum@acme.example", "'@SUM(A1)"], ["'-x@acme.example", "'\tTab"],
+        ["'=1+2@acme.example", "'=HYPERLINK(\"http://evil.example\",\"x\")"]]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=cmd", "'=cmd"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("a=b", "a=b"), ("", ""), (None, ""), ("2026-11-30T00:00:00+00:00", "2026-11-30T00:00:00+00:00"),
+])
+def test_neutralize(value, expected):
+    assert members.neutralize(value) == expected
+
+
+@pytest.mark.parametrize("url", ["/orgs/acme/settings/mfa/members/", "/orgs/acme/settings/mfa/members.csv"])
+def test_only_admins_of_the_organization(client, clock, acme, make_user, make_org, url):
+    assert client.get(url)["Location"].startswith("/signin/?next=")
+    signed_in(client, "w0@acme.example")
+    assert client.get(url).status_code == 403
+    client.logout()
+    make_org("Northwind Labs", slug="northwind", admins=[make_user("admin@northwind.example")])
+    signed_in(client, "admin@northwind.example")
+    assert client.get(url).status_code == 403
