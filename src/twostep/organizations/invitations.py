@@ -82,9 +82,8 @@ def invitation_link(token: str) -> str:
 
 
 def _send(organization, *, email: str, role: str, actor, token: str) -> None:
-    days = conf.invitation_max_age() // 86400
     context = {"organization": organization, "role": Membership.Role(role).label.lower(), "actor": actor,
-               "link": invitation_link(token), "days": days, "hours": conf.invitation_max_age() // 3600}
+               "link": invitation_link(token), "lifetime": conf.invitation_lifetime()}
     body = render_to_string("organizations/email/invitation.txt", context)
     EmailMessage(f"Join {organization.name} on twostep", body, to=[email]).send()
 

@@ -22,7 +22,7 @@ def settings_context(organization, **extra) -> dict:
     members = organization.memberships.select_related("user").order_by("user__email")
     invitations = organization.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
     return {"organization": organization, "members": members, "invitations": invitations,
-            "roles": Membership.Role.choices, "max_age_hours": conf.invitation_max_age() // 3600, **extra}
+            "roles": Membership.Role.choices, "lifetime": conf.invitation_lifetime(), **extra}
 
 
 @never_cache
