@@ -63,6 +63,11 @@ class AlreadyMemberError(InvitationError):
     message = "That person is already a member of this organization."
 
 
+class SimultaneousInvitationError(InvitationError):
+    code = "simultaneous"
+    message = "Another admin invited this address at the same moment. Check the open invitations and try again."
+
+
 class AccountExistsError(InvitationError):
     code = "account_exists"
     message = "An account with this e-mail address exists already. Sign in with it to accept the invitation."
@@ -90,13 +95,22 @@ def _send(organization, *, email: str, role: str, actor, token: str) -> None:
 
 def invite_member(organization, *, email: str, role: str, actor, now: int, request=None) -> Invitation:
     """Mail an invitation to ``email`` and record it; an earlier open invitation of that address is
-    revoked (its link stops working). Raises AlreadyMemberError. The mail goes out before anything is
+    revoked (its link stops working). Raises AlreadyMemberError, or SimultaneousInvitationError when
+    another admin's invitation of the address was saved in between. The mail goes out before anything is
     written, so a failed send (SMTPException/OSError from the mail backend) leaves no row behind."""
     email = normalize_email(email)
     if organization.memberships.filter(user__email=email).exists():
         raise AlreadyMemberError(f"{email} is already a member of {organization.name}.")
     token = secrets.token_urlsafe(32)
     _send(organization, email=email, role=role, actor=actor, token=token)
+    try:
+        return _record_invitation(organization, email=email, role=role, actor=actor, token=token, now=now,
+                                  request=request)
+    except IntegrityError as exc:  # another admin's invitation of the address committed in between
+        raise SimultaneousInvitationError() from exc
+
+
+def _record_invitation(organization, *, email: str, role: str, actor, token: str, now: int, request) -> Invitation:
     with transaction.atomic():
         earlier = Invitation.objects.select_for_update().filter(
             organization=organization, email=email, accepted_at__isnull=True, revoked_at__isnull=True)

@@ -1,9 +1,13 @@
 """Organizations (customer companies) and who belongs to them, in which role."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from twostep.organizations.conf import invitation_max_age
 
 
 class Organization(models.Model):
@@ -73,3 +77,8 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} to {self.organization} ({self.role})"
+
+    @property
+    def expires_at(self):
+        """The last moment the link works (``TWOSTEP_INVITATION_MAX_AGE`` after it was sent)."""
+        return self.created_at + timedelta(seconds=invitation_max_age())

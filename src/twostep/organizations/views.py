@@ -3,6 +3,8 @@
 The page links to the MFA section by URL name; this app knows nothing of MFA.
 """
 
+from datetime import UTC, datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +24,8 @@ def settings_context(organization, **extra) -> dict:
     members = organization.memberships.select_related("user").order_by("user__email")
     invitations = organization.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
     return {"organization": organization, "members": members, "invitations": invitations,
-            "roles": Membership.Role.choices, "lifetime": conf.invitation_lifetime(), **extra}
+            "roles": Membership.Role.choices, "lifetime": conf.invitation_lifetime(),
+            "now": datetime.fromtimestamp(conf.now(), tz=UTC), **extra}
 
 
 @never_cache
@@ -56,6 +59,8 @@ def change_member_role(request, slug: str, pk: int):
         return settings_error(request, organization, exc.message)
     messages.success(request, f"{changed.user.email} is now {changed.get_role_display().lower()} "
                               f"of {organization.name}.")
+    if changed.user_id == request.user.pk and not changed.is_admin:
+        return redirect("home")  # stepped down: the settings page is no longer theirs
     return redirect("organizations:settings", slug=slug)
 
 
