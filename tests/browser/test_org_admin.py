@@ -8,6 +8,7 @@ from django.core import mail
 
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD, code_for
+from twostep.accounts.models import User
 from twostep.mfa.models import Authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,6 +62,8 @@ def test_admin_sets_a_date_notifies_members_and_a_member_sees_the_banner(browser
     assert sorted(message.to[0] for message in mail.outbox) == [
         "max@acme.example", "nina@acme.example", "otto@acme.example"]
 
+    # Django stamps last_login with the wall clock; show the injected clock's time so the screenshot is stable.
+    User.objects.filter(email__in=["admin@acme.example", "rita@acme.example"]).update(last_login=clock.moment)
     page.click("a:has-text('See who')")
     page.wait_for_url("**/settings/mfa/members/")
     assert page.locator("table.members tbody tr").count() == 6
