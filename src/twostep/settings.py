@@ -172,7 +172,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("TWOSTEP_LOG_LEVEL", "INFO")},
 }
 
-# --- twostep settings (documented in twostep.mfa.conf) ---
+# --- twostep settings (documented in twostep.mfa.conf and twostep.organizations.conf) ---
 TWOSTEP_ISSUER = env("TWOSTEP_ISSUER", "twostep")
 TWOSTEP_BASE_URL = env("TWOSTEP_BASE_URL", "http://127.0.0.1:8000")  # links in e-mails
 TWOSTEP_INVITATION_MAX_AGE = int(env("TWOSTEP_INVITATION_MAX_AGE", str(7 * 24 * 60 * 60)))
