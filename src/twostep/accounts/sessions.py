@@ -5,13 +5,14 @@ authentication middleware checks on each request. Raising the epoch makes every 
 anonymous at its next request, on every app server, without a lookup table of sessions.
 """
 
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.db.models import F
 
 
 def end_all_sessions(user) -> None:
     """End every session of ``user`` (each becomes signed out at its next request)."""
-    type(user).objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    # Not type(user): request.user is a lazy proxy whose type has no manager.
+    get_user_model()._default_manager.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
 
 
