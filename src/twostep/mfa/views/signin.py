@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -9,10 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
 from twostep.mfa import journey, pending, services
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm, SignInForm
+from twostep.mfa.headers import shows_secret
 from twostep.mfa.qr import qr_svg
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("password", "code")]
@@ -44,7 +47,7 @@ def _pending_or_restart(request):
     return state or pending.load(request, now=clock_now())
 
 
-@method_decorator(guarded, name="dispatch")
+@method_decorator([*guarded, shows_secret], name="dispatch")
 class SetupView(View):
     """Step 1 of enrollment: the QR code, the key for typing by hand, and 'I have completed the scan'."""
 
@@ -62,7 +65,7 @@ def _setup_context(state, enrollment, **extra) -> dict:
     return {"state": state, "enrollment": enrollment, "qr_svg": qr_svg(enrollment.uri), **extra}
 
 
-@method_decorator(guarded, name="dispatch")
+@method_decorator([*guarded, shows_secret], name="dispatch")
 class SetupConfirmView(View):
     """Step 2 of enrollment: the first code confirms the authenticator and completes the sign-in."""
 
@@ -131,14 +134,18 @@ class CodeView(View):
 
 @method_decorator([never_cache, csrf_protect], name="dispatch")
 class SignOutView(View):
-    """GET asks to confirm; POST signs out (or abandons a pending sign-in)."""
+    """GET asks to confirm; POST signs out (or abandons a pending sign-in). Signing out ends every
+    session of the user, on every device: a sign-out is also the user's way to shut out a lost laptop."""
 
     def get(self, request):
         return render(request, "mfa/signout.html")
 
     def post(self, request):
         if request.user.is_authenticated:
-            events.record(events.SIGNOUT, actor=request.user, subject=request.user, request=request)
+            with transaction.atomic():
+                end_all_sessions(request.user)
+                events.record(events.SIGNOUT, actor=request.user, subject=request.user, request=request,
+                              all_sessions=True)
         logout(request)
         messages.info(request, "You have signed out.")
         return redirect("mfa:signin")
