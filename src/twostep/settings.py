@@ -101,6 +101,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "mfa:signin"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "mfa:signin"
+PASSWORD_RESET_TIMEOUT = 60 * 60  # seconds a password-reset link works (once)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("twostep.mfa.urls")),
     path("orgs/", include("twostep.organizations.urls")),
     path("invitations/", include("twostep.organizations.invitation_urls")),
+    path("account/", include("twostep.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,9 @@ INVITATION_REVOKED = "organization.invitation_revoked"
 MEMBER_REMOVED = "organization.member_removed"
 MEMBER_ROLE_CHANGED = "organization.member_role_changed"
 STEP_UP = "stepup"
+PASSWORD_RESET = "account.password_reset"
+PASSWORD_CHANGED = "account.password_changed"
+EMAIL_CHANGED = "account.email_changed"
 
 _FORBIDDEN_DETAIL_KEYS = {"password", "code", "secret", "key", "token", "recovery_code"}
 

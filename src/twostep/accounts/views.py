@@ -1,0 +1,52 @@
+"""Password reset by e-mail, with Django's views, forms and token generator.
+
+The link leads to a form for a new password and then to the sign-in page: a reset never signs anyone
+in, so a user who must use MFA still gives a code after the new password. Every page of the flow sends
+``Referrer-Policy: no-referrer`` and ``Cache-Control: no-store`` (the link's token must not leak).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+
+from twostep.accounts import services
+from twostep.accounts.headers import private_page
+from twostep.accounts.tokens import reset_tokens
+
+
+class BadRequestOnInvalid:
+    """Re-render an invalid form with HTTP 400, like every other form of the portal."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+@method_decorator(private_page, name="dispatch")
+class ResetRequestView(BadRequestOnInvalid, auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_sent")
+    token_generator = reset_tokens
+
+
+@method_decorator(private_page, name="dispatch")
+class ResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+
+@method_decorator(private_page, name="dispatch")
+class ResetConfirmView(BadRequestOnInvalid, auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    token_generator = reset_tokens
+    post_reset_login = False
+
+    def form_valid(self, form):
+        services.finish_password_reset(form, request=self.request)
+        self.request.session.pop(INTERNAL_RESET_SESSION_TOKEN, None)
+        messages.success(self.request, "Your password has been reset. Sign in with your new password.")
+        return redirect(settings.LOGIN_URL)

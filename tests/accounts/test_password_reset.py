@@ -1,0 +1,120 @@
+"""Password reset by e-mail: Django's token link, never a way around the code step."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import PASSWORD, code_for, post_code, post_password
+from twostep.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a brand new passphrase 42"
+
+
+@pytest.fixture
+def member(make_user, make_org, require_mfa, enrolled):
+    user = make_user("member@acme.example")
+    require_mfa(make_org("Acme Calibration", slug="acme", members=[user]))
+    enrolled(user)
+    return user
+
+
+def ask_for_link(client, email: str, mailoutbox) -> str:
+    response = client.post(reverse("accounts:password_reset"), {"email": email})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:password_reset_sent")
+    match = re.search(r"http://testserver(/account/password-reset/[^/\s]+/[^/\s]+/)", mailoutbox[-1].body)
+    return match.group(1)
+
+
+def set_new_password(client, link: str, password: str = NEW_PASSWORD):
+    form_url = client.get(link)["Location"]
+    return client.post(form_url, {"new_password1": password, "new_password2": password})
+
+
+def test_reset_sets_the_password_and_the_next_sign_in_still_asks_for_the_code(client, clock, member, mailoutbox):
+    link = ask_for_link(client, "  Member@ACME.example ", mailoutbox)
+    mail = mailoutbox[0]
+    assert mail.to == ["member@acme.example"] and mail.subject == "Reset your twostep password"
+
+    to_form = client.get(link)
+    form_url = link.rsplit("/", 2)[0] + "/set-password/"
+    assert to_form.status_code == 302 and to_form["Location"] == form_url  # the token leaves the address bar
+    form_page = client.get(form_url)
+    assert form_page.status_code == 200 and "Choose a new password" in form_page.content.decode()
+
+    done = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert done.status_code == 302 and done["Location"] == reverse("mfa:signin")
+    assert "_auth_user_id" not in client.session
+    assert "Your password has been reset." in client.get(reverse("mfa:signin")).content.decode()
+    assert list(AuditEvent.objects.filter(subject_id=member.pk).values_list("action", "outcome").order_by("id")) == [
+        ("mfa.enrolled", "success"), ("account.password_reset", "success")]
+
+    assert post_password(client, "member@acme.example", PASSWORD).status_code == 400
+    after = post_password(client, "member@acme.example", NEW_PASSWORD)
+    assert after.status_code == 302 and after["Location"] == reverse("mfa:code")
+    assert "_auth_user_id" not in client.session
+    assert post_code(client, code_for(member, clock.now))["Location"] == reverse("home")
+    assert client.session["_auth_user_id"] == str(member.pk)
+
+
+def test_every_reset_page_sends_no_referrer_and_is_not_stored(client, clock, member, mailoutbox):
+    link = ask_for_link(client, "member@acme.example", mailoutbox)
+    pages = [client.get(reverse("accounts:password_reset")), client.get(reverse("accounts:password_reset_sent")),
+             client.get(link)]
+    pages.append(client.get(pages[-1]["Location"]))
+    for response in pages:
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert "no-store" in response["Cache-Control"]
+
+
+def test_the_link_works_once(client, clock, member, mailoutbox):
+    link = ask_for_link(client, "member@acme.example", mailoutbox)
+    assert set_new_password(client, link).status_code == 302
+    again = Client().get(link)
+    assert again.status_code == 200 and "This link does not work any more" in again.content.decode()
+
+
+def test_the_link_works_for_one_hour(clock, member, mailoutbox):
+    link = ask_for_link(Client(), "member@acme.example", mailoutbox)
+    clock.advance(3600)
+    assert Client().get(link).status_code == 302
+    clock.advance(1)
+    late = Client().get(link)
+    assert late.status_code == 200 and "This link does not work any more" in late.content.decode()
+
+
+def test_reset_ends_every_session_of_the_user(client, clock, member, mailoutbox):
+    laptop = Client()
+    post_password(laptop, "member@acme.example")
+    post_code(laptop, code_for(member, clock.now))
+    assert laptop.get("/").status_code == 200
+    set_new_password(client, ask_for_link(client, "member@acme.example", mailoutbox))
+    assert laptop.get("/")["Location"].startswith(reverse("mfa:signin"))
+
+
+def test_unknown_address_looks_the_same_and_sends_nothing(client, clock, member, mailoutbox):
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@acme.example"})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:password_reset_sent")
+    assert mailoutbox == []
+
+
+def test_mismatched_or_weak_new_password_rerenders_with_a_message(client, clock, member, mailoutbox):
+    form_url = client.get(ask_for_link(client, "member@acme.example", mailoutbox))["Location"]
+    mismatch = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD + "x"})
+    assert mismatch.status_code == 400 and "didn’t match" in mismatch.content.decode()
+    weak = client.post(form_url, {"new_password1": "12345678901", "new_password2": "12345678901"})
+    assert weak.status_code == 400 and "This password is entirely numeric." in weak.content.decode()
+    assert member.__class__.objects.get(pk=member.pk).check_password(PASSWORD)
+
+
+def test_malformed_address_is_a_clear_error(client, clock):
+    response = client.post(reverse("accounts:password_reset"), {"email": "not an address"})
+    assert response.status_code == 400 and "Enter a valid email address." in response.content.decode()
+
+
+def test_sign_in_page_links_to_the_reset(client, clock):
+    page = client.get(reverse("mfa:signin")).content.decode()
+    assert f'href="{reverse("accounts:password_reset")}"' in page and "Forgot your password?" in page
