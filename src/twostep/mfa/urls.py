@@ -1,6 +1,6 @@
 from django.urls import path
 
-from twostep.mfa.views import enroll, members, organization, signin, stepup
+from twostep.mfa.views import account, enroll, members, organization, signin, stepup
 
 app_name = "mfa"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     # Signed-in enrollment (set up or replace the authenticator); see mfa/views/enroll.py.
     path("mfa/setup/", enroll.EnrollView.as_view(), name="enroll"),
     path("mfa/setup/confirm/", enroll.EnrollConfirmView.as_view(), name="enroll_confirm"),
+    path("account/email/", account.ChangeEmailView.as_view(), name="change_email"),
+    path("account/password/", account.ChangePasswordView.as_view(), name="change_password"),
     path("orgs/<slug:slug>/settings/mfa/", organization.OrganizationMfaView.as_view(), name="organization"),
     path("orgs/<slug:slug>/settings/mfa/notify/", organization.NotifyMembersView.as_view(), name="notify"),
     path("orgs/<slug:slug>/settings/mfa/members/", members.members_page, name="members"),

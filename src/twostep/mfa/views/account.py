@@ -1,0 +1,58 @@
+"""The signed-in user's account pages that need step-up: change e-mail, change password.
+
+They live in ``mfa`` because ``step_up_required`` (password and a fresh code) does, and imports run
+``accounts`` <- ``mfa``; the work itself is done by ``twostep.accounts.services`` and its forms.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from twostep.accounts import services
+from twostep.accounts.forms import ChangeEmailForm
+from twostep.mfa.stepup import step_up_required
+
+guarded = [never_cache, csrf_protect, login_required, step_up_required]
+
+
+@method_decorator(guarded, name="dispatch")
+class ChangeEmailView(View):
+    template_name = "accounts/change_email.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": ChangeEmailForm(request.user)})
+
+    def post(self, request):
+        form = ChangeEmailForm(request.user, request.POST)
+        if form.is_valid():
+            try:
+                services.change_email(request.user, form.cleaned_data["email"], request=request)
+            except services.AccountError as exc:
+                form.add_error("email", exc.message)
+            else:
+                messages.success(request, f"Your e-mail address is now {request.user.email}. "
+                                          "We sent a notice to your old address.")
+                return redirect("home")
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+@method_decorator([*guarded, sensitive_post_parameters("new_password1", "new_password2")], name="dispatch")
+class ChangePasswordView(View):
+    template_name = "accounts/change_password.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": SetPasswordForm(request.user)})
+
+    def post(self, request):
+        form = SetPasswordForm(request.user, request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        services.change_password(request, request.user, form.cleaned_data["new_password1"])
+        messages.success(request, "Your password has been changed. You were signed out everywhere else.")
+        return redirect("home")

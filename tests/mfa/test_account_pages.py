@@ -1,0 +1,102 @@
+"""Change e-mail and change password: behind step-up, audited, and a password change shuts out other
+sessions."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import PASSWORD, code_for, post_code, post_password
+from twostep.accounts.models import User
+from twostep.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a brand new passphrase 42"
+
+
+@pytest.fixture
+def member(client, clock, make_user, enrolled):
+    user = make_user("member@acme.example")
+    enrolled(user)
+    post_password(client, "member@acme.example")
+    post_code(client, code_for(user, clock.now))
+    return user
+
+
+def step_up(client, user, clock):
+    clock.advance(30)  # a fresh time step: the sign-in code may not be used twice
+    response = client.post(reverse("mfa:stepup"), {"password": PASSWORD, "code": code_for(user, clock.now),
+                                                   "next": "/"})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("name", ["mfa:change_email", "mfa:change_password"])
+def test_pages_need_a_step_up_of_the_last_ten_minutes(client, clock, member, name):
+    url = reverse(name)
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == f"/stepup/?next={url.replace('/', '%2F')}"
+    step_up(client, member, clock)
+    assert client.get(url).status_code == 200
+    clock.advance(601)
+    assert client.get(url)["Location"].startswith("/stepup/")
+    assert client.post(url, {"email": "new@acme.example", "new_password1": NEW_PASSWORD,
+                             "new_password2": NEW_PASSWORD})["Location"].startswith("/stepup/")
+    member.refresh_from_db()
+    assert member.email == "member@acme.example" and member.check_password(PASSWORD)
+
+
+def test_change_email_is_audited_and_tells_the_old_address(client, clock, member, mailoutbox):
+    step_up(client, member, clock)
+    response = client.post(reverse("mfa:change_email"), {"email": "  Max@Acme.EXAMPLE "})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert User.objects.get(pk=member.pk).email == "max@acme.example"
+    event = AuditEvent.objects.get(action="account.email_changed")
+    assert (event.actor_id, event.subject_id, event.detail) == (
+        member.pk, member.pk, {"old_email": "member@acme.example", "new_email": "max@acme.example"})
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["member@acme.example"], "Your twostep e-mail address was changed")]
+    assert "from member@acme.example to max@acme.example" in mailoutbox[0].body
+    client.post(reverse("mfa:signout"))
+    assert post_password(client, "max@acme.example")["Location"] == reverse("mfa:code")
+
+
+def test_change_email_refuses_an_address_in_use_whatever_its_case(client, clock, member, make_user, mailoutbox):
+    make_user("taken@acme.example")
+    step_up(client, member, clock)
+    response = client.post(reverse("mfa:change_email"), {"email": "TAKEN@acme.example"})
+    assert response.status_code == 400
+    assert "Another account already uses this e-mail address." in response.content.decode()
+    same = client.post(reverse("mfa:change_email"), {"email": "Member@acme.example"})
+    assert same.status_code == 400 and "That is already your e-mail address." in same.content.decode()
+    assert User.objects.get(pk=member.pk).email == "member@acme.example"
+    assert not AuditEvent.objects.filter(action="account.email_changed").exists() and mailoutbox == []
+
+
+def test_change_password_keeps_this_session_and_ends_the_others(client, clock, member):
+    phone = Client()
+    post_password(phone, "member@acme.example")
+    clock.advance(30)
+    post_code(phone, code_for(member, clock.now))
+    assert phone.get("/").status_code == 200
+    step_up(client, member, clock)
+    response = client.post(reverse("mfa:change_password"),
+                           {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get("/").status_code == 200
+    assert phone.get("/")["Location"].startswith(reverse("mfa:signin"))
+    assert User.objects.get(pk=member.pk).check_password(NEW_PASSWORD)
+    assert AuditEvent.objects.filter(action="account.password_changed", subject_id=member.pk).count() == 1
+
+
+def test_change_password_rerenders_weak_or_mismatched_passwords(client, clock, member):
+    step_up(client, member, clock)
+    response = client.post(reverse("mfa:change_password"), {"new_password1": "password123",
+                                                            "new_password2": "password123"})
+    assert response.status_code == 400 and "This password is too common." in response.content.decode()
+    assert User.objects.get(pk=member.pk).check_password(PASSWORD)
+    assert not AuditEvent.objects.filter(action="account.password_changed").exists()
+
+
+def test_home_page_links_to_the_account_pages(client, clock, member):
+    page = client.get("/").content.decode()
+    assert f'href="{reverse("mfa:change_email")}"' in page and f'href="{reverse("mfa:change_password")}"' in page
