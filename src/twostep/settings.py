@@ -24,7 +24,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "twostep.mfa.apps.AdminSiteConfig",  # Django's admin, open only to staff who passed a code
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,0 +1,36 @@
+"""MFA data in the admin site, read-only: the *Require MFA* switch changes only through the organization's
+MFA settings page and authenticators only through enrollment and support's reset, which are audited.
+The sealed secret is never shown."""
+
+from django.contrib import admin
+
+from twostep.mfa.models import Authenticator, OrganizationMfaPolicy
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    actions = None
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(ReadOnlyAdmin):
+    list_display = ("user", "type", "confirmed_at", "last_used_at", "failed_attempts", "locked_at")
+    list_filter = ("type",)
+    search_fields = ("user__email",)
+    fields = ("user", "type", "name", "algorithm", "digits", "period", "created_at", "confirmed_at",
+              "last_used_at", "failed_attempts", "throttled_until", "locked_at")
+
+
+@admin.register(OrganizationMfaPolicy)
+class OrganizationMfaPolicyAdmin(ReadOnlyAdmin):
+    list_display = ("organization", "required", "enforce_from", "changed_by", "changed_at")
+    list_filter = ("required",)
+    fields = ("organization", "required", "enforce_from", "changed_by", "changed_at")
