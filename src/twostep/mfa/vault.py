@@ -23,6 +23,10 @@ def _box() -> MultiFernet:
     return _multifernet(tuple(settings.TWOSTEP_ENCRYPTION_KEYS))
 
 
+def _newest() -> Fernet:
+    return Fernet(settings.TWOSTEP_ENCRYPTION_KEYS[0])
+
+
 def seal(secret: bytes) -> str:
     """Encrypt ``secret`` with the newest key; returns an ASCII token (about 1.4x + 73 bytes long)."""
     return _box().encrypt(secret).decode("ascii")
@@ -42,3 +46,12 @@ def reseal(token: str) -> str:
         return _box().rotate(token.encode("ascii")).decode("ascii")
     except InvalidToken as exc:
         raise VaultError("No configured TWOSTEP_ENCRYPTION_KEYS key opens this secret") from exc
+
+
+def is_current(token: str) -> bool:
+    """True when the newest key opens ``token`` (key rotation has nothing to do for it)."""
+    try:
+        _newest().decrypt(token.encode("ascii"))
+    except InvalidToken:
+        return False
+    return True
