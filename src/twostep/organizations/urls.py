@@ -1,6 +1,6 @@
 from django.urls import path
 
-from twostep.organizations import invitation_views, views
+from twostep.organizations import audit_views, invitation_views, views
 
 app_name = "organizations"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("<slug:slug>/members/<int:pk>/role/", views.change_member_role, name="member_role"),
     path("<slug:slug>/members/<int:pk>/remove/", views.RemoveMemberView.as_view(), name="member_remove"),
     path("<slug:slug>/invitations/<int:pk>/revoke/", invitation_views.revoke_invitation, name="invitation_revoke"),
+    path("<slug:slug>/audit/", audit_views.organization_audit, name="audit"),
 ]
