@@ -1,0 +1,90 @@
+"""Secrets, codes and passwords never reach the logs or the audit trail, along a whole journey."""
+
+import json
+import logging
+import re
+import secrets
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from tests.conftest import PASSWORD, code_for, post_code, post_password, secret_of
+from twostep import otp
+from twostep.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a brand new passphrase 42"
+LOGGERS = ("", "django", "django.request", "django.security", "django.db.backends", "twostep")
+
+
+@pytest.fixture
+def all_logs(caplog):
+    """Every logger at DEBUG into caplog, including Django's SQL log (which lists query parameters)."""
+    for name in LOGGERS:
+        caplog.set_level(logging.DEBUG, logger=name)
+    connection.force_debug_cursor = True
+    yield caplog
+    connection.force_debug_cursor = False
+
+
+def a_wrong_code(right: str) -> str:
+    while (wrong := f"{secrets.randbelow(10**6):06d}") == right:
+        pass
+    return wrong
+
+
+def journey(client, clock, member, mailoutbox) -> tuple[list[str], list[str]]:
+    """Setup, code sign-in with a wrong code first, step-up, password reset by mail; returns the codes
+    used and every URL the browser was sent to."""
+    codes, urls = [], []
+
+    def note(response):
+        urls.append(response.get("Location", ""))
+        return response
+
+    note(post_password(client, member.email))
+    client.get(reverse("mfa:setup"))
+    codes.append(code_for(member, clock.now))
+    note(post_code(client, codes[-1], url="mfa:setup_confirm"))
+    note(client.post(reverse("mfa:signout")))
+
+    clock.advance(30)
+    note(post_password(client, member.email))
+    codes.append(a_wrong_code(code_for(member, clock.now)))
+    assert post_code(client, codes[-1]).status_code == 400
+    codes.append(code_for(member, clock.now))
+    note(post_code(client, codes[-1]))
+    clock.advance(30)
+    codes.append(code_for(member, clock.now))
+    note(client.post(reverse("mfa:stepup"), {"password": PASSWORD, "code": codes[-1], "next": "/"}))
+    assert client.get("/orgs/acme/settings/").status_code == 403
+    note(client.post(reverse("mfa:signout")))
+
+    note(client.post(reverse("accounts:password_reset"), {"email": member.email}))
+    link = re.search(r"http://testserver(\S+)", mailoutbox[-1].body).group(1)
+    form_url = note(client.get(link))["Location"]
+    note(client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}))
+    assert note(post_password(client, member.email, NEW_PASSWORD))["Location"] == reverse("mfa:code")
+    return codes, urls
+
+
+def test_a_full_journey_leaves_no_secret_code_or_password_in_logs_urls_or_audit(
+        client, clock, make_user, make_org, require_mfa, mailoutbox, all_logs):
+    member = make_user("member@acme.example")
+    require_mfa(make_org("Acme Calibration", slug="acme", members=[member]))
+    codes, urls = journey(client, clock, member, mailoutbox)
+    secret = secret_of(member)
+
+    logs = all_logs.text + "\n".join(repr(vars(record)) for record in all_logs.records)
+    audit = json.dumps(list(AuditEvent.objects.values()), default=str)
+    assert "SELECT" in logs and "Bad Request: /signin/code/" in logs and "Forbidden" in logs  # it did capture
+    assert len(AuditEvent.objects.all()) >= 8
+
+    b32 = otp.b32encode(secret)
+    needles = {"secret": secret.decode("latin-1"), "secret base32": b32, "secret base32 lower": b32.lower(),
+               "secret hex": secret.hex(), "secret HEX": secret.hex().upper(), "password": PASSWORD,
+               "new password": NEW_PASSWORD, **{f"code {i}": code for i, code in enumerate(codes)}}
+    for where, text in {"logs": logs, "audit": audit, "urls": "\n".join(urls)}.items():
+        assert [name for name, needle in needles.items() if needle in text] == [], where
