@@ -24,6 +24,7 @@ from twostep.accounts.models import User
 from twostep.mfa import services
 from twostep.mfa.journey import MFA_VERIFIED_AT
 from twostep.mfa.org_policy import set_require_mfa
+from twostep.organizations import invitations
 from twostep.organizations.models import Membership, Organization
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,7 @@ class Row(NamedTuple):
 
 R = Row
 ADMIN_LOGIN, ADMIN_INDEX, ORG_MFA = "→admin:login", "→admin:index", "→mfa:organization"
+ORG, ACCEPT = "→organizations:settings", "→invitations:accept"
 AL = ADMIN_LOGIN
 MATRIX = [
     # URL name                              method  anonymous    pending member  admin    other   support staff
@@ -72,6 +74,20 @@ MATRIX = [
     R("accounts:password_reset", "POST",            400,         CODE,   400,    400,     400,    400,    400),
     R("accounts:password_reset_sent", "GET",        200,         CODE,   200,    200,     200,    200,    200),
     R("accounts:password_reset_confirm", "GET",     200,         CODE,   200,    200,     200,    200,    200),
+    R("mfa:enroll", "GET",                          SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
+    R("mfa:enroll_confirm", "GET",                  SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
+    R("mfa:enroll_confirm", "POST",                 SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
+    R("mfa:members", "GET",                         SIGNIN,      CODE,   403,    200,     403,    403,    403),
+    R("mfa:members_csv", "GET",                     SIGNIN,      CODE,   403,    200,     403,    403,    403),
+    R("mfa:notify", "GET",                          SIGNIN,      CODE,   403,    200,     403,    403,    403),
+    R("organizations:invite", "GET",                SIGNIN,      CODE,   403,    200,     403,    403,    403),
+    R("organizations:invite", "POST",               SIGNIN,      CODE,   403,    400,     403,    403,    403),
+    R("organizations:member_role", "GET",           SIGNIN,      CODE,   405,    405,     405,    405,    405),
+    R("organizations:member_role", "POST",          SIGNIN,      CODE,   403,    400,     403,    403,    403),
+    R("organizations:member_remove", "GET",         SIGNIN,      CODE,   403,    200,     403,    403,    403),
+    R("organizations:invitation_revoke", "POST",    SIGNIN,      CODE,   403,    ORG,     403,    403,    403),
+    R("invitations:open", "GET",                    ACCEPT,      CODE,   ACCEPT, ACCEPT,  ACCEPT, ACCEPT, ACCEPT),
+    R("invitations:accept", "GET",                  400,         CODE,   400,    400,     400,    400,    400),
     R("admin:index", "GET",                         AL,          CODE,   AL,     AL,      AL,     AL,     200),
     R("admin:login", "GET",                         SIGNIN,      CODE,   403,    403,     403,    403,    ADMIN_INDEX),
     R("admin:logout", "POST",                       ADMIN_INDEX, CODE,   ADMIN_INDEX, ADMIN_INDEX, ADMIN_INDEX,
@@ -79,10 +95,18 @@ MATRIX = [
     R("admin:password_change", "GET",               AL,          CODE,   AL,     AL,      AL,     AL,
       "→mfa:change_password"),
 ]
-# The URL arguments of the views that take any: Acme's pages, a reset link with a token that is not valid.
-KWARGS = {"mfa:organization": {"slug": "acme"}, "organizations:settings": {"slug": "acme"},
-          "organizations:audit": {"slug": "acme"},
-          "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "not-a-valid-token"}}
+# The URL arguments of the views that take any: Acme's pages, Acme's membership of ``member``, an open
+# invitation to Acme, links with tokens that are not valid. A function gets the ``world`` fixture.
+ACME = {"slug": "acme"}
+KWARGS = {
+    "mfa:organization": ACME, "mfa:members": ACME, "mfa:members_csv": ACME, "mfa:notify": ACME,
+    "organizations:settings": ACME, "organizations:audit": ACME, "organizations:invite": ACME,
+    "organizations:member_role": lambda world: {"slug": "acme", "pk": world["membership"].pk},
+    "organizations:member_remove": lambda world: {"slug": "acme", "pk": world["membership"].pk},
+    "organizations:invitation_revoke": lambda world: {"slug": "acme", "pk": world["invitation"].pk},
+    "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "not-a-valid-token"},
+    "invitations:open": {"link": "not-a-valid-link"},
+}
 # The admin's model pages: staff only (200), read-only ones refuse adding (403); others go to its login.
 ADMIN_PAGES = {
     "admin:accounts_user_changelist": 200, "admin:accounts_user_add": 403,
@@ -101,11 +125,9 @@ NOT_IN_MATRIX = {"admin:app_list", "admin:autocomplete", "admin:jsi18n", "admin:
 
 
 @pytest.fixture
-def visitors(clock, settings) -> dict:
-    """A browser (test client) per role, each in its state."""
-    # Hashing is not what this file tests: a fast hasher keeps its 40-odd sign-ins cheap.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    password_hash = make_password(PASSWORD)
+def world(clock) -> dict:
+    """The people of every role, Acme (requires MFA) and Globex, and an open invitation to Acme."""
+    password_hash = make_password(PASSWORD)  # one hash for all: users are made without hashing each
 
     def user(email, **fields):
         return User.objects.create(email=email, password=password_hash, **fields)
@@ -120,10 +142,18 @@ def visitors(clock, settings) -> dict:
     set_require_mfa(acme, required=True, actor=people["admin"], moment=clock.moment)
     services.start_enrollment(people["pending"], now=clock.now)
     services.confirm_enrollment(people["pending"], code_for(people["pending"], clock.now - 30), now=clock.now - 30)
+    invitation = invitations.invite_member(acme, email="newcomer@example.com", role="member",
+                                           actor=people["admin"], now=clock.now)
+    return {**people, "membership": Membership.objects.get(user=people["member"]), "invitation": invitation}
+
+
+@pytest.fixture
+def visitors(clock, world) -> dict:
+    """A browser (test client) per role, each in its state; every signed-in one passed a code."""
     clients = {role: Client() for role in ROLES}
     assert post_password(clients["pending"], "pending@example.com")["Location"] == reverse("mfa:code")
     for role in ROLES[2:]:
-        clients[role].force_login(people[role])
+        clients[role].force_login(world[role])
         session = clients[role].session
         session[MFA_VERIFIED_AT] = clock.now
         session.save()
@@ -137,8 +167,9 @@ def outcome(response):
 
 
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: f"{row.method} {row.name}")
-def test_authorization(visitors, row):
-    url = reverse(row.name, kwargs=KWARGS.get(row.name, {}))
+def test_authorization(world, visitors, row):
+    kwargs = KWARGS.get(row.name, {})
+    url = reverse(row.name, kwargs=kwargs(world) if callable(kwargs) else kwargs)
     actual = {role: outcome(getattr(visitors[role], row.method.lower())(url)) for role in ROLES}
     assert actual == {role: getattr(row, role) for role in ROLES}
 

@@ -9,7 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.urls import reverse
 
-from tests.conftest import code_for, post_code, post_password
+from tests.conftest import PASSWORD, code_for, post_code, post_password
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,17 @@ def test_signed_in_pages(client, clock, people, path, status):
     response = signed_in(client, clock, people[0]).get(path)
     assert response.status_code == status
     assert_headers(response, ORDINARY_PAGE)
+
+
+@pytest.mark.parametrize("path", ["/mfa/setup/", "/mfa/setup/confirm/"])
+def test_signed_in_enrollment_pages_show_the_secret_and_are_never_stored(client, clock, people, path):
+    admin = people[0]
+    signed_in(client, clock, admin)
+    clock.advance(30)
+    client.post(reverse("mfa:stepup"), {"password": PASSWORD, "code": code_for(admin, clock.now), "next": "/"})
+    response = client.get(path)
+    assert response.status_code == 200
+    assert_headers(response, SECRET_PAGE)
 
 
 def test_code_page(client, clock, people):

@@ -14,6 +14,11 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a brand new passphrase 42"
 
 
+@pytest.fixture(autouse=True)
+def base_url(settings):
+    settings.TWOSTEP_BASE_URL = "https://portal.example/"
+
+
 @pytest.fixture
 def member(make_user, make_org, require_mfa, enrolled):
     user = make_user("member@acme.example")
@@ -25,7 +30,7 @@ def member(make_user, make_org, require_mfa, enrolled):
 def ask_for_link(client, email: str, mailoutbox) -> str:
     response = client.post(reverse("accounts:password_reset"), {"email": email})
     assert response.status_code == 302 and response["Location"] == reverse("accounts:password_reset_sent")
-    match = re.search(r"http://testserver(/account/password-reset/[^/\s]+/[^/\s]+/)", mailoutbox[-1].body)
+    match = re.search(r"https://portal\.example(/account/password-reset/[^/\s]+/[^/\s]+/)", mailoutbox[-1].body)
     return match.group(1)
 
 
@@ -58,6 +63,12 @@ def test_reset_sets_the_password_and_the_next_sign_in_still_asks_for_the_code(cl
     assert "_auth_user_id" not in client.session
     assert post_code(client, code_for(member, clock.now))["Location"] == reverse("home")
     assert client.session["_auth_user_id"] == str(member.pk)
+
+
+def test_the_link_is_built_from_the_base_url_not_the_host_header(client, clock, member, mailoutbox):
+    client.post(reverse("accounts:password_reset"), {"email": "member@acme.example"}, HTTP_HOST="localhost")
+    assert "https://portal.example/account/password-reset/" in mailoutbox[0].body
+    assert "localhost" not in mailoutbox[0].body
 
 
 def test_every_reset_page_sends_no_referrer_and_is_not_stored(client, clock, member, mailoutbox):

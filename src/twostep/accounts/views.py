@@ -33,6 +33,11 @@ class ResetRequestView(BadRequestOnInvalid, auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_sent")
     token_generator = reset_tokens
 
+    @property
+    def extra_email_context(self) -> dict:
+        # The link's host comes from TWOSTEP_BASE_URL, never from the request's Host header.
+        return {"base_url": settings.TWOSTEP_BASE_URL.rstrip("/")}
+
 
 @method_decorator(private_page, name="dispatch")
 class ResetSentView(auth_views.PasswordResetDoneView):

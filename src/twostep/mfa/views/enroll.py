@@ -23,11 +23,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.mfa import journey, services
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm
+from twostep.mfa.headers import shows_secret
 from twostep.mfa.models import Authenticator
 from twostep.mfa.qr import qr_svg
 from twostep.mfa.stepup import step_up_required
 
-guarded = [never_cache, csrf_protect, sensitive_post_parameters("code"), step_up_required]
+guarded = [never_cache, csrf_protect, sensitive_post_parameters("code"), step_up_required, shows_secret]
 
 
 def _next(request) -> str:
