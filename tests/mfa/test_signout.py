@@ -30,6 +30,7 @@ def test_sign_out_on_one_device_signs_out_all_of_them(clock, make_user, enrolled
     assert other.get("/").status_code == 200  # another user's session is untouched
     event = AuditEvent.objects.get(action="signout")
     assert (event.actor_id, event.subject_id, event.detail) == (user.pk, user.pk, {"all_sessions": True})
+    assert event.occurred_at == clock.moment  # audit times come from the injected clock too
     assert not AuditEvent.objects.filter(action="signout", subject_id=stranger.pk).exists()
 
 

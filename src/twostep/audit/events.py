@@ -5,7 +5,11 @@
 the change it describes was committed. ``detail`` must never hold secrets, codes or passwords.
 """
 
+from datetime import UTC, datetime
 from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
 
 from twostep.audit.models import AuditEvent
 
@@ -47,6 +51,12 @@ def _client(request: Any) -> tuple[str | None, str]:
     return request.META.get("REMOTE_ADDR") or None, request.META.get("HTTP_USER_AGENT", "")[:300]
 
 
+def _now() -> datetime:
+    """Now, from ``TWOSTEP_CLOCK`` (Unix seconds) when set, like every other clock of twostep (tests)."""
+    clock = getattr(settings, "TWOSTEP_CLOCK", None)
+    return datetime.fromtimestamp(clock(), tz=UTC) if clock is not None else timezone.now()
+
+
 def record(action: str, *, actor=None, subject=None, organization=None, request=None,
            outcome: str = AuditEvent.Outcome.SUCCESS, **detail: Any) -> AuditEvent:
     """Append one event; ``actor``/``subject`` are users (or None), ``organization`` an organization."""
@@ -55,7 +65,7 @@ def record(action: str, *, actor=None, subject=None, organization=None, request=
         raise ValueError(f"audit detail may not carry secrets: {sorted(leaked)}")
     ip, agent = _client(request)
     return AuditEvent.objects.create(
-        action=action, outcome=outcome,
+        occurred_at=_now(), action=action, outcome=outcome,
         actor_id=getattr(actor, "pk", None), actor_label=_label(actor),
         subject_id=getattr(subject, "pk", None), subject_label=_label(subject),
         organization_id=getattr(organization, "pk", None), organization_label=_label(organization),
