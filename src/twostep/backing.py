@@ -171,6 +171,16 @@ def _check_sender(sender: str) -> None:
         raise ImproperlyConfigured("DEFAULT_FROM_EMAIL is not an e-mail address") from None
 
 
+def metrics_folder() -> str:
+    """``PROMETHEUS_MULTIPROC_DIR`` when set: it must be an existing folder (prometheus_client writes there
+    from the first import on). Unset is fine: ``twostep serve`` makes one."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    if folder and not Path(folder).is_dir():
+        raise ImproperlyConfigured("PROMETHEUS_MULTIPROC_DIR is not an existing folder: create it, or leave it "
+                                   "unset and twostep serve makes one")
+    return folder
+
+
 def metrics_token() -> str:
     """``TWOSTEP_METRICS_TOKEN`` (the bearer token /metrics asks for), "" when unset."""
     token = os.environ.get("TWOSTEP_METRICS_TOKEN", "").strip()

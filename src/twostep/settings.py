@@ -185,3 +185,4 @@ TWOSTEP_BASE_URL = backing.base_url(production=PRODUCTION)  # links in e-mails
 TWOSTEP_INVITATION_MAX_AGE = env_int("TWOSTEP_INVITATION_MAX_AGE", 7 * 24 * 60 * 60, minimum=1)
 TWOSTEP_ENCRYPTION_KEYS = backing.encryption_keys()
 TWOSTEP_METRICS_TOKEN = backing.metrics_token()  # /metrics asks for it as a bearer token when set
+PROMETHEUS_MULTIPROC_DIR = backing.metrics_folder()  # checked here, read by prometheus_client itself

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
+from twostep.ops import gunicorn_conf
 from twostep.ops.management.commands.serve import default_workers, gunicorn_command, prepare_metrics_dir
 
 
@@ -36,11 +37,12 @@ def test_serve_runs_one_worker_per_core_plus_one_by_default():
     assert command[command.index("--bind") + 1] == "127.0.0.1:8123"
 
 
-def test_serve_gives_the_workers_an_empty_metrics_folder(tmp_path, monkeypatch):
+def test_serve_gives_the_workers_a_metrics_folder_that_gunicorn_empties_at_start(tmp_path, monkeypatch):
     (tmp_path / "counter_4242.db").write_bytes(b"left by an earlier run")
     (tmp_path / "keep.txt").write_text("not ours")
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     assert prepare_metrics_dir() == str(tmp_path)
+    gunicorn_conf.on_starting(server=None)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
     fresh = prepare_metrics_dir()

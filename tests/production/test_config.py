@@ -35,6 +35,7 @@ MALFORMED = [
     ("TWOSTEP_PROFILE", {"TWOSTEP_PROFILE": "prod"}, "must be one of demo, production"),
     ("TWOSTEP_LOG_LEVEL", {"TWOSTEP_LOG_LEVEL": "LOUD"}, "must be one of DEBUG"),
     ("TWOSTEP_CACHE_KEY_PREFIX", {"TWOSTEP_CACHE_KEY_PREFIX": "has space"}, "at most 64 letters"),
+    ("PROMETHEUS_MULTIPROC_DIR", {"PROMETHEUS_MULTIPROC_DIR": "/nonexistent/twostep-metrics"}, "not an existing"),
     ("TWOSTEP_TASKS_ASYNC", {"TWOSTEP_PROFILE": "demo", "REDIS_URL": None, "TWOSTEP_TASKS_ASYNC": "true"},
      "REDIS_URL is not set"),
 ]

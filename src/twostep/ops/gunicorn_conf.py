@@ -2,6 +2,7 @@
 adds bind, workers and timeout."""
 
 import os
+from pathlib import Path
 
 from twostep.config import profile
 from twostep.ops.logs import configured_logging
@@ -10,6 +11,15 @@ from twostep.ops.logs import configured_logging
 # log is off because RequestTelemetryMiddleware logs every request with its id and duration.
 logconfig_dict = configured_logging(production=profile() == "production")
 accesslog = None
+
+
+def on_starting(server) -> None:
+    """Before any worker starts: remove the metrics files of earlier runs (the master itself keeps no
+    metrics; it does not load the application)."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        for stale in Path(folder).glob("*.db"):
+            stale.unlink()
 
 
 def child_exit(server, worker) -> None:

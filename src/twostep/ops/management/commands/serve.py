@@ -1,18 +1,20 @@
 """``twostep serve``: the production WSGI server (gunicorn; static files by WhiteNoise).
 
 Workers: one per CPU core plus one (``--workers`` or ``TWOSTEP_WORKERS`` to choose). Metrics of all
-workers are added up through ``PROMETHEUS_MULTIPROC_DIR`` (a fresh temporary folder unless set; its
-old files are removed at start).
+workers are added up through ``PROMETHEUS_MULTIPROC_DIR`` (a new temporary folder unless set; emptied
+at start).
 """
 
+import logging
 import os
 import sys
 import tempfile
-from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
 from twostep.config import env_int
+
+logger = logging.getLogger("twostep.serve")
 
 
 def default_workers() -> int:
@@ -30,13 +32,11 @@ def gunicorn_command(*, bind: str, workers: int, timeout: int) -> list[str]:
 
 
 def prepare_metrics_dir() -> str:
-    """Set ``PROMETHEUS_MULTIPROC_DIR`` (before any worker imports prometheus_client) and empty it."""
-    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="twostep-metrics-"))
-    path.mkdir(parents=True, exist_ok=True)
-    for stale in path.glob("*.db"):
-        stale.unlink()
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
-    return str(path)
+    """``PROMETHEUS_MULTIPROC_DIR`` for the workers: as set (settings checked that it exists), else a new
+    temporary folder. gunicorn's ``on_starting`` empties it before the workers start."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="twostep-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    return path
 
 
 class Command(BaseCommand):
@@ -50,7 +50,10 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers, timeout, **options):
         workers = workers or default_workers()
         prepare_metrics_dir()
-        self.stdout.write(f"twostep serving on http://{bind}/ ({workers} workers)")
-        sys.stdout.flush()
+        # A log line, not print(): in production every line of output is a JSON object.
+        logger.info("twostep serving on http://%s/ (%d workers)", bind, workers, extra={"bind": bind,
+                                                                                  "workers": workers})
+        for handler in logging.getLogger().handlers:
+            handler.flush()
         command = gunicorn_command(bind=bind, workers=workers, timeout=timeout)
         os.execv(sys.executable, command)  # noqa: S606 — replace this process with gunicorn
