@@ -9,7 +9,7 @@ from django.test import override_settings
 from rq import SimpleWorker
 
 from tests.services import REDIS_URL, delete_keys, require_redis, unique_name
-from twostep.ops.tasks import enqueue
+from twostep.tasks import enqueue
 
 pytestmark = pytest.mark.django_db
 

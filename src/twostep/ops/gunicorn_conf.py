@@ -11,6 +11,9 @@ from twostep.ops.logs import configured_logging
 # log is off because RequestTelemetryMiddleware logs every request with its id and duration.
 logconfig_dict = configured_logging(production=profile() == "production")
 accesslog = None
+# gunicorn's runtime control socket (gunicorn >= 25.1) sits at one path per user: several app servers on one
+# host would take it from each other. twostep does not use it.
+control_socket_disable = True
 
 
 def on_starting(server) -> None:

@@ -1,5 +1,8 @@
 """Work that must not run inside a request (bulk e-mail to every member of a large organization).
 
+Infrastructure beside settings, not an app: it imports no twostep app, so any app (``mfa`` for the
+notify-members action) may use it without breaking the one-way imports.
+
 ``enqueue(func, *args, **kwargs)`` runs ``func(*args, **kwargs)``:
 - with ``TWOSTEP_TASKS_ASYNC`` on (the default when ``REDIS_URL`` is set): as an RQ job on the Redis
   queue ``default``, done by ``twostep rqworker default``. Inside a transaction the job is queued when it
