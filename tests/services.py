@@ -6,6 +6,8 @@ Everything a test creates carries a unique random name (``unique_name``) and is 
 
 import os
 import secrets
+import signal
+from contextlib import contextmanager
 
 import pytest
 
@@ -61,3 +63,35 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def unique_queue():
+    """Tasks on for the block, on an RQ queue with a unique name on the real Redis; its keys go afterwards."""
+    import django_rq
+    from django.test import override_settings
+
+    client = require_redis()
+    name = unique_name("queue")
+    with override_settings(TWOSTEP_TASKS_ASYNC=True, TWOSTEP_TASK_QUEUE=name, RQ_QUEUES={name: {"URL": REDIS_URL}}):
+        queue = django_rq.get_queue(name)
+        try:
+            yield queue
+        finally:
+            for job_id in queue.job_ids + queue.finished_job_registry.get_job_ids():
+                delete_keys(client, f"rq:*{job_id}*")
+            queue.delete(delete_jobs=True)
+            delete_keys(client, f"rq:*{name}*")  # registries and the worker, named after the queue
+
+
+def work_off(queue) -> None:
+    """Run every job of ``queue`` with an RQ worker in this process (burst mode), as ``twostep rqworker``
+    would; the worker's signal handlers are put back afterwards."""
+    from rq import SimpleWorker
+
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        SimpleWorker([queue], connection=queue.connection, name=f"{queue.name}_worker").work(burst=True)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)

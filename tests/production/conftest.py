@@ -29,6 +29,7 @@ def production_env(data_dir, **overrides) -> dict[str, str]:
         "TWOSTEP_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}",
         "TWOSTEP_METRICS_TOKEN": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "accounts.example.com",
+        "TWOSTEP_BASE_URL": "https://accounts.example.com",
         "EMAIL_HOST": "smtp.example.com",
         "EMAIL_PORT": "587",
         "EMAIL_USE_TLS": "true",

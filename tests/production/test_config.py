@@ -10,7 +10,7 @@ from cryptography.fernet import Fernet
 from tests.production.conftest import production_env, secret_values, twostep
 
 MISSING = ["TWOSTEP_SECRET_KEY", "TWOSTEP_ENCRYPTION_KEYS", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS",
-           "EMAIL_HOST", "DEFAULT_FROM_EMAIL"]
+           "TWOSTEP_BASE_URL", "EMAIL_HOST", "DEFAULT_FROM_EMAIL"]
 
 MALFORMED = [
     # (variable named in the error, overrides, words of the message)
@@ -30,6 +30,8 @@ MALFORMED = [
     ("EMAIL_HOST_PASSWORD", {"EMAIL_HOST_PASSWORD": None}, "is not set while EMAIL_HOST_USER is"),
     ("DEFAULT_FROM_EMAIL", {"DEFAULT_FROM_EMAIL": "Example Accounts"}, "is not an e-mail address"),
     ("CSRF_TRUSTED_ORIGINS item 1", {"CSRF_TRUSTED_ORIGINS": "accounts.example.com"}, "must start with https://"),
+    ("TWOSTEP_BASE_URL", {"TWOSTEP_BASE_URL": "http://accounts.example.com"}, "must be https://host"),
+    ("TWOSTEP_INVITATION_MAX_AGE", {"TWOSTEP_INVITATION_MAX_AGE": "7d"}, "must be a whole number"),
     ("TWOSTEP_METRICS_TOKEN", {"TWOSTEP_METRICS_TOKEN": "short"}, "too short"),
     ("TWOSTEP_DEBUG", {"TWOSTEP_DEBUG": "true"}, "must be off in the production profile"),
     ("TWOSTEP_PROFILE", {"TWOSTEP_PROFILE": "prod"}, "must be one of demo, production"),
