@@ -88,3 +88,9 @@ def test_the_wsgi_application_refuses_to_start_too(tmp_path):
     assert "django.core.exceptions.ImproperlyConfigured: DATABASE_URL is not set" in result.stderr
     for secret in secret_values(env):
         assert secret not in result.stderr
+
+
+def test_a_malformed_worker_count_stops_serve_naming_it(tmp_path):
+    result = twostep(production_env(tmp_path, TWOSTEP_WORKERS="many"), "serve")
+    assert result.returncode == 1
+    assert result.stderr == "CommandError: TWOSTEP_WORKERS must be a whole number from 0 to 256\n"

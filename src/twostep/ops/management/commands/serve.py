@@ -10,7 +10,8 @@ import os
 import sys
 import tempfile
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 
 from twostep.config import env_int
 
@@ -44,11 +45,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("TWOSTEP_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=env_int("TWOSTEP_WORKERS", 0, maximum=256) or None)
+        parser.add_argument("--workers", type=int, help="Default: TWOSTEP_WORKERS, else CPU cores + 1.")
         parser.add_argument("--timeout", type=int, default=30, help="Seconds before a stuck worker restarts.")
 
     def handle(self, *args, bind, workers, timeout, **options):
-        workers = workers or default_workers()
+        try:
+            workers = workers or env_int("TWOSTEP_WORKERS", 0, minimum=0, maximum=256) or default_workers()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from None
         prepare_metrics_dir()
         # A log line, not print(): in production every line of output is a JSON object.
         logger.info("twostep serving on http://%s/ (%d workers)", bind, workers, extra={"bind": bind,
