@@ -1,7 +1,8 @@
 """The ``twostep`` command: Django's management commands with twostep's settings.
 
 ``twostep serve`` runs gunicorn; ``twostep mfa-reset`` and other dashed names map to the
-underscored management commands (``mfa_reset``).
+underscored management commands (``mfa_reset``). A configuration error (a missing or malformed
+environment variable) ends the command with one line naming the variable and exit status 2.
 """
 
 import os
@@ -13,8 +14,15 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 — reads (and checks) the environment now
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"twostep: configuration error: {exc}\n")
+        raise SystemExit(2) from None
     execute_from_command_line(argv)
 
 

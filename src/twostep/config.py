@@ -30,6 +30,27 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int = 2**31) -> int:
+    """A whole number in [minimum, maximum]; raises ImproperlyConfigured naming ``name`` otherwise."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+        raise ImproperlyConfigured(f"{name} must be a whole number from {minimum} to {maximum}")
+    return int(raw)
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (case-insensitive, returned as listed); raises ImproperlyConfigured otherwise."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    for choice in choices:
+        if raw.lower() == choice.lower():
+            return choice
+    raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}")
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     """A comma-separated variable as a list of non-empty, stripped items."""
     raw = os.environ.get(name, "")

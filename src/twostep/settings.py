@@ -3,25 +3,30 @@
 Profiles (``TWOSTEP_PROFILE``):
 - ``demo`` (default): SQLite in ``TWOSTEP_DATA_DIR`` (``./var``); the secret key and the encryption key
   are generated once and kept in that folder; e-mail is written to files there.
-- ``production``: every secret comes from the environment and a missing one stops start-up with
-  an error naming the variable; secure cookies and HSTS are on.
+- ``production``: every secret and backing service (PostgreSQL, Redis, SMTP) comes from the environment,
+  and a missing or malformed value stops start-up with an error naming the variable (twostep/backing.py);
+  secure cookies and HSTS are on; logs are JSON lines.
 """
 
 from pathlib import Path
 
-import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from twostep.config import data_dir, env, env_bool, env_list, kept_secret, profile
+from twostep import backing
+from twostep.config import data_dir, env, env_bool, env_int, profile
+from twostep.ops.logs import configured_logging
 
 BASE_DIR = Path(__file__).resolve().parent
 PROFILE = profile()
 PRODUCTION = PROFILE == "production"
 DATA_DIR = data_dir()
 
-SECRET_KEY = kept_secret("TWOSTEP_SECRET_KEY", "secret_key", kind="django")
+SECRET_KEY = backing.secret_key(production=PRODUCTION)
 DEBUG = env_bool("TWOSTEP_DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+if DEBUG and PRODUCTION:
+    raise ImproperlyConfigured("TWOSTEP_DEBUG must be off in the production profile (debug pages show settings)")
+ALLOWED_HOSTS = backing.allowed_hosts(production=PRODUCTION)
+CSRF_TRUSTED_ORIGINS = backing.trusted_origins()
 
 INSTALLED_APPS = [
     "twostep.mfa.apps.AdminSiteConfig",  # Django's admin, open only to staff who passed a code
@@ -36,9 +41,14 @@ INSTALLED_APPS = [
     "twostep.mfa",
     "twostep.support",
     "twostep.ops",
+    "django_rq",
 ]
 
 MIDDLEWARE = [
+    # First: /healthz, /readyz and /metrics answer before host checks and the HTTPS redirect (load balancers
+    # and Prometheus call app servers by address, over plain HTTP).
+    "twostep.ops.middleware.OpsEndpointsMiddleware",
+    "twostep.ops.middleware.RequestTelemetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -71,11 +81,7 @@ TEMPLATES = [
 ]
 
 # SQLite (demo) in WAL mode with IMMEDIATE transactions so concurrent writers queue instead of failing.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'twostep.sqlite3'}"), conn_max_age=60, conn_health_checks=True
-    )
-}
+DATABASES = {"default": backing.database(production=PRODUCTION, data_dir=DATA_DIR)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -84,11 +90,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-REDIS_URL = env("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "twostep"}}
+# Redis (production): the cache (throttling counters) and the task queue. The demo keeps the cache in
+# memory and runs tasks in-process.
+REDIS_URL = backing.redis_url(production=PRODUCTION)
+CACHES = backing.cache(REDIS_URL)
+TWOSTEP_TASKS_ASYNC = env_bool("TWOSTEP_TASKS_ASYNC", bool(REDIS_URL))
+if TWOSTEP_TASKS_ASYNC and not REDIS_URL:
+    raise ImproperlyConfigured("TWOSTEP_TASKS_ASYNC is on but REDIS_URL is not set (the queue lives in Redis)")
+TWOSTEP_TASK_QUEUE = "default"
+RQ_QUEUES = {TWOSTEP_TASK_QUEUE: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
+RQ = {"COMMIT_MODE": "on_db_commit"}  # a job is queued only once the rows it reads are committed
+RQ_SHOW_ADMIN_LINK = False
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
@@ -158,29 +170,25 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.filebased.EmailBackend",
-)
-EMAIL_FILE_PATH = DATA_DIR / "mail"
-EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "twostep <no-reply@localhost>")
+_email = backing.email(production=PRODUCTION, data_dir=DATA_DIR)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = _email["DEFAULT_FROM_EMAIL"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("TWOSTEP_LOG_LEVEL", "INFO")},
-}
+# One JSON object per line in production, plain text in the demo (TWOSTEP_LOG_FORMAT, TWOSTEP_LOG_LEVEL).
+LOGGING = configured_logging(production=PRODUCTION)
 
 # --- twostep settings (documented in twostep.mfa.conf and twostep.organizations.conf) ---
 TWOSTEP_ISSUER = env("TWOSTEP_ISSUER", "twostep")
-TWOSTEP_BASE_URL = env("TWOSTEP_BASE_URL", "http://127.0.0.1:8000")  # links in e-mails
-TWOSTEP_INVITATION_MAX_AGE = int(env("TWOSTEP_INVITATION_MAX_AGE", str(7 * 24 * 60 * 60)))
-TWOSTEP_ENCRYPTION_KEYS = env_list("TWOSTEP_ENCRYPTION_KEYS", []) or [
-    kept_secret("TWOSTEP_ENCRYPTION_KEYS", "encryption.key", kind="fernet")
-]
+TWOSTEP_BASE_URL = backing.base_url(production=PRODUCTION)  # links in e-mails
+TWOSTEP_INVITATION_MAX_AGE = env_int("TWOSTEP_INVITATION_MAX_AGE", 7 * 24 * 60 * 60, minimum=1)
+TWOSTEP_ENCRYPTION_KEYS = backing.encryption_keys()
+TWOSTEP_METRICS_TOKEN = backing.metrics_token()  # /metrics asks for it as a bearer token when set
+PROMETHEUS_MULTIPROC_DIR = backing.metrics_folder()  # checked here, read by prometheus_client itself

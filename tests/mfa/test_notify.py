@@ -168,3 +168,37 @@ def test_only_admins_of_the_organization_notify(client, clock, acme, make_user, 
     assert client.get("/orgs/acme/settings/mfa/notify/").status_code == 403
     assert client.post("/orgs/acme/settings/mfa/notify/").status_code == 403
     assert mail.outbox == [] and notified_events() == []
+
+
+@pytest.mark.redis
+def test_with_a_task_queue_the_request_only_queues_and_a_worker_sends(client, clock, acme,
+                                                                      django_capture_on_commit_callbacks):
+    from tests.services import unique_queue, work_off
+
+    from_date(acme, clock)
+    signed_in_admin(client)
+    with unique_queue() as queue:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/orgs/acme/settings/mfa/notify/")
+        assert response.status_code == 302 and response["Location"] == "/orgs/acme/settings/mfa/"
+        assert "Sending 3 e-mails to the members who have not set up MFA yet." in client.get(
+            "/orgs/acme/settings/mfa/").content.decode()
+        assert queue.count == 1 and mail.outbox == [] and notified_events() == []
+        work_off(queue)
+    assert sorted(m.to[0] for m in mail.outbox) == ["admin@acme.example", "bob@acme.example", "carla@acme.example"]
+    admin_id = int(client.session["_auth_user_id"])
+    assert notified_events() == [(admin_id, acme.pk, {"recipients": 3, "enforce_from": "2026-12-14T00:00:00+00:00"})]
+
+
+@pytest.mark.redis
+def test_with_a_task_queue_nothing_is_queued_while_require_mfa_is_off(client, clock, acme,
+                                                                     django_capture_on_commit_callbacks):
+    from tests.services import unique_queue
+
+    signed_in_admin(client)
+    with unique_queue() as queue:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/orgs/acme/settings/mfa/notify/")
+        assert queue.count == 0
+    assert response.status_code == 400 and "Turn on Require MFA first" in response.content.decode()
+    assert mail.outbox == [] and notified_events() == []

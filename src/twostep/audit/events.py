@@ -3,15 +3,22 @@
 ``record(action, *, actor=None, subject=None, organization=None, request=None, outcome="success",
 **detail) -> AuditEvent`` writes one row in the caller's transaction, so an event exists exactly when
 the change it describes was committed. ``detail`` must never hold secrets, codes or passwords.
+
+``event_recorded`` is sent (``event=<AuditEvent>``) once that transaction commits: the hook for
+listeners such as metrics, so this app imports none of them. A listener's error is logged, never raised.
 """
 
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from twostep.audit.models import AuditEvent
+
+event_recorded = Signal()
 
 # The actions the product records; keep in step with the README's audit section.
 SIGNIN_SUCCEEDED = "signin.succeeded"
@@ -64,10 +71,12 @@ def record(action: str, *, actor=None, subject=None, organization=None, request=
     if leaked:
         raise ValueError(f"audit detail may not carry secrets: {sorted(leaked)}")
     ip, agent = _client(request)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         occurred_at=_now(), action=action, outcome=outcome,
         actor_id=getattr(actor, "pk", None), actor_label=_label(actor),
         subject_id=getattr(subject, "pk", None), subject_label=_label(subject),
         organization_id=getattr(organization, "pk", None), organization_label=_label(organization),
         ip_address=ip, user_agent=agent, detail=detail,
     )
+    transaction.on_commit(lambda: event_recorded.send_robust(sender=AuditEvent, event=event))
+    return event

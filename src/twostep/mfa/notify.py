@@ -1,6 +1,7 @@
 """Telling members in advance: one e-mail to every member who has not set up MFA yet.
 
-Needs no request, so a worker of a task queue can call it as it is.
+Needs no request: with a task queue (production) the view queues ``notify_members_task`` and an RQ
+worker sends the e-mails; in the demo the same call runs in the request.
 """
 
 from django.contrib.auth import get_user_model
@@ -17,6 +18,7 @@ from twostep.mfa.models import Authenticator
 from twostep.mfa.org_policy import policy_of
 from twostep.mfa.services import as_datetime
 from twostep.organizations.conf import absolute_url
+from twostep.organizations.models import Organization
 
 
 class NotifyError(Exception):
@@ -73,3 +75,11 @@ def notify_members_without_mfa(organization, *, actor, now: int | None = None, c
     events.record(events.ORG_MEMBERS_NOTIFIED, actor=actor, organization=organization, request=request,
                   recipients=sent, enforce_from=policy.enforce_from.isoformat())
     return sent
+
+
+def notify_members_task(organization_id: int, actor_id: int | None) -> int:
+    """``notify_members_without_mfa`` for a task queue: ids in (the queue pickles its arguments), the
+    number of e-mails out. Raises Organization.DoesNotExist when the organization is gone."""
+    organization = Organization.objects.get(pk=organization_id)
+    actor = get_user_model().objects.filter(pk=actor_id).first()
+    return notify_members_without_mfa(organization, actor=actor)

@@ -4,6 +4,7 @@
 import smtplib
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -19,6 +20,7 @@ from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import RequireMfaForm
 from twostep.mfa.services import as_datetime
 from twostep.organizations.access import admin_membership
+from twostep.tasks import enqueue
 
 
 def today() -> date:
@@ -87,6 +89,8 @@ class NotifyMembersView(View):
 
     def post(self, request, slug: str):
         organization = admin_membership(request.user, slug).organization
+        if settings.TWOSTEP_TASKS_ASYNC:
+            return self.queue(request, organization)
         try:
             sent = notify.notify_members_without_mfa(organization, actor=request.user, request=request)
         except notify.NotifyError as exc:
@@ -97,3 +101,14 @@ class NotifyMembersView(View):
         messages.success(request, f"Sent {sent} e-mail{'s' if sent != 1 else ''} to the members who have not "
                                   "set up MFA yet.")
         return redirect("mfa:organization", slug=slug)
+
+    def queue(self, request, organization):
+        """Production: a worker sends the e-mails (tens of thousands must not hold a web request)."""
+        if not org_policy.policy_of(organization).required:
+            error = notify.NotRequiredError.message
+            return render(request, self.template_name, self.context(organization, error=error), status=400)
+        count = notify.members_without_mfa(organization).count()
+        enqueue(notify.notify_members_task, organization.pk, request.user.pk)
+        messages.success(request, f"Sending {count} e-mail{'s' if count != 1 else ''} to the members who have not "
+                                  "set up MFA yet.")
+        return redirect("mfa:organization", slug=organization.slug)
