@@ -1,15 +1,14 @@
 """Response headers on every kind of page, and the production profile's `check --deploy`."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from django.urls import reverse
 
 from tests.conftest import PASSWORD, code_for, post_code, post_password
+from tests.production.conftest import production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -120,13 +119,7 @@ def twostep_command() -> list[str]:
 
 
 def run_production(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TWOSTEP_", "DJANGO_"))},
-        "TWOSTEP_PROFILE": "production", "TWOSTEP_DATA_DIR": str(tmp_path),
-        "TWOSTEP_SECRET_KEY": Fernet.generate_key().decode() + Fernet.generate_key().decode(),
-        "TWOSTEP_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "ALLOWED_HOSTS": "portal.example",
-        **env,
-    }
+    environment = production_env(tmp_path, **env)
     return subprocess.run([*twostep_command(), *args], env=environment, capture_output=True, text=True,
                           timeout=120, check=False)
 
