@@ -4,6 +4,8 @@ helpers that walk the sign-in journey with Django's test client."""
 from datetime import UTC, datetime
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.urls import reverse
 
 from twostep import otp
@@ -46,6 +48,15 @@ def clock(settings) -> Clock:
     clock = Clock(EPOCH + 5)
     settings.TWOSTEP_CLOCK = clock
     return clock
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """Throttling counters in the local-memory cache must not leak from one test into the next.
+    (Only local memory is cleared: a shared Redis is never flushed.)"""
+    for cache in caches.all():
+        if isinstance(cache, LocMemCache):
+            cache.clear()
 
 
 @pytest.fixture

@@ -19,10 +19,25 @@ def check_mfa_settings(app_configs, **kwargs) -> list[Error]:
         errors.append(Error("TWOSTEP_TOTP_DIGITS must be 6, 7 or 8", id="twostep.E003"))
     if conf.algorithm not in ("sha1", "sha256", "sha512"):
         errors.append(Error("TWOSTEP_TOTP_ALGORITHM must be sha1, sha256 or sha512", id="twostep.E004"))
+    errors.extend(_throttle_errors(conf))
     for position, key in enumerate(getattr(settings, "TWOSTEP_ENCRYPTION_KEYS", []) or [None]):
         try:
             Fernet(key)
         except Exception:
             errors.append(Error(f"TWOSTEP_ENCRYPTION_KEYS item {position + 1} is not a Fernet key "
                                 "(32 url-safe base64-encoded bytes)", id="twostep.E005"))
+    return errors
+
+
+def _throttle_errors(conf) -> list[Error]:
+    errors = []
+    if not 1 <= conf.code_lock_after <= 100:
+        errors.append(Error("TWOSTEP_CODE_LOCK_AFTER must be between 1 and 100 (NIST SP 800-63B allows at most "
+                            "100 consecutive wrong codes)", id="twostep.E020"))
+    if conf.throttle_free_failures < 1 or conf.password_ip_free_failures < 1:
+        errors.append(Error("TWOSTEP_THROTTLE_FREE_FAILURES and TWOSTEP_PASSWORD_IP_FREE_FAILURES must be at "
+                            "least 1", id="twostep.E021"))
+    if not 1 <= conf.throttle_base_delay <= conf.throttle_max_delay:
+        errors.append(Error("TWOSTEP_THROTTLE_BASE_DELAY must be at least 1 and at most TWOSTEP_THROTTLE_MAX_DELAY",
+                            id="twostep.E022"))
     return errors

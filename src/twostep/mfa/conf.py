@@ -10,12 +10,27 @@
 | TWOSTEP_PENDING_TIMEOUT         | 300            | seconds between password and code before starting over   |
 | TWOSTEP_PENDING_MAX_ATTEMPTS    | 5              | wrong codes allowed in one pending sign-in               |
 | TWOSTEP_CLOCK                   | None           | callable returning Unix seconds (tests); None = time.time|
+| TWOSTEP_THROTTLE_FREE_FAILURES  | 5              | wrong codes (per authenticator) or passwords (per account)|
+|                                 |                | before the next try must wait                            |
+| TWOSTEP_THROTTLE_BASE_DELAY     | 30             | seconds of the first wait; each further failure doubles it|
+| TWOSTEP_THROTTLE_MAX_DELAY      | 900            | the longest wait in seconds (15 minutes)                 |
+| TWOSTEP_CODE_LOCK_AFTER         | 100            | consecutive wrong codes that lock MFA until support      |
+|                                 |                | resets it or a recovery code is used (NIST max is 100)   |
+| TWOSTEP_PASSWORD_IP_FREE_FAILURES | 20           | wrong passwords from one client IP (IPv6: per /64) before|
+|                                 |                | its next try waits; more than per account (shared NAT)   |
+| TWOSTEP_PASSWORD_FAILURE_WINDOW | 86400          | seconds after its first failure that a password counter  |
+|                                 |                | is forgotten (a correct password resets the account's)   |
+
+Wrong-password counters live in Django's cache (``REDIS_URL``: Redis, shared by every app server; else local
+memory, per process). Wrong-code counters live in the Authenticator row, so every server shares them.
 """
 
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from twostep.mfa.throttling import Schedule
 
 
 @dataclass(frozen=True)
@@ -27,6 +42,22 @@ class MfaSettings:
     algorithm: str
     pending_timeout: int
     pending_max_attempts: int
+    throttle_free_failures: int
+    throttle_base_delay: int
+    throttle_max_delay: int
+    code_lock_after: int
+    password_ip_free_failures: int
+    password_failure_window: int
+
+    @property
+    def schedule(self) -> Schedule:
+        """The back-off of wrong codes per authenticator and wrong passwords per account."""
+        return Schedule(self.throttle_free_failures, self.throttle_base_delay, self.throttle_max_delay)
+
+    @property
+    def ip_schedule(self) -> Schedule:
+        """The same shape of back-off for wrong passwords per client IP, with more free failures."""
+        return Schedule(self.password_ip_free_failures, self.throttle_base_delay, self.throttle_max_delay)
 
 
 def app_settings() -> MfaSettings:
@@ -39,6 +70,12 @@ def app_settings() -> MfaSettings:
         algorithm=getattr(settings, "TWOSTEP_TOTP_ALGORITHM", "sha1"),
         pending_timeout=getattr(settings, "TWOSTEP_PENDING_TIMEOUT", 300),
         pending_max_attempts=getattr(settings, "TWOSTEP_PENDING_MAX_ATTEMPTS", 5),
+        throttle_free_failures=getattr(settings, "TWOSTEP_THROTTLE_FREE_FAILURES", 5),
+        throttle_base_delay=getattr(settings, "TWOSTEP_THROTTLE_BASE_DELAY", 30),
+        throttle_max_delay=getattr(settings, "TWOSTEP_THROTTLE_MAX_DELAY", 900),
+        code_lock_after=getattr(settings, "TWOSTEP_CODE_LOCK_AFTER", 100),
+        password_ip_free_failures=getattr(settings, "TWOSTEP_PASSWORD_IP_FREE_FAILURES", 20),
+        password_failure_window=getattr(settings, "TWOSTEP_PASSWORD_FAILURE_WINDOW", 86400),
     )
 
 

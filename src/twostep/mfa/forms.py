@@ -7,6 +7,8 @@ from django import forms
 from django.contrib.auth import authenticate
 
 from twostep import otp
+from twostep.mfa import password_throttle
+from twostep.mfa.conf import now as clock_now
 
 SIGNIN_ERROR = "That e-mail address and password do not match an account. Check both and try again."
 
@@ -17,19 +19,28 @@ class SignInForm(forms.Form):
     password = forms.CharField(label="Password", max_length=4096, strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
-    def __init__(self, request=None, *args, **kwargs):
+    def __init__(self, request=None, *args, now: int | None = None, **kwargs):
         self.request = request
         self.user = None
+        self.now = clock_now() if now is None else now
+        self.retry_after = 0  # seconds, when the password was not checked because of throttling
         super().__init__(*args, **kwargs)
 
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        # ModelBackend hashes a dummy password for unknown e-mails, so both failures cost the same.
-        self.user = authenticate(self.request, username=cleaned["email"], password=cleaned["password"])
+        email = cleaned["email"]
+        self.retry_after = password_throttle.retry_after(self.request, email, now=self.now)
+        if self.retry_after:
+            raise forms.ValidationError(password_throttle.message(self.retry_after), code="throttled")
+        # ModelBackend hashes a dummy password for unknown e-mails, so both failures cost the same,
+        # and both count against the e-mail's throttle the same way.
+        self.user = authenticate(self.request, username=email, password=cleaned["password"])
         if self.user is None:
+            password_throttle.record_failure(self.request, email, now=self.now)
             raise forms.ValidationError(SIGNIN_ERROR, code="invalid_login")
+        password_throttle.record_success(email)
         return cleaned
 
 
@@ -102,18 +113,28 @@ class StepUpForm(forms.Form):
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
                                                                  "autofocus": True}))
 
-    def __init__(self, user, *args, with_code: bool, digits: int = 6, **kwargs):
+    def __init__(self, user, *args, with_code: bool, digits: int = 6, request=None, now: int | None = None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.digits = digits
+        self.request = request
+        self.now = clock_now() if now is None else now
+        self.retry_after = 0  # seconds, when the password or the code was not checked because of throttling
         if with_code:
             self.fields["code"] = copy.deepcopy(CodeForm.base_fields["code"])
             self.fields["code"].label = f"{digits}-digit code"
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
+        email = self.user.email
+        self.retry_after = password_throttle.retry_after(self.request, email, now=self.now)
+        if self.retry_after:
+            raise forms.ValidationError(password_throttle.message(self.retry_after), code="throttled")
         if not self.user.check_password(password):
+            password_throttle.record_failure(self.request, email, now=self.now)
             raise forms.ValidationError("That password is not correct.", code="invalid_password")
+        password_throttle.record_success(email)
         return password
 
     def clean_code(self) -> str:

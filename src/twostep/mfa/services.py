@@ -11,9 +11,10 @@ from django.db.models import Q
 
 from twostep import otp
 from twostep.audit import events
-from twostep.mfa import vault
+from twostep.mfa import lockout, vault
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator
+from twostep.mfa.throttling import describe_wait
 
 
 class MfaError(Exception):
@@ -34,10 +35,33 @@ class InvalidCodeError(MfaError):
     code = "invalid_code"
     message = "That code is not correct. Check that you typed the newest code from your authenticator app."
 
+    def __init__(self, message: str | None = None, *, retry_after: int = 0):
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds before the next code is checked (0: now)
+
 
 class ReplayedCodeError(MfaError):
     code = "replayed_code"
     message = "That code has already been used. Wait for the next code in your authenticator app."
+
+
+class ThrottledError(MfaError):
+    """Too many wrong codes in a row: no code is checked for ``retry_after`` seconds."""
+
+    code = "throttled"
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(f"Too many wrong codes. For your security, wait {describe_wait(retry_after)} "
+                         "before you try again.")
+
+
+class LockedError(MfaError):
+    """Too many wrong codes in a row: no code is checked until support resets MFA or a recovery code is used."""
+
+    code = "locked"
+    message = ("Sign-in with your authenticator app is locked after too many wrong codes. Use a recovery code, "
+               "or contact your organization's support desk.")
 
 
 class NoAuthenticatorError(MfaError):
@@ -135,23 +159,48 @@ def confirm_enrollment(user, code: str, *, now: int, request=None) -> Authentica
 def verify_code(user, code: str, *, now: int, request=None) -> int:
     """Check a sign-in code against the user's confirmed authenticator; returns the accepted time step.
 
-    Raises MalformedCodeError, InvalidCodeError, ReplayedCodeError or NoAuthenticatorError. A failure
-    is written to the audit trail (committed) before the error is raised.
+    Raises MalformedCodeError, InvalidCodeError (``retry_after``: seconds before the next try),
+    ReplayedCodeError, NoAuthenticatorError, ThrottledError (``retry_after`` seconds; the code was not
+    checked) or LockedError (the 100th consecutive wrong code, and every try after it). The wrong-code
+    counter, the back-off and the audit events are committed before the error is raised.
     """
-    error: MfaError | None = None
     with transaction.atomic():
         authenticator = (Authenticator.objects.select_for_update()
                          .filter(user=user, confirmed_at__isnull=False).first())
         if authenticator is None:
             raise NoAuthenticatorError()
-        step = _match(authenticator, code, now=now)
-        if step is None:
-            error = InvalidCodeError()
-        elif not _claim_step(authenticator, step, now=now):
-            error = ReplayedCodeError()
-        if error is not None:
-            events.record(events.CODE_FAILED, actor=user, subject=user, request=request,
-                          outcome="failure", reason=error.code)
-    if error is not None:
-        raise error
+        outcome = _attempt(user, authenticator, code, now=now, request=request)
+    if isinstance(outcome, MfaError):
+        raise outcome
+    return outcome
+
+
+def _attempt(user, authenticator: Authenticator, code: str, *, now: int, request) -> int | MfaError:
+    """One try under the row lock: the accepted step, or the error once its rows and events are written."""
+    state = lockout.state_of(authenticator, now=now)
+    if state.refuses:  # a throttled try checks no code at all
+        error = LockedError() if state.locked else ThrottledError(state.retry_after)
+        events.record(events.CODE_THROTTLED, actor=user, subject=user, request=request, outcome="failure",
+                      reason=error.code, retry_after=state.retry_after)
+        return error
+    step = _match(authenticator, code, now=now)
+    if step is None:
+        return _wrong_code(user, authenticator, now=now, request=request)
+    if not _claim_step(authenticator, step, now=now):
+        # A replayed code was right once: it is refused but is not a guess, so it is not counted.
+        events.record(events.CODE_FAILED, actor=user, subject=user, request=request, outcome="failure",
+                      reason=ReplayedCodeError.code)
+        return ReplayedCodeError()
     return step
+
+
+def _wrong_code(user, authenticator: Authenticator, *, now: int, request) -> MfaError:
+    state = lockout.count_failure(authenticator, now=now)
+    failures = authenticator.failed_attempts
+    events.record(events.CODE_FAILED, actor=user, subject=user, request=request, outcome="failure",
+                  reason=InvalidCodeError.code, failures=failures)
+    if state.locked:
+        events.record(events.MFA_LOCKED, actor=user, subject=user, request=request, outcome="failure",
+                      failures=failures)
+        return LockedError()
+    return InvalidCodeError(retry_after=state.retry_after)

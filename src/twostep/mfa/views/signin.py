@@ -12,11 +12,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
-from twostep.mfa import journey, pending, services
+from twostep.mfa import journey, lockout, pending, services
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm, SignInForm
 from twostep.mfa.headers import shows_secret
 from twostep.mfa.qr import qr_svg
+from twostep.mfa.throttling import describe_wait
+from twostep.mfa.views import refusals
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("password", "code")]
 
@@ -31,15 +33,23 @@ class SignInView(View):
         return render(request, self.template_name, {"form": SignInForm(request), "next": request.GET.get("next", "")})
 
     def post(self, request):
-        form = SignInForm(request, data=request.POST)
+        form = SignInForm(request, data=request.POST, now=clock_now())
         next_url = journey.safe_next(request, request.POST.get("next"))
         if not form.is_valid():
-            if form.has_error("__all__", "invalid_login"):
-                events.record(events.SIGNIN_FAILED, request=request, outcome="failure",
-                              email=form.cleaned_data.get("email", "")[:254])
-            return render(request, self.template_name, {"form": form, "next": next_url}, status=400)
+            return self.refused(request, form, next_url)
         url = journey.after_password(request, form.user, now=clock_now(), next_url=next_url)
         return redirect(url)
+
+    def refused(self, request, form, next_url: str):
+        context = {"form": form, "next": next_url}
+        email = form.cleaned_data.get("email", "")[:254]
+        if form.has_error("__all__", "throttled"):
+            events.record(events.SIGNIN_THROTTLED, request=request, outcome="failure", email=email,
+                          retry_after=form.retry_after)
+            return refusals.throttled(request, self.template_name, context, form.retry_after)
+        if form.has_error("__all__", "invalid_login"):
+            events.record(events.SIGNIN_FAILED, request=request, outcome="failure", email=email)
+        return render(request, self.template_name, context, status=400)
 
 
 def _pending_or_restart(request):
@@ -106,7 +116,10 @@ class CodeView(View):
         state = _pending_or_restart(request)
         if state is None or state.stage != pending.CODE:
             return redirect("mfa:signin")
-        return render(request, self.template_name, {"state": state, "form": CodeForm()})
+        lock = lockout.status_for(state.user, now=clock_now())
+        if lock.locked:
+            return refusals.locked(request, user=state.user, pending=True)
+        return render(request, self.template_name, self.context(state, CodeForm(), wait=lock.retry_after))
 
     def post(self, request):
         state = _pending_or_restart(request)
@@ -116,11 +129,16 @@ class CodeView(View):
         if form.is_valid():
             try:
                 services.verify_code(state.user, form.cleaned_data["code"], now=clock_now(), request=request)
+            except services.ThrottledError as exc:  # not a checked code: the pending sign-in's tries stay
+                return refusals.throttled(request, self.template_name,
+                                          self.context(state, form, wait=exc.retry_after), exc.retry_after)
+            except services.LockedError:
+                return refusals.locked(request, user=state.user, pending=True)
             except services.MfaError as exc:
                 return self.wrong_code(request, state, form, exc)
             journey.complete(request, state.user, now=clock_now(), verified=True)
             return redirect(journey.landing(request))
-        return render(request, self.template_name, {"state": state, "form": form}, status=400)
+        return render(request, self.template_name, self.context(state, form), status=400)
 
     def wrong_code(self, request, state, form, exc):
         left = pending.record_failure(request)
@@ -128,8 +146,12 @@ class CodeView(View):
             messages.error(request, "Too many wrong codes. For your security, sign in again with your password.")
             return redirect("mfa:signin")
         form.add_error("code", exc.message)
-        return render(request, self.template_name, {"state": state, "form": form, "attempts_left": left},
-                      status=400)
+        context = self.context(state, form, wait=getattr(exc, "retry_after", 0), attempts_left=left)
+        return render(request, self.template_name, context, status=400)
+
+    @staticmethod
+    def context(state, form, *, wait: int = 0, **extra) -> dict:
+        return {"state": state, "form": form, "wait": describe_wait(wait) if wait else "", **extra}
 
 
 @method_decorator([never_cache, csrf_protect], name="dispatch")

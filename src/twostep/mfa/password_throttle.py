@@ -1,0 +1,88 @@
+"""Throttling of wrong passwords, per account and per client IP, in Django's cache.
+
+In production the cache is Redis (``REDIS_URL``), shared by every app server; the demo uses local memory.
+Each wrong password counts against two keys with the back-off of ``twostep.mfa.throttling``:
+
+- the account: an HMAC (keyed with ``SECRET_KEY``) of the normalized e-mail, so addresses never sit in the
+  cache in clear. Unknown e-mails count exactly like known ones, so the limit tells nothing about which
+  accounts exist. A correct password resets this counter.
+- the client IP (``REMOTE_ADDR``; IPv6 addresses per /64), with more free failures because many people
+  may share one address. A correct password does not reset it.
+
+A counter is forgotten ``TWOSTEP_PASSWORD_FAILURE_WINDOW`` seconds after its first failure. There is no
+lockout for passwords (it would let anyone lock anyone out), only waits of up to 15 minutes.
+Times are Unix seconds; cache timeouts are seconds.
+"""
+
+import ipaddress
+
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+from twostep.mfa.conf import app_settings
+from twostep.mfa.throttling import Schedule, describe_wait
+
+PREFIX = "twostep:pw"
+
+
+def message(retry_after: int) -> str:
+    return (f"Too many failed sign-in attempts. For your security, wait {describe_wait(retry_after)} "
+            "before you try again.")
+
+
+def account_key(email: str) -> str:
+    normalized = email.strip().lower()
+    return f"{PREFIX}:account:{salted_hmac('twostep.password-throttle', normalized).hexdigest()}"
+
+
+def client_ip(request) -> str | None:
+    """The client address as counted: IPv4 as is, IPv6 as its /64 network; None when unknown."""
+    raw = (request.META.get("REMOTE_ADDR") or "") if request is not None else ""
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return None
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.IPv6Network((int(address) >> 64 << 64, 64)))
+
+
+def _counters(request, email: str) -> list[tuple[str, Schedule]]:
+    conf = app_settings()
+    counters = [(account_key(email), conf.schedule)]
+    ip = client_ip(request)
+    if ip is not None:
+        counters.append((f"{PREFIX}:ip:{ip}", conf.ip_schedule))
+    return counters
+
+
+def retry_after(request, email: str, *, now: int) -> int:
+    """Seconds before this account or this client may try a password again (0: now)."""
+    untils = cache.get_many([f"{key}:until" for key, _ in _counters(request, email)])
+    return max([until - now for until in untils.values()] + [0])
+
+
+def record_failure(request, email: str, *, now: int) -> int:
+    """Count one wrong password (or unknown e-mail); returns the seconds before the next try (0: now)."""
+    window = app_settings().password_failure_window
+    waits = [0]
+    for key, schedule in _counters(request, email):
+        cache.add(key, 0, timeout=window)
+        try:
+            failures = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window)
+            failures = 1
+        wait = schedule.backoff_seconds(failures)
+        if wait:
+            cache.set(f"{key}:until", now + wait, timeout=wait)
+        waits.append(wait)
+    return max(waits)
+
+
+def record_success(email: str) -> None:
+    """A correct password: forget the account's wrong passwords (the client IP's stay counted)."""
+    key = account_key(email)
+    cache.delete_many([key, f"{key}:until"])

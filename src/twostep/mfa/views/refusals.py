@@ -1,0 +1,16 @@
+"""Responses for tries refused by throttling (429 with Retry-After) and for a locked MFA (403)."""
+
+from django.shortcuts import render
+
+
+def throttled(request, template_name: str, context: dict, retry_after: int):
+    """Re-render ``template_name`` (whose context says how long to wait) with HTTP 429 and ``Retry-After``
+    in seconds."""
+    response = render(request, template_name, context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def locked(request, *, user, pending: bool):
+    """The page a user with locked MFA sees: why, and how to get back in (HTTP 403: retrying cannot help)."""
+    return render(request, "mfa/locked.html", {"locked_user": user, "pending": pending}, status=403)

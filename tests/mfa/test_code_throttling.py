@@ -1,0 +1,197 @@
+"""Wrong codes per user: back-off after 5, lockout at 100, reset by a correct code or clear_lockout."""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PASSWORD, code_for, post_code, post_password
+from twostep.audit.models import AuditEvent
+from twostep.mfa import lockout, services
+from twostep.mfa.models import Authenticator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(make_user, make_org, require_mfa, enrolled):
+    user = make_user("member@acme.example")
+    require_mfa(make_org("Acme Calibration", slug="acme", members=[user]))
+    enrolled(user)
+    return user
+
+
+def wrong_code(user, now: int) -> str:
+    """A code that is not valid at ``now`` (nor one step either side)."""
+    valid = {code_for(user, now, offset_steps=offset) for offset in (-1, 0, 1)}
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)
+
+
+def fail(user, clock, times: int = 1) -> services.MfaError:
+    for _ in range(times):
+        with pytest.raises(services.MfaError) as caught:
+            services.verify_code(user, wrong_code(user, clock.now), now=clock.now)
+    return caught.value
+
+
+def actions(user) -> list[tuple[str, str]]:
+    return list(AuditEvent.objects.filter(subject_id=user.pk).order_by("id")
+                .values_list("action", "detail__reason"))
+
+
+def test_four_wrong_codes_cost_nothing_the_fifth_starts_a_30_second_wait(clock, member):
+    errors = [fail(member, clock) for _ in range(5)]
+    assert [type(e) for e in errors] == [services.InvalidCodeError] * 5
+    assert [e.retry_after for e in errors] == [0, 0, 0, 0, 30]
+    authenticator = Authenticator.objects.get(user=member)
+    assert authenticator.failed_attempts == 5 and authenticator.throttled_until.timestamp() == clock.now + 30
+
+
+def test_a_throttled_try_checks_no_code_not_even_a_correct_one(clock, member):
+    fail(member, clock, 5)
+    clock.advance(29)
+    with pytest.raises(services.ThrottledError) as caught:
+        services.verify_code(member, code_for(member, clock.now), now=clock.now)
+    assert caught.value.retry_after == 1 and caught.value.code == "throttled"
+    assert "wait 1 second before you try again" in caught.value.message
+    authenticator = Authenticator.objects.get(user=member)
+    assert authenticator.failed_attempts == 5 and authenticator.last_used_step == (clock.now - 29 - 60) // 30
+    assert actions(member)[-1] == ("mfa.throttled", "throttled")
+
+
+def test_wait_doubles_to_fifteen_minutes(clock, member):
+    fail(member, clock, 5)
+    waits = []
+    for _ in range(7):
+        clock.advance(lockout.status_for(member, now=clock.now).retry_after)
+        waits.append(fail(member, clock).retry_after)
+    assert waits == [60, 120, 240, 480, 900, 900, 900]
+
+
+def test_a_correct_code_after_the_wait_resets_the_counter(clock, member):
+    fail(member, clock, 6)
+    clock.advance(60)
+    assert services.verify_code(member, code_for(member, clock.now), now=clock.now) == clock.now // 30
+    authenticator = Authenticator.objects.get(user=member)
+    assert authenticator.failed_attempts == 0 and authenticator.throttled_until is None
+    assert fail(member, clock).retry_after == 0
+
+
+def test_a_replayed_code_is_refused_but_not_counted_as_a_guess(clock, member):
+    code = code_for(member, clock.now)
+    services.verify_code(member, code, now=clock.now)
+    for _ in range(6):
+        with pytest.raises(services.ReplayedCodeError):
+            services.verify_code(member, code, now=clock.now)
+    assert Authenticator.objects.get(user=member).failed_attempts == 0
+
+
+def test_the_hundredth_wrong_code_locks_until_clear_lockout(clock, member):
+    Authenticator.objects.filter(user=member).update(failed_attempts=98)
+    assert isinstance(fail(member, clock), services.InvalidCodeError)
+    clock.advance(900)
+    locked = fail(member, clock)
+    assert isinstance(locked, services.LockedError) and locked.code == "locked"
+    authenticator = Authenticator.objects.get(user=member)
+    assert authenticator.failed_attempts == 100 and authenticator.locked_at.timestamp() == clock.now
+    assert authenticator.throttled_until is None
+    assert actions(member)[-2:] == [("mfa.code_failed", "invalid_code"), ("mfa.locked", None)]
+    clock.advance(86_400)
+    with pytest.raises(services.LockedError):
+        services.verify_code(member, code_for(member, clock.now), now=clock.now)
+    assert actions(member)[-1] == ("mfa.throttled", "locked")
+    lockout.clear_lockout(authenticator)
+    assert services.verify_code(member, code_for(member, clock.now), now=clock.now) == clock.now // 30
+    assert Authenticator.objects.filter(user=member, failed_attempts=0, locked_at=None).count() == 1
+
+
+def test_lock_threshold_is_a_setting(clock, member, settings):
+    settings.TWOSTEP_CODE_LOCK_AFTER = 3
+    assert [type(fail(member, clock)) for _ in range(3)] == [services.InvalidCodeError, services.InvalidCodeError,
+                                                             services.LockedError]
+
+
+# --- what the user sees -----------------------------------------------------------------------------------
+
+def test_code_page_answers_429_with_retry_after_and_keeps_the_pending_tries(client, clock, member):
+    fail(member, clock, 5)
+    post_password(client, "member@acme.example")
+    clock.advance(12)
+    page = client.get(reverse("mfa:code"))
+    assert page.status_code == 200 and "wait 18 seconds before you try again" in page.content.decode()
+    response = post_code(client, code_for(member, clock.now))
+    assert response.status_code == 429 and response["Retry-After"] == "18"
+    text = response.content.decode()
+    assert "Too many wrong codes. For your security, wait 18 seconds before you try again." in text
+    assert 'name="code"' in text
+    assert client.session["twostep_pending"]["attempts"] == 0
+    clock.advance(18)
+    ok = post_code(client, code_for(member, clock.now))
+    assert ok.status_code == 302 and ok["Location"] == reverse("home")
+
+
+def test_wrong_code_that_starts_a_wait_says_so(client, clock, member):
+    fail(member, clock, 4)
+    post_password(client, "member@acme.example")
+    response = post_code(client, wrong_code(member, clock.now))
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "That code is not correct" in text and "wait 30 seconds before you try again" in text
+
+
+def test_locked_user_sees_how_to_get_help(client, clock, member):
+    Authenticator.objects.filter(user=member).update(failed_attempts=99)
+    post_password(client, "member@acme.example")
+    response = post_code(client, wrong_code(member, clock.now))
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "Sign-in with your authenticator app is locked" in text
+    assert "recovery codes" in text and "support desk" in text and "Waiting will not unlock it." in text
+    again = client.get(reverse("mfa:code"))
+    assert again.status_code == 403 and "support desk" in again.content.decode()
+    assert post_code(client, code_for(member, clock.now)).status_code == 403
+    assert client.session.get("_auth_user_id") is None
+
+
+# --- step-up shares the counter -----------------------------------------------------------------------------
+
+@pytest.fixture
+def signed_in(client, clock, member):
+    post_password(client, "member@acme.example")
+    assert post_code(client, code_for(member, clock.now)).status_code == 302
+    clock.advance(30)
+    return member
+
+
+def stepup(client, code: str, password: str = PASSWORD):
+    return client.post(reverse("mfa:stepup"), {"password": password, "code": code, "next": "/"})
+
+
+def test_step_up_code_is_throttled_with_429(client, clock, signed_in):
+    for _ in range(5):
+        assert stepup(client, wrong_code(signed_in, clock.now)).status_code == 400
+    response = stepup(client, code_for(signed_in, clock.now))
+    assert response.status_code == 429 and response["Retry-After"] == "30"
+    assert "Too many wrong codes. For your security, wait 30 seconds" in response.content.decode()
+    clock.advance(30)
+    assert stepup(client, code_for(signed_in, clock.now)).status_code == 302
+    assert list(AuditEvent.objects.filter(action="stepup").order_by("id").values_list("outcome", "detail__reason")
+                ) == [("failure", "invalid")] * 5 + [("failure", "throttled"), ("success", None)]
+
+
+def test_step_up_when_locked_shows_the_help_page(client, clock, signed_in):
+    Authenticator.objects.filter(user=signed_in).update(failed_attempts=99)
+    response = stepup(client, wrong_code(signed_in, clock.now))
+    assert response.status_code == 403 and "support desk" in response.content.decode()
+    assert client.get(reverse("mfa:stepup")).status_code == 403
+    assert "Back to home" in response.content.decode()
+
+
+def test_step_up_password_is_throttled_and_then_no_code_is_checked(client, clock, signed_in):
+    statuses = [stepup(client, wrong_code(signed_in, clock.now), password="not the password").status_code
+                for _ in range(6)]
+    assert statuses == [400] * 5 + [429]
+    response = stepup(client, code_for(signed_in, clock.now))
+    assert response.status_code == 429 and response["Retry-After"] == "30"
+    assert "Too many failed sign-in attempts. For your security, wait 30 seconds" in response.content.decode()
+    assert Authenticator.objects.get(user=signed_in).failed_attempts == 0
+    clock.advance(30)
+    assert stepup(client, code_for(signed_in, clock.now)).status_code == 302
