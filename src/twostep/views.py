@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from twostep.mfa import policy
 from twostep.mfa.conf import now as clock_now
@@ -13,6 +14,7 @@ from twostep.organizations.models import Membership
 
 @never_cache
 @login_required
+@require_safe
 def home(request):
     memberships = Membership.objects.filter(user=request.user).select_related("organization__mfa_policy")
     authenticator = Authenticator.objects.filter(user=request.user, confirmed_at__isnull=False).first()

@@ -74,7 +74,8 @@ class RequireMfaForm(forms.Form):
     """The switch, and from when: now, or from a date (today or later; the grace period runs until then).
 
     ``today`` is the current date in the site's time zone. ``cleaned_data["enforce_date"]`` is None
-    unless MFA is required from a date."""
+    unless MFA is required from a date. The switch is a checkbox: "on" when ticked, absent when not (an
+    HTML form sends nothing for an unticked box); any other value is refused."""
 
     NOW, FROM_DATE = "now", "date"
     require_mfa = forms.BooleanField(label="Require MFA for every member", required=False)
@@ -104,6 +105,13 @@ class RequireMfaForm(forms.Form):
         elif day < self.today:
             self.add_error("enforce_date", forms.ValidationError(
                 f"Choose today ({self.today:%Y-%m-%d}) or a later date: that day has passed.", code="date_in_past"))
+
+    def clean_require_mfa(self) -> bool:
+        raw = self.data.get(self.add_prefix("require_mfa"))
+        if raw not in (None, "on"):
+            raise forms.ValidationError("Tick the box to require MFA, or clear it to stop requiring it, and save.",
+                                        code="invalid_choice")
+        return self.cleaned_data["require_mfa"]
 
 
 class StepUpForm(forms.Form):

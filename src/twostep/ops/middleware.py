@@ -1,5 +1,5 @@
-"""Operations middleware: the health and metrics endpoints, and one log line plus one latency
-observation per request."""
+"""Operations middleware: the health and metrics endpoints, one log line plus one latency observation
+per request, and the shape of requests (form posts only; a page for a wrong method)."""
 
 import logging
 import re
@@ -8,11 +8,14 @@ import uuid
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from twostep.ops import health, logs, metrics
 
 logger = logging.getLogger("twostep.request")
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
+FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 OPS_ENDPOINTS = {"/healthz": health.healthz, "/readyz": health.readyz, "/metrics": metrics.metrics_view}
 
 
@@ -70,3 +73,23 @@ def _view_name(request) -> str:
     if match is not None:
         return match.view_name or "unnamed"
     return "static" if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")) else "unmatched"
+
+
+class FormRequestsMiddleware:
+    """Every POST is form data, and a wrong method gets a page that says so.
+
+    A JSON (or any non-form) POST body would reach the forms as an empty submission, which for a checkbox
+    means "off": it is refused with 415 before any view runs. Django answers a method a view does not
+    handle (PUT, PATCH, DELETE ...) with an empty 405; this adds a short page, keeping the ``Allow`` header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type not in FORM_CONTENT_TYPES:
+            return render(request, "415.html", status=415)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            response.content = render_to_string("405.html", {"method": request.method}, request)
+        return response
