@@ -190,6 +190,7 @@ LOGGING = configured_logging(production=PRODUCTION)
 TWOSTEP_ISSUER = env("TWOSTEP_ISSUER", "twostep")
 TWOSTEP_BASE_URL = backing.base_url(production=PRODUCTION)  # links in e-mails
 TWOSTEP_INVITATION_MAX_AGE = env_int("TWOSTEP_INVITATION_MAX_AGE", 7 * 24 * 60 * 60, minimum=1)
+TWOSTEP_PROXY_COUNT = env_int("TWOSTEP_PROXY_COUNT", 0, maximum=10)  # reverse proxies appending to X-Forwarded-For
 TWOSTEP_ENCRYPTION_KEYS = backing.encryption_keys()
 TWOSTEP_METRICS_TOKEN = backing.metrics_token()  # /metrics asks for it as a bearer token when set
 PROMETHEUS_MULTIPROC_DIR = backing.metrics_folder()  # checked here, read by prometheus_client itself

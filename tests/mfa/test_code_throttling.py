@@ -195,3 +195,15 @@ def test_step_up_password_is_throttled_and_then_no_code_is_checked(client, clock
     assert Authenticator.objects.get(user=signed_in).failed_attempts == 0
     clock.advance(30)
     assert stepup(client, code_for(signed_in, clock.now)).status_code == 302
+
+
+@pytest.mark.parametrize("name, value, error", [
+    ("TWOSTEP_CODE_LOCK_AFTER", 101, "twostep.E020"), ("TWOSTEP_THROTTLE_FREE_FAILURES", 0, "twostep.E021"),
+    ("TWOSTEP_THROTTLE_BASE_DELAY", 1000, "twostep.E022"), ("TWOSTEP_PROXY_COUNT", -1, "twostep.E023"),
+])
+def test_start_up_check_refuses_unsafe_throttle_settings(settings, name, value, error):
+    from twostep.mfa.checks import check_mfa_settings
+
+    assert check_mfa_settings(None) == []
+    setattr(settings, name, value)
+    assert [e.id for e in check_mfa_settings(None)] == [error]

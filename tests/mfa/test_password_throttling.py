@@ -125,6 +125,19 @@ def test_emails_do_not_sit_in_the_cache_in_clear(client, clock, throttle_cache, 
     assert any(password_throttle.account_key("nora@northwind.example") in key for key in keys)
 
 
+@pytest.mark.parametrize("proxies, forwarded, counted", [
+    (0, "192.0.2.1", "203.0.113.9"),                        # no proxy configured: the header is ignored
+    (1, "192.0.2.1", "192.0.2.1"),                          # one proxy: the address it appended
+    (1, "198.51.100.1, 192.0.2.1", "192.0.2.1"),            # a client-sent entry before it is not trusted
+    (2, "198.51.100.1, 192.0.2.1", "198.51.100.1"),
+    (2, "192.0.2.1", "203.0.113.9"),                        # fewer entries than proxies: the socket peer
+])
+def test_client_ip_behind_reverse_proxies(rf, settings, proxies, forwarded, counted):
+    settings.TWOSTEP_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=forwarded)
+    assert password_throttle.client_ip(request) == counted
+
+
 @pytest.mark.parametrize("raw, counted", [
     ("203.0.113.9", "203.0.113.9"), ("::ffff:203.0.113.9", "203.0.113.9"),
     ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"), ("", None), ("not an address", None),

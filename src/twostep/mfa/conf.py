@@ -20,6 +20,8 @@
 |                                 |                | its next try waits; more than per account (shared NAT)   |
 | TWOSTEP_PASSWORD_FAILURE_WINDOW | 86400          | seconds after its first failure that a password counter  |
 |                                 |                | is forgotten (a correct password resets the account's)   |
+| TWOSTEP_PROXY_COUNT             | 0              | reverse proxies in front of the app: the client IP is    |
+|                                 |                | that many entries from the right of X-Forwarded-For      |
 
 Wrong-password counters live in Django's cache (``REDIS_URL``: Redis, shared by every app server; else local
 memory, per process). Wrong-code counters live in the Authenticator row, so every server shares them.
@@ -48,6 +50,7 @@ class MfaSettings:
     code_lock_after: int
     password_ip_free_failures: int
     password_failure_window: int
+    proxy_count: int
 
     @property
     def schedule(self) -> Schedule:
@@ -76,6 +79,7 @@ def app_settings() -> MfaSettings:
         code_lock_after=getattr(settings, "TWOSTEP_CODE_LOCK_AFTER", 100),
         password_ip_free_failures=getattr(settings, "TWOSTEP_PASSWORD_IP_FREE_FAILURES", 20),
         password_failure_window=getattr(settings, "TWOSTEP_PASSWORD_FAILURE_WINDOW", 86400),
+        proxy_count=getattr(settings, "TWOSTEP_PROXY_COUNT", 0),
     )
 
 

@@ -6,8 +6,10 @@ Each wrong password counts against two keys with the back-off of ``twostep.mfa.t
 - the account: an HMAC (keyed with ``SECRET_KEY``) of the normalized e-mail, so addresses never sit in the
   cache in clear. Unknown e-mails count exactly like known ones, so the limit tells nothing about which
   accounts exist. A correct password resets this counter.
-- the client IP (``REMOTE_ADDR``; IPv6 addresses per /64), with more free failures because many people
-  may share one address. A correct password does not reset it.
+- the client IP (IPv6 addresses per /64), with more free failures because many people may share one
+  address. A correct password does not reset it. Behind ``TWOSTEP_PROXY_COUNT`` reverse proxies the client
+  is the address that many entries from the right of ``X-Forwarded-For`` (each proxy appends the address
+  it saw), else ``REMOTE_ADDR``.
 
 A counter is forgotten ``TWOSTEP_PASSWORD_FAILURE_WINDOW`` seconds after its first failure. There is no
 lockout for passwords (it would let anyone lock anyone out), only waits of up to 15 minutes.
@@ -35,9 +37,18 @@ def account_key(email: str) -> str:
     return f"{PREFIX}:account:{salted_hmac('twostep.password-throttle', normalized).hexdigest()}"
 
 
+def _client_address(request) -> str:
+    proxies = app_settings().proxy_count
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR") or ""
+
+
 def client_ip(request) -> str | None:
     """The client address as counted: IPv4 as is, IPv6 as its /64 network; None when unknown."""
-    raw = (request.META.get("REMOTE_ADDR") or "") if request is not None else ""
+    raw = _client_address(request) if request is not None else ""
     try:
         address = ipaddress.ip_address(raw)
     except ValueError:
