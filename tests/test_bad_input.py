@@ -64,8 +64,10 @@ def client_in(state: str, world, clock) -> Client:
         if state == "signed_in":
             assert post_code(client, code_for(world["member"], clock.now)).status_code == 302
             clock.advance(30)
-    elif state == "admin":
+    elif state in ("admin", "stepped_up"):
         assert post_password(client, "boss@northwind.example").status_code == 302
+        if state == "stepped_up":  # boss has no authenticator: the password alone steps up
+            assert client.post("/stepup/", {"password": PASSWORD, "next": "/"}).status_code == 302
     return client
 
 
@@ -156,7 +158,15 @@ def test_json_instead_of_form_data_gets_415(view, world, clock):
 # url: the state in which it is reachable
 URLS = {"/": "signed_in", "/signin/": "anonymous", "/signin/setup/": "pending_setup",
         "/signin/setup/confirm/": "pending_setup", "/signin/code/": "pending_code", "/signout/": "anonymous",
-        "/stepup/": "signed_in", "/orgs/northwind/settings/": "admin", "/orgs/northwind/settings/mfa/": "admin"}
+        "/stepup/": "signed_in", "/orgs/northwind/settings/": "admin", "/orgs/northwind/settings/mfa/": "admin",
+        "/mfa/setup/": "stepped_up", "/mfa/setup/confirm/": "stepped_up", "/account/email/": "stepped_up",
+        "/account/password/": "stepped_up", "/orgs/northwind/settings/mfa/notify/": "admin",
+        "/orgs/northwind/settings/mfa/members/": "admin", "/orgs/northwind/settings/mfa/members.csv": "admin",
+        "/orgs/northwind/members/invite/": "admin", "/orgs/northwind/members/1/role/": "admin",
+        "/orgs/northwind/members/1/remove/": "admin", "/orgs/northwind/invitations/1/revoke/": "admin",
+        "/orgs/northwind/audit/": "admin", "/account/password-reset/": "anonymous",
+        "/account/password-reset/sent/": "anonymous", "/account/password-reset/MQ/bad-token/": "anonymous",
+        "/invitations/not-a-token/": "anonymous"}
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
@@ -196,3 +206,53 @@ def test_an_unticked_checkbox_is_absent_and_means_off(world, clock):
     assert refused.status_code == 400 and "Tick the box to require MFA" in refused.content.decode()
     assert client.post("/orgs/northwind/settings/mfa/", {"require_mfa": "on"}).status_code == 302
     assert OrganizationMfaPolicy.objects.get(organization__slug="northwind").required is True
+
+
+NEW_PASSWORD = "a much longer passphrase 7"
+# The other forms of the portal: (url, state, {field: valid value}); every drawn submission has a bad field.
+# (A new password and its repetition are one answer: the repetition stays right, the first is drawn bad.)
+OTHER_FORMS = {
+    "change_email": ("/account/email/", "stepped_up", {"email": "new@northwind.example"}),
+    "change_password": ("/account/password/", "stepped_up", {"new_password1": NEW_PASSWORD}),
+    "invite": ("/orgs/northwind/members/invite/", "admin", {"email": "new@northwind.example", "role": "member"}),
+    "member_role": ("/orgs/northwind/members/{boss}/role/", "admin", {"role": "admin"}),
+    "password_reset": ("/account/password-reset/", "anonymous", {"email": None}),
+}
+
+
+@pytest.mark.parametrize("view", sorted(OTHER_FORMS))
+def test_nasty_values_in_the_other_forms_are_refused_and_change_nothing(view, world, clock):
+    url, state, fields = OTHER_FORMS[view]
+    url = url.format(boss=Membership.objects.get(user=world["boss"]).pk)
+    client = client_in(state, world, clock)
+
+    @EXAMPLES
+    @given(data=st.data())
+    def submit(data):
+        bad = data.draw(st.sampled_from(sorted(fields)), label="bad field")
+        form = {name: data.draw(nasty(exclude={valid}) if name == bad or valid is None
+                                else st.one_of(st.just(valid), nasty(exclude={valid})), label=name)
+                for name, valid in fields.items()}
+        if view == "change_password":
+            form["new_password2"] = NEW_PASSWORD
+        before, session_before = snapshot(), watched_session(client)
+        response = client.post(url, encode(form))
+        assert response.status_code == 400, (response.status_code, form)
+        assert error_text(response.content.decode()), response.content.decode()[:2000]
+        assert_nothing_changed(before, client, session_before)
+
+    submit()
+
+
+@pytest.mark.parametrize("url, state", [("/account/password/", "stepped_up")])
+def test_a_new_password_longer_than_sign_in_accepts_is_refused(url, state, world, clock):
+    client = client_in(state, world, clock)
+    before, session_before = snapshot(), watched_session(client)
+    longest, too_long = "long passphrase " * 256, "long passphrase " * 256 + "!"
+    assert len(longest) == 4096
+    response = client.post(url, {"new_password1": too_long, "new_password2": too_long})
+    assert response.status_code == 400
+    assert "This password is too long: use at most 4096 characters." in response.content.decode()
+    assert_nothing_changed(before, client, session_before)
+    assert client.post(url, {"new_password1": longest, "new_password2": longest}).status_code == 302
+    assert post_password(Client(), "boss@northwind.example", longest).status_code == 302

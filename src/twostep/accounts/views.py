@@ -12,10 +12,14 @@ from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_http_methods
 
 from twostep.accounts import services
 from twostep.accounts.headers import private_page
 from twostep.accounts.tokens import reset_tokens
+
+# Django's form views also take PUT as POST, and the reset-link view answers any method for a bad link.
+forms_only = require_http_methods(["GET", "HEAD", "POST"])
 
 
 class BadRequestOnInvalid:
@@ -25,7 +29,7 @@ class BadRequestOnInvalid:
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-@method_decorator(private_page, name="dispatch")
+@method_decorator([private_page, forms_only], name="dispatch")
 class ResetRequestView(BadRequestOnInvalid, auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
@@ -44,7 +48,7 @@ class ResetSentView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_sent.html"
 
 
-@method_decorator(private_page, name="dispatch")
+@method_decorator([private_page, forms_only], name="dispatch")
 class ResetConfirmView(BadRequestOnInvalid, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     token_generator = reset_tokens
