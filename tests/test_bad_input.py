@@ -37,11 +37,6 @@ def nasty(exclude=()) -> st.SearchStrategy:
     return st.one_of(st.sampled_from(NASTY + [MISSING]), st.text(max_size=40)).filter(lambda v: v not in exclude)
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(clock, make_user, make_org, require_mfa, enrolled):
     """member (enrolled) and newbie (not yet) in Acme, which requires MFA; boss, admin of Northwind."""

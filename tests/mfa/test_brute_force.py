@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def member(settings, make_user, make_org, require_mfa, enrolled):
-    # About a hundred password steps: a cheap hasher keeps the test quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def member(make_user, make_org, require_mfa, enrolled):
     user = make_user("member@acme.example")
     require_mfa(make_org("Acme Calibration", slug="acme", members=[user]))
     enrolled(user)

@@ -6,16 +6,16 @@ Cost is pinned by counting hasher calls (a subclass of the real Argon2 hasher), 
 import re
 
 import pytest
-from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 
 from tests.conftest import post_password
+from tests.hashers import CheapArgon2PasswordHasher
 
 pytestmark = pytest.mark.django_db
 
 
-class CountingArgon2Hasher(Argon2PasswordHasher):
-    """Argon2 (same algorithm name, so it checks existing hashes) that counts its hashing calls."""
+class CountingArgon2Hasher(CheapArgon2PasswordHasher):
+    """The test suite's Argon2id (same algorithm name, so it checks existing hashes), counting its calls."""
 
     calls = 0
 

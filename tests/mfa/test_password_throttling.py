@@ -3,26 +3,17 @@
 Unknown e-mails are throttled exactly like known ones; e-mails never sit in the cache in clear.
 """
 
-import secrets
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.services import REDIS_URL, require_redis
+from tests.services import REDIS_URL, delete_keys, require_redis, unique_name
 from twostep.audit.models import AuditEvent
 from twostep.mfa import password_throttle
 
 pytestmark = pytest.mark.django_db
 
 WRONG = "not the password at all"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    """Dozens of wrong passwords per test: a cheap hasher keeps them quick (tests/mfa/test_enumeration.py
-    covers the real one)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(params=["locmem", pytest.param("redis", marks=pytest.mark.redis)])
@@ -32,12 +23,11 @@ def throttle_cache(request, settings):
         yield None
         return
     redis_client = require_redis()
-    prefix = f"twostep-test-{secrets.token_hex(8)}"
+    prefix = unique_name("throttle")
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                    "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
     yield (redis_client, prefix)
-    for key in redis_client.scan_iter(match=f"{prefix}:*"):
-        redis_client.delete(key)
+    delete_keys(redis_client, f"{prefix}:*")
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from cryptography.fernet import Fernet
 
-from tests.services import POSTGRES_URL, require_postgres
+from tests.services import POSTGRES_URL, require_postgres, unique_name
 
 STARTUP_SECONDS = 30  # how long a gunicorn may take to answer /signin/ with 200
 
@@ -35,7 +35,7 @@ STARTUP_SECONDS = 30  # how long a gunicorn may take to answer /signin/ with 200
 def fresh_database(purpose: str):
     """Yield the URL of a new, empty PostgreSQL database; drop it (closing its connections) afterwards."""
     admin = require_postgres()
-    name = f"twostep_{purpose}_{secrets.token_hex(6)}"
+    name = unique_name(purpose)
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
         parts = urlsplit(POSTGRES_URL)
