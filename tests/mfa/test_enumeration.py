@@ -1,6 +1,6 @@
 """Enumeration: an unknown e-mail and a wrong password say the same and cost one password hash each.
 
-Cost is pinned by counting hasher calls (a subclass of the real Argon2 hasher), never by measuring time.
+Cost is pinned by counting hasher calls (a subclass of the Argon2id hasher), never by measuring time.
 """
 
 import re
