@@ -102,3 +102,22 @@ def test_check_passes_against_the_running_services(deployment):
     result = twostep(deployment.env, "check", "--database", "default")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "System check identified no issues (0 silenced).\n"
+
+
+def test_wrong_passwords_are_counted_across_both_servers(deployment):
+    """The password throttle lives in Redis: failures sent alternately to A and B add up to one count."""
+    a, b = deployment.servers
+    browser = Browser()
+    browser.get(a, "/signin/")
+    statuses = []
+    for attempt, server in enumerate([a, b, a, b, a]):
+        statuses.append(browser.post(server, "/signin/", {"email": "nobody@acme.example",
+                                                           "password": f"guess {attempt}"}).status_code)
+    assert statuses == [400, 400, 400, 400, 400]
+    for server in (b, a):
+        throttled = browser.post(server, "/signin/", {"email": "nobody@acme.example", "password": "guess 5"})
+        assert throttled.status_code == 429
+        assert 1 <= int(throttled.headers["Retry-After"]) <= 30
+        assert "Too many failed sign-in attempts" in throttled.text
+    events = deployment.query("SELECT count(*) FROM audit_auditevent WHERE action = 'signin.throttled'")
+    assert events == [(2,)]
