@@ -5,9 +5,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
+from twostep.mfa.conf import now as clock_now
 from twostep.mfa.org_policy import set_require_mfa
+from twostep.mfa.services import as_datetime
 from twostep.organizations.models import Membership, Organization
 
 
@@ -31,7 +32,10 @@ def new_password() -> str:
 
 
 def seed_demo() -> list[DemoAccount]:
-    """Create the demo organizations and users in one transaction; returns the accounts to print."""
+    """Create the demo organizations and users in one transaction; returns the accounts to print.
+
+    Acme's *Require MFA* starts at ``twostep.mfa.conf.now()``, the clock the sign-in views use.
+    """
     User = get_user_model()
     with transaction.atomic():
         accounts = [DemoAccount(email, new_password(), note) for email, _, note in ACCOUNTS]
@@ -44,5 +48,5 @@ def seed_demo() -> list[DemoAccount]:
         Membership.objects.create(user=member, organization=acme, role=Membership.Role.MEMBER)
         Membership.objects.create(user=member, organization=northwind, role=Membership.Role.MEMBER)
         Membership.objects.create(user=north, organization=northwind, role=Membership.Role.ADMIN)
-        set_require_mfa(acme, required=True, actor=admin, moment=timezone.now())
+        set_require_mfa(acme, required=True, actor=admin, moment=as_datetime(clock_now()))
     return accounts
