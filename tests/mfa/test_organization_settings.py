@@ -65,7 +65,7 @@ def test_admin_sees_what_will_happen_and_switches_it_on(client, clock, acme, enr
     assert 'href="/orgs/acme/settings/mfa/"' in page
     page = client.get("/orgs/acme/settings/mfa/").content.decode()
     assert "3 of 12 members have set up MFA." in page
-    assert ("9 of 12 members have not set up MFA yet; when MFA is required they will be asked to "
+    assert ("9 of 12 members have not set up MFA yet. If you require MFA, they will be asked to set it up "
             "at their next sign-in") in page
     response = client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on"})
     assert response.status_code == 302 and response["Location"] == "/orgs/acme/settings/mfa/"
@@ -77,6 +77,7 @@ def test_admin_sees_what_will_happen_and_switches_it_on(client, clock, acme, enr
     assert (event.actor_id, event.organization_id, event.detail["after"]["required"]) == (admin_id, acme.pk, True)
     page = client.get("/orgs/acme/settings/mfa/").content.decode()
     assert "by admin@acme.example: Require MFA on" in page
+    assert "9 of 12 members have not set up MFA yet: they will be asked to at their next sign-in" in page
 
 
 def test_admin_of_the_organization_is_itself_caught_after_switching_on(client, clock, acme):
