@@ -1,5 +1,6 @@
 """``twostep setup-demo``: migrate the database and seed the demo when it has no users yet."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -13,7 +14,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         if get_user_model().objects.exists():
-            self.stdout.write("Database already has users; demo not seeded.")
+            self.stdout.write("Database already has users; demo not seeded again "
+                              "(its passwords were printed the first time).")
+            self.stdout.write(f"For a fresh demo on the default SQLite database, delete {settings.DATA_DIR} "
+                              "and run this again.")
             return
         accounts = seed_demo()
         self.stdout.write("Demo accounts (shown once; keep them):")
