@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
-## Serve the portal on http://127.0.0.1:8000 (SQLite in ./var, demo seeded when empty).
+## Serve the portal on http://$(BIND) (default 127.0.0.1:8000; SQLite in ./var, demo seeded when empty).
 run: install
 	$(VENV)/bin/twostep setup-demo
 	$(VENV)/bin/twostep serve --bind $(BIND)
