@@ -4,6 +4,7 @@ import re
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from twostep.accounts.models import User
@@ -42,6 +43,8 @@ def test_second_run_does_not_reseed_or_change_the_passwords(clock):
     first = dict(ACCOUNT_LINE.fullmatch(line).groups()[:2] for line in setup_demo()[1:])
     second = setup_demo()
     assert second[0] == "Database already has users; demo not seeded again (its passwords were printed the first time)."
+    assert second[1] == (f"For a fresh demo on the default SQLite database: stop the server, delete "
+                         f"{settings.DATA_DIR} and run `make run` again.")
     assert not any(ACCOUNT_LINE.fullmatch(line) for line in second)
     assert (User.objects.count(), Organization.objects.count()) == (3, 2)
     assert all(User.objects.get(email=email).check_password(password) for email, password in first.items())

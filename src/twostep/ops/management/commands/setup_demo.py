@@ -16,8 +16,8 @@ class Command(BaseCommand):
         if get_user_model().objects.exists():
             self.stdout.write("Database already has users; demo not seeded again "
                               "(its passwords were printed the first time).")
-            self.stdout.write(f"For a fresh demo on the default SQLite database, delete {settings.DATA_DIR} "
-                              "and run this again.")
+            self.stdout.write(f"For a fresh demo on the default SQLite database: stop the server, delete "
+                              f"{settings.DATA_DIR} and run `make run` again.")
             return
         accounts = seed_demo()
         self.stdout.write("Demo accounts (shown once; keep them):")
