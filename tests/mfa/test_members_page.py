@@ -50,9 +50,11 @@ def test_members_page_shows_status_counts_and_dates(client, clock, acme):
     assert rows(response) == [("admin@acme.example", "not_yet"), ("locked@acme.example", "locked"),
                               ("ready@acme.example", "set_up"), ("w0@acme.example", "not_yet"),
                               ("w1@acme.example", "not_yet")]
-    assert "<td>29 Nov 2026</td>" in page  # set up one minute before the clock's 30 Nov 00:00:05
+    # Set up one minute before the clock's 30 Nov 00:00:05.
+    assert '<td data-label="MFA set up">29 Nov 2026</td>' in page
     # The admin's own sign-in just now counts as a last sign-in; the three others never signed in.
-    assert "<td>20 Nov 2026, 09:30</td>" in page and page.count("<td>never</td>") == 3
+    assert '<td data-label="Last sign-in">20 Nov 2026, 09:30</td>' in page
+    assert page.count('<td data-label="Last sign-in">never</td>') == 3
 
 
 def test_counts_read_like_the_issue(client, clock, make_user, make_org, enrolled):

@@ -84,3 +84,17 @@ def test_admin_of_the_organization_is_itself_caught_after_switching_on(client, c
     signed_in(client, "admin@acme.example")
     client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on"})
     assert client.get("/orgs/acme/settings/mfa/")["Location"] == reverse("mfa:setup")
+
+
+def test_with_a_future_date_the_page_says_from_when_members_will_be_asked(client, clock, acme, enrolled):
+    admin = acme.memberships.get(role="admin").user
+    enrolled(admin)
+    post_password(client, "admin@acme.example")
+    post_code(client, code_for(admin, clock.now))
+    response = client.post("/orgs/acme/settings/mfa/",
+                           {"require_mfa": "on", "starts": "date", "enforce_date": "2026-12-14"})
+    assert response.status_code == 302
+    page = client.get("/orgs/acme/settings/mfa/").content.decode()
+    assert "Required from 14 December 2026" in page
+    assert ("9 of 12 members have not set up MFA yet: from 14 December 2026 they will be asked to at their "
+            "next sign-in (members who are signed in then, at their next page).") in page

@@ -46,11 +46,13 @@ def test_admin_invites_by_email(client, clock, acme):
     assert org_events() == [("organization.invitation_sent", admin.pk, None, acme.pk,
                              {"invitation_id": invitation.pk, "email": "new@acme.example", "role": "admin"})]
     page = client.get("/orgs/acme/settings/").content.decode()
-    assert "Open invitations (1)" in page and "<td>new@acme.example</td><td>Admin</td>" in page
+    assert "Open invitations (1)" in page and '<td>new@acme.example</td><td data-label="Role">Admin</td>' in page
     assert "An invitation link works once, for 7 days after it was sent." in page
-    assert "<td>30 Nov 2026, 00:00</td><td>7 Dec 2026, 00:00</td>" in page
+    assert ('<td data-label="Sent">30 Nov 2026, 00:00</td>'
+            '<td data-label="Link works until">7 Dec 2026, 00:00</td>') in page
     clock.advance(7 * 24 * 3600 + 1)
-    assert "<td>30 Nov 2026, 00:00</td><td>expired</td>" in client.get("/orgs/acme/settings/").content.decode()
+    page = client.get("/orgs/acme/settings/").content.decode()
+    assert '<td data-label="Sent">30 Nov 2026, 00:00</td><td data-label="Link works until">expired</td>' in page
 
 
 def test_invite_form_errors_lose_nothing(client, clock, acme):
