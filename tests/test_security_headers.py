@@ -12,7 +12,7 @@ from tests.production.conftest import production_env
 
 pytestmark = pytest.mark.django_db
 
-SECRET_PAGE = {"Referrer-Policy": "no-referrer", "store": False}
+SECRET_PAGE = {"Referrer-Policy": "strict-origin", "store": False}
 ORDINARY_PAGE = {"Referrer-Policy": "same-origin", "store": True}
 
 
@@ -100,7 +100,7 @@ def test_shows_secret_decorator(rf):
     from twostep.mfa.headers import shows_secret
 
     response = shows_secret(lambda request: HttpResponse("recovery codes"))(rf.get("/"))
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
 
 

@@ -71,13 +71,13 @@ def test_the_link_is_built_from_the_base_url_not_the_host_header(client, clock, 
     assert "localhost" not in mailoutbox[0].body
 
 
-def test_every_reset_page_sends_no_referrer_and_is_not_stored(client, clock, member, mailoutbox):
+def test_every_reset_page_refers_with_its_origin_only_and_is_not_stored(client, clock, member, mailoutbox):
     link = ask_for_link(client, "member@acme.example", mailoutbox)
     pages = [client.get(reverse("accounts:password_reset")), client.get(reverse("accounts:password_reset_sent")),
              client.get(link)]
     pages.append(client.get(pages[-1]["Location"]))
     for response in pages:
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "strict-origin"
         assert "no-store" in response["Cache-Control"]
 
 

@@ -2,7 +2,7 @@
 
 The link leads to a form for a new password and then to the sign-in page: a reset never signs anyone
 in, so a user who must use MFA still gives a code after the new password. Every page of the flow sends
-``Referrer-Policy: no-referrer`` and ``Cache-Control: no-store`` (the link's token must not leak).
+``Referrer-Policy: strict-origin`` and ``Cache-Control: no-store`` (the link's token must not leak).
 """
 
 from django.conf import settings

@@ -5,5 +5,6 @@ from twostep.accounts.headers import private_page
 
 def shows_secret(view):
     """Decorator: the page is never stored (``Cache-Control: no-store``, private, max-age=0) and sends
-    ``Referrer-Policy: no-referrer``. For a class-based view use ``method_decorator(shows_secret, "dispatch")``."""
+    ``Referrer-Policy: strict-origin`` (see ``twostep.accounts.headers``). For a class-based view use
+    ``method_decorator(shows_secret, "dispatch")``."""
     return private_page(view)
