@@ -16,7 +16,11 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 ]
-SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "screenshots")
+README_SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "screenshots")
+# The README's pictures are refreshed only on request (TWOSTEP_UPDATE_SCREENSHOTS=1 make test), so an ordinary
+# test run leaves the work tree clean; otherwise screenshots (still taken and read, e.g. the QR code) go to /tmp.
+SCREENSHOTS = (README_SCREENSHOTS if os.environ.get("TWOSTEP_UPDATE_SCREENSHOTS") == "1"
+               else os.path.join(tempfile.gettempdir(), f"twostep-screenshots-{os.getpid()}"))
 
 # The live server runs in a thread of the test process; Django's ORM refuses sync calls from the
 # event loop Playwright's sync API keeps in the main thread, so allow them for browser tests only.
@@ -56,7 +60,7 @@ def page(browser, live_server):
 
 
 def screenshot(page, name: str, *, full_page: bool = True) -> str:
-    """Save ``docs/screenshots/<name>.png`` (kept for the README) and return its path.
+    """Save ``<name>.png`` in SCREENSHOTS (``docs/screenshots`` when refreshing the README's) and return its path.
 
     Stored as a 256-colour palette PNG: under half the size, and plain pages look the same.
     """

@@ -1,7 +1,7 @@
 """The demo's sign-in journey in real headless Chromium: the QR code on the setup page is decoded from a
 screenshot with a real QR decoder (zxing-cpp), and its otpauth URI gives the codes typed into the browser.
 
-The screenshots kept in docs/screenshots/ for the README are taken here.
+The screenshots kept in docs/screenshots/ for the README are taken here (with TWOSTEP_UPDATE_SCREENSHOTS=1).
 """
 
 import re
