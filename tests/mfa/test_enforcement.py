@@ -44,7 +44,8 @@ def test_open_session_is_caught_when_the_switch_is_turned_on(client, clock, make
     assert response.status_code == 302 and response["Location"] == reverse("mfa:setup")
     assert client.session.get("_auth_user_id") is None
     client.get(reverse("mfa:setup"))
-    assert post_code(client, code_for(member, clock.now), url="mfa:setup_confirm")["Location"] == "/"
+    done = post_code(client, code_for(member, clock.now), url="mfa:setup_confirm")
+    assert done.status_code == 200 and 'href="/">I have saved my recovery codes</a>' in done.content.decode()
     assert client.get("/").status_code == 200
 
 

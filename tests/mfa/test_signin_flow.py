@@ -68,13 +68,14 @@ def test_required_and_not_set_up_goes_through_setup_then_signs_in(client, clock,
     assert 'inputmode="numeric"' in confirm.content.decode()
 
     done = post_code(client, code_for(member, clock.now), url="mfa:setup_confirm")
-    assert done.status_code == 302 and done["Location"] == reverse("home")
+    assert done.status_code == 200 and "Save your recovery codes" in done.content.decode()
+    assert 'href="/">I have saved my recovery codes</a>' in done.content.decode()
     assert signed_in_user_id(client) == str(member.pk)
     assert client.session[MFA_VERIFIED_AT] == clock.now
     authenticator = Authenticator.objects.get(user=member)
     assert authenticator.confirmed_at is not None and authenticator.last_used_step == clock.now // 30
     assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
-        "organization.require_mfa_changed", "mfa.enrolled", "signin.succeeded"]
+        "organization.require_mfa_changed", "mfa.enrolled", "mfa.recovery_codes_generated", "signin.succeeded"]
 
 
 def test_setup_wrong_code_rerenders_with_the_same_secret_and_activates_nothing(client, clock, member):

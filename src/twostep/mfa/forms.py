@@ -1,4 +1,4 @@
-"""Forms of the sign-in journey and the organization's MFA settings."""
+"""Forms of the sign-in journey, step-up, recovery codes and the organization's MFA settings."""
 
 import copy
 from datetime import date
@@ -7,8 +7,9 @@ from django import forms
 from django.contrib.auth import authenticate
 
 from twostep import otp
-from twostep.mfa import password_throttle
+from twostep.mfa import password_throttle, recovery_codes
 from twostep.mfa.conf import now as clock_now
+from twostep.mfa.recovery import MalformedRecoveryCodeError
 
 SIGNIN_ERROR = "That e-mail address and password do not match an account. Check both and try again."
 
@@ -70,6 +71,22 @@ class CodeForm(forms.Form):
             ) from exc
 
 
+class RecoveryCodeForm(forms.Form):
+    recovery_code = forms.CharField(
+        label="Recovery code", max_length=64, strip=True,
+        error_messages={"required": "Enter one of your recovery codes.",
+                        "max_length": MalformedRecoveryCodeError.message},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false",
+                                      "autofocus": True, "size": 14}),
+    )
+
+    def clean_recovery_code(self) -> str:
+        code = self.cleaned_data["recovery_code"]
+        if recovery_codes.normalize(code) is None:
+            raise forms.ValidationError(MalformedRecoveryCodeError.message, code=MalformedRecoveryCodeError.code)
+        return code
+
+
 class RequireMfaForm(forms.Form):
     """The switch, and from when: now, or from a date (today or later; the grace period runs until then).
 
@@ -115,21 +132,25 @@ class RequireMfaForm(forms.Form):
 
 
 class StepUpForm(forms.Form):
-    """Password, and a code when the user has an authenticator."""
+    """Password, and a code when the user has an authenticator: from the app (``code``) or, when the
+    phone is lost, one of the recovery codes (``recovery_code``, with ``with_recovery_code``)."""
 
     password = forms.CharField(label="Password", max_length=4096, strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
                                                                  "autofocus": True}))
 
-    def __init__(self, user, *args, with_code: bool, digits: int = 6, request=None, now: int | None = None,
-                 **kwargs):
+    def __init__(self, user, *args, with_code: bool, with_recovery_code: bool = False, digits: int = 6,
+                 request=None, now: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.digits = digits
         self.request = request
         self.now = clock_now() if now is None else now
         self.retry_after = 0  # seconds, when the password or the code was not checked because of throttling
-        if with_code:
+        if with_recovery_code:
+            self.fields["recovery_code"] = copy.deepcopy(RecoveryCodeForm.base_fields["recovery_code"])
+            self.fields["recovery_code"].widget.attrs.pop("autofocus", None)
+        elif with_code:
             self.fields["code"] = copy.deepcopy(CodeForm.base_fields["code"])
             self.fields["code"].label = f"{digits}-digit code"
 
@@ -147,3 +168,11 @@ class StepUpForm(forms.Form):
 
     def clean_code(self) -> str:
         return CodeForm.clean_code(self)
+
+    def clean_recovery_code(self) -> str:
+        return RecoveryCodeForm.clean_recovery_code(self)
+
+    @property
+    def second_factor(self) -> str | None:
+        """The name of the code field (``code`` or ``recovery_code``), None when only the password is asked."""
+        return next((name for name in ("code", "recovery_code") if name in self.fields), None)

@@ -67,3 +67,24 @@ class OrganizationMfaPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization}: MFA {'required' if self.required else 'optional'}"
+
+
+class RecoveryCode(models.Model):
+    """One single-use recovery code, stored only as a keyed hash (see ``twostep.mfa.recovery_codes``).
+
+    ``used_at`` is None until the code is accepted; the conditional UPDATE that sets it is the
+    single-use guard. A new set replaces the whole old set."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, help_text="HMAC-SHA256 (hex) of the normalized code.")
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Also the index of every lookup: (user) for counts, (user, code_hash) for a sign-in.
+            models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique_user_hash"),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user} ({'used' if self.used_at else 'unused'})"

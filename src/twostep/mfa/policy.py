@@ -1,7 +1,9 @@
 """The one home of "must this user use MFA, and from when".
 
 A user must use MFA when any organization they belong to requires it (from its ``enforce_from``),
-when they already have a confirmed authenticator, or when they are staff (admin site, support).
+when they already have a confirmed authenticator, or when they are staff (admin site, support: the support
+console requires ``is_staff`` besides the ``support.reset_mfa`` permission, so this one rule covers support
+staff without a permission lookup here, and ``mfa`` need not know the ``support`` app).
 The rule is global: required by one organization means required for all of the user's sign-ins.
 """
 

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from twostep import otp
 from twostep.audit import events
-from twostep.mfa import lockout, vault
+from twostep.mfa import lockout, recovery_codes, vault
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator
 from twostep.mfa.throttling import describe_wait
@@ -134,10 +134,13 @@ def _claim_step(authenticator: Authenticator, step: int, *, now: int) -> bool:
 
 
 def confirm_enrollment(user, code: str, *, now: int, request=None) -> Authenticator:
-    """Activate the user's unconfirmed authenticator with a code from the app.
+    """Activate the user's unconfirmed authenticator with a code from the app, and issue a new set of
+    recovery codes (voiding the old set) in the same transaction.
 
-    Replaces any previously confirmed authenticator. Raises MalformedCodeError, InvalidCodeError,
-    NoAuthenticatorError; on error nothing changes and the same secret stays pending.
+    Replaces any previously confirmed authenticator. Returns the authenticator; its transient
+    ``recovery_codes`` attribute (list of str, ``xxxxx-xxxxx``) holds the new codes to show once: they
+    are stored only hashed. Raises MalformedCodeError, InvalidCodeError, NoAuthenticatorError; on error
+    nothing changes and the same secret stays pending.
     """
     with transaction.atomic():
         pending = Authenticator.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
@@ -153,6 +156,9 @@ def confirm_enrollment(user, code: str, *, now: int, request=None) -> Authentica
         pending.save(update_fields=["confirmed_at", "last_used_step", "last_used_at"])
         events.record(events.MFA_ENROLLED, actor=user, subject=user, request=request,
                       authenticator_id=pending.pk)
+        pending.recovery_codes = recovery_codes.issue(user, moment=as_datetime(now))
+        events.record(events.RECOVERY_CODES_GENERATED, actor=user, subject=user, request=request,
+                      count=len(pending.recovery_codes), reason="enrollment")
     return pending
 
 

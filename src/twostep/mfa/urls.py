@@ -1,6 +1,6 @@
 from django.urls import path
 
-from twostep.mfa.views import account, enroll, members, organization, signin, stepup
+from twostep.mfa.views import account, enroll, members, organization, recovery, security, signin, stepup
 
 app_name = "mfa"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("signin/setup/", signin.SetupView.as_view(), name="setup"),
     path("signin/setup/confirm/", signin.SetupConfirmView.as_view(), name="setup_confirm"),
     path("signin/code/", signin.CodeView.as_view(), name="code"),
+    path("signin/recovery/", recovery.RecoverySignInView.as_view(), name="recovery"),
     path("signout/", signin.SignOutView.as_view(), name="signout"),
     path("stepup/", stepup.StepUpView.as_view(), name="stepup"),
     # Signed-in enrollment (set up or replace the authenticator); see mfa/views/enroll.py.
@@ -15,6 +16,10 @@ urlpatterns = [
     path("mfa/setup/confirm/", enroll.EnrollConfirmView.as_view(), name="enroll_confirm"),
     path("account/email/", account.ChangeEmailView.as_view(), name="change_email"),
     path("account/password/", account.ChangePasswordView.as_view(), name="change_password"),
+    path("security/", security.security, name="security"),
+    path("security/recovery-codes/", recovery.RecoveryCodesView.as_view(), name="recovery_codes"),
+    path("security/recovery-codes/download/", recovery.download_recovery_codes, name="recovery_codes_download"),
+    path("security/turn-off/", security.DisableView.as_view(), name="disable"),
     path("orgs/<slug:slug>/settings/mfa/", organization.OrganizationMfaView.as_view(), name="organization"),
     path("orgs/<slug:slug>/settings/mfa/notify/", organization.NotifyMembersView.as_view(), name="notify"),
     path("orgs/<slug:slug>/settings/mfa/members/", members.members_page, name="members"),

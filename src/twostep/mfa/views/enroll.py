@@ -1,19 +1,22 @@
 """Setting up (or replacing) an authenticator while signed in: ``mfa:enroll`` and ``mfa:enroll_confirm``.
 
-The one signed-in enrollment flow; any page that offers it links to it (the grace-period banner, a
-*replace the authenticator* button): ``{% url 'mfa:enroll' %}?next=<local path>``.
+The one signed-in enrollment flow; any page that offers it links to it (the grace-period banner, the
+Security page's *Replace authenticator app*): ``{% url 'mfa:enroll' %}?next=<local path>``.
 
-- Both views need a fresh step-up (``mfa.stepup``: the password, and a code when the user has an
-  authenticator already), because adding or replacing the second factor is a sensitive change.
+- Both views need a fresh step-up (``mfa.stepup``: the password, and a code or a recovery code when the
+  user has an authenticator already), because adding or replacing the second factor is a sensitive change.
 - ``mfa:enroll`` shows the QR code of the user's unconfirmed authenticator (``services.start_enrollment``:
-  the same secret on every visit until confirmed).
+  the same secret on every visit until confirmed). A current authenticator keeps working meanwhile.
 - ``mfa:enroll_confirm`` takes the first code (``services.confirm_enrollment``, which replaces any earlier
-  authenticator and records ``mfa.enrolled``), rotates the session key, marks the session as having
-  passed a code (so the enforcement middleware keeps it signed in) and goes to ``next`` or home.
+  authenticator, issues new recovery codes and records ``mfa.enrolled``), rotates the session key, marks
+  the session as having passed a code (so the enforcement middleware keeps it signed in) and shows the
+  new recovery codes once, with a link on to ``next`` or home.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -27,8 +30,11 @@ from twostep.mfa.headers import shows_secret
 from twostep.mfa.models import Authenticator
 from twostep.mfa.qr import qr_svg
 from twostep.mfa.stepup import step_up_required
+from twostep.mfa.views.recovery import show_recovery_codes
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("code"), step_up_required, shows_secret]
+SET_UP = "Your authenticator app is set up. You will be asked for a code at every sign-in."
+REPLACED = "Your new authenticator app is set up. The old one no longer works for this account."
 
 
 def _next(request) -> str:
@@ -37,6 +43,10 @@ def _next(request) -> str:
 
 def _replacing(user) -> bool:
     return Authenticator.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def _pending(user) -> Authenticator | None:
+    return Authenticator.objects.filter(user=user, confirmed_at__isnull=True).first()
 
 
 @method_decorator(guarded, name="dispatch")
@@ -55,21 +65,35 @@ class EnrollConfirmView(View):
     template_name = "mfa/enroll_confirm.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"form": CodeForm(), "next": _next(request)})
+        if _pending(request.user) is None:
+            return redirect(self.scan_url(request))
+        return self.render(request, CodeForm())
 
     def post(self, request):
-        enrollment = services.start_enrollment(request.user, now=clock_now())
-        form = CodeForm(request.POST, digits=enrollment.authenticator.digits)
+        authenticator = _pending(request.user)
+        if authenticator is None:  # nothing scanned (or confirmed meanwhile): a new secret would not match
+            messages.info(request, "Start by scanning the QR code with your authenticator app.")
+            return redirect(self.scan_url(request))
+        replacing = _replacing(request.user)
+        form = CodeForm(request.POST, digits=authenticator.digits)
         if form.is_valid():
             try:
-                services.confirm_enrollment(request.user, form.cleaned_data["code"], now=clock_now(),
-                                            request=request)
+                confirmed = services.confirm_enrollment(request.user, form.cleaned_data["code"], now=clock_now(),
+                                                        request=request)
             except services.MfaError as exc:
                 form.add_error("code", exc.message)
             else:
                 request.session.cycle_key()
                 request.session[journey.MFA_VERIFIED_AT] = clock_now()
-                messages.success(request, "Your authenticator app is set up. You will be asked for a code "
-                                          "at every sign-in.")
-                return redirect(_next(request) or "home")
-        return render(request, self.template_name, {"form": form, "next": _next(request)}, status=400)
+                messages.success(request, REPLACED if replacing else SET_UP)
+                return show_recovery_codes(request, confirmed.recovery_codes,
+                                           continue_url=_next(request) or resolve_url("home"))
+        return self.render(request, form, status=400)
+
+    def render(self, request, form, *, status: int = 200):
+        return render(request, self.template_name, {"form": form, "next": _next(request),
+                                                    "replacing": _replacing(request.user)}, status=status)
+
+    def scan_url(self, request) -> str:
+        next_url = _next(request)
+        return resolve_url("mfa:enroll") + (f"?{urlencode({'next': next_url})}" if next_url else "")

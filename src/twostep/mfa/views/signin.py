@@ -19,6 +19,7 @@ from twostep.mfa.headers import shows_secret
 from twostep.mfa.qr import qr_svg
 from twostep.mfa.throttling import describe_wait
 from twostep.mfa.views import refusals
+from twostep.mfa.views.recovery import show_recovery_codes
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("password", "code")]
 
@@ -77,7 +78,8 @@ def _setup_context(state, enrollment, **extra) -> dict:
 
 @method_decorator([*guarded, shows_secret], name="dispatch")
 class SetupConfirmView(View):
-    """Step 2 of enrollment: the first code confirms the authenticator and completes the sign-in."""
+    """Step 2 of enrollment: the first code confirms the authenticator and completes the sign-in; the
+    response shows the new recovery codes once."""
 
     template_name = "mfa/setup_confirm.html"
 
@@ -95,14 +97,15 @@ class SetupConfirmView(View):
         form = CodeForm(request.POST, digits=enrollment.authenticator.digits)
         if form.is_valid():
             try:
-                services.confirm_enrollment(state.user, form.cleaned_data["code"], now=clock_now(), request=request)
+                confirmed = services.confirm_enrollment(state.user, form.cleaned_data["code"], now=clock_now(),
+                                                        request=request)
             except services.MfaError as exc:
                 form.add_error("code", exc.message)
             else:
                 journey.complete(request, state.user, now=clock_now(), verified=True)
                 messages.success(request, "Your authenticator app is set up. You will be asked for a code "
                                           "at every sign-in.")
-                return redirect(journey.landing(request))
+                return show_recovery_codes(request, confirmed.recovery_codes, continue_url=journey.landing(request))
         return render(request, self.template_name, {"state": state, "form": form}, status=400)
 
 

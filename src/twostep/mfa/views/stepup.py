@@ -1,4 +1,8 @@
-"""The step-up page: confirm it is you (password and a fresh code) before a sensitive change."""
+"""The step-up page: confirm it is you (password and a fresh code) before a sensitive change.
+
+A user who lost the phone may give one of their recovery codes instead of the code from the app
+(``?method=recovery``); it is used up like at sign-in, and also lifts a lockout of the authenticator.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -8,57 +12,80 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from twostep.audit import events
-from twostep.mfa import journey, lockout, services, stepup
+from twostep.mfa import journey, lockout, recovery, services, stepup
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import StepUpForm
 from twostep.mfa.models import Authenticator
 from twostep.mfa.throttling import describe_wait
 from twostep.mfa.views import refusals
+from twostep.mfa.views.recovery import remaining_message
+
+RECOVERY = "recovery"
 
 
-@method_decorator([never_cache, login_required, sensitive_post_parameters("password", "code")], name="dispatch")
+@method_decorator([never_cache, login_required, sensitive_post_parameters("password", "code", "recovery_code")],
+                  name="dispatch")
 class StepUpView(View):
     template_name = "mfa/stepup.html"
 
     def form(self, request, data=None) -> StepUpForm:
         with_code = Authenticator.objects.filter(user=request.user, confirmed_at__isnull=False).exists()
-        return StepUpForm(request.user, data, with_code=with_code, request=request, now=clock_now())
+        use_recovery = with_code and (data or request.GET).get("method") == RECOVERY
+        return StepUpForm(request.user, data, with_code=with_code, with_recovery_code=use_recovery,
+                          request=request, now=clock_now())
 
     def get(self, request):
+        form = self.form(request)
         lock = lockout.status_for(request.user, now=clock_now())
-        if lock.locked:
+        if lock.locked and form.second_factor == "code":  # a recovery code still works, and unlocks
             return refusals.locked(request, user=request.user, pending=False)
-        wait = describe_wait(lock.retry_after) if lock.retry_after else ""
-        return render(request, self.template_name, {"form": self.form(request), "wait": wait,
-                                                    "next": request.GET.get("next", "")})
+        wait = describe_wait(lock.retry_after) if lock.retry_after and form.second_factor == "code" else ""
+        return self.render(request, form, request.GET.get("next", ""), wait=wait)
 
     def post(self, request):
         form = self.form(request, request.POST)
         next_url = journey.safe_next(request, request.POST.get("next")) or "/"
-        if form.is_valid() and "code" in form.fields:
+        left = None
+        if form.is_valid() and form.second_factor:
             try:
-                services.verify_code(request.user, form.cleaned_data["code"], now=clock_now(), request=request)
+                left = self.check_second_factor(request, form)
             except services.LockedError:
                 self.record_failure(request, reason="locked")
                 return refusals.locked(request, user=request.user, pending=False)
             except services.MfaError as exc:
                 form.retry_after = exc.retry_after if isinstance(exc, services.ThrottledError) else 0
-                form.add_error("code", exc.message)
+                form.add_error(form.second_factor, exc.message)
         if not form.is_valid():
             return self.refused(request, form, next_url)
         stepup.mark(request, now=clock_now())
         events.record(events.STEP_UP, actor=request.user, subject=request.user, request=request)
+        if left is not None:
+            remaining_message(request, left)
         return redirect(next_url)
 
+    def check_second_factor(self, request, form) -> int | None:
+        """Verify the code or use up the recovery code; returns the recovery codes left (None for a code)."""
+        if form.second_factor == "code":
+            services.verify_code(request.user, form.cleaned_data["code"], now=clock_now(), request=request)
+            return None
+        return recovery.use_recovery_code(request.user, form.cleaned_data["recovery_code"], now=clock_now(),
+                                          purpose=recovery.STEP_UP, request=request)
+
     def refused(self, request, form, next_url: str):
-        context = {"form": form, "next": next_url}
         if form.retry_after:
             self.record_failure(request, reason="throttled")
-            return refusals.throttled(request, self.template_name, context, form.retry_after)
+            return refusals.throttled(request, self.template_name, self.context(form, next_url), form.retry_after)
         self.record_failure(request, reason="invalid")
-        return render(request, self.template_name, context, status=400)
+        return self.render(request, form, next_url, status=400)
 
     @staticmethod
     def record_failure(request, *, reason: str) -> None:
         events.record(events.STEP_UP, actor=request.user, subject=request.user, request=request,
                       outcome="failure", reason=reason)
+
+    def context(self, form, next_url: str, **extra) -> dict:
+        method = RECOVERY if form.second_factor == "recovery_code" else ""
+        return {"form": form, "next": next_url, "method": method, **extra}
+
+    def render(self, request, form, next_url: str, *, status: int = 200, **extra):
+        return render(request, self.template_name, self.context(form, next_url, **extra), status=status)

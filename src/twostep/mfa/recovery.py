@@ -1,0 +1,96 @@
+"""Recovery-code use cases: accept a code in place of a verification code, and issue a new set.
+
+Each is one transaction and takes the time as ``now`` (Unix seconds). Errors are ``MfaError``
+subclasses with a stable ``code``.
+"""
+
+from django.db import transaction
+
+from twostep.audit import events
+from twostep.mfa import lockout, recovery_codes
+from twostep.mfa.models import Authenticator
+from twostep.mfa.services import MfaError, NoAuthenticatorError, as_datetime
+
+SIGNIN, STEP_UP = "signin", "stepup"
+
+
+class MalformedRecoveryCodeError(MfaError):
+    code = "malformed_recovery_code"
+    message = "Enter a recovery code as it was given to you, like abcde-12345 (10 letters and digits)."
+
+
+class InvalidRecoveryCodeError(MfaError):
+    code = "invalid_recovery_code"
+    message = "That recovery code is not correct. Check each character and try again."
+
+
+class UsedRecoveryCodeError(MfaError):
+    code = "used_recovery_code"
+    message = "That recovery code has already been used. Each code works once: use another one from your list."
+
+
+def parse(text: str) -> str:
+    """The normalized code typed as ``text``; raises MalformedRecoveryCodeError."""
+    code = recovery_codes.normalize(text)
+    if code is None:
+        raise MalformedRecoveryCodeError()
+    return code
+
+
+def use_recovery_code(user, code: str, *, now: int, purpose: str = SIGNIN, request=None) -> int:
+    """Accept one unused recovery code of ``user`` in place of a verification code; returns how many
+    unused codes remain.
+
+    ``purpose`` is SIGNIN or STEP_UP (recorded in the audit event). The same transaction clears a
+    lockout or throttling of the user's authenticator. Raises MalformedRecoveryCodeError,
+    InvalidRecoveryCodeError or UsedRecoveryCodeError; a failure is written to the audit trail
+    (committed) before the error is raised.
+    """
+    normalized = parse(code)
+    moment = as_datetime(now)
+    error: MfaError | None = None
+    with transaction.atomic():
+        if recovery_codes.claim(user, normalized, moment=moment):
+            cleared = _clear_lockout(user)
+            left = recovery_codes.remaining(user)
+            events.record(events.RECOVERY_CODE_USED, actor=user, subject=user, request=request,
+                          purpose=purpose, remaining=left, cleared_lockout=cleared)
+        else:
+            used = recovery_codes.was_used(user, normalized)
+            error = UsedRecoveryCodeError() if used else InvalidRecoveryCodeError()
+            events.record(events.CODE_FAILED, actor=user, subject=user, request=request, outcome="failure",
+                          reason=error.code, purpose=purpose)
+    if error is not None:
+        raise error
+    return left
+
+
+def _clear_lockout(user) -> bool:
+    """Reset wrong-code counting, throttling and lockout of the user's authenticator (``lockout``); True
+    when it was throttled or locked."""
+    authenticator = Authenticator.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if authenticator is None:
+        return False
+    was_locked = authenticator.locked_at is not None or authenticator.throttled_until is not None
+    lockout.clear_lockout(authenticator)
+    return was_locked
+
+
+def regenerate_recovery_codes(user, *, now: int, request=None) -> list[str]:
+    """Void the user's recovery codes and issue ``recovery_codes.COUNT`` new ones; returns them
+    (``xxxxx-xxxxx``) to show once. Raises NoAuthenticatorError when MFA is not set up."""
+    with transaction.atomic():
+        # Locking the authenticator row serializes two regenerations of one user.
+        authenticator = (Authenticator.objects.select_for_update()
+                         .filter(user=user, confirmed_at__isnull=False).first())
+        if authenticator is None:
+            raise NoAuthenticatorError("Set up an authenticator app first: recovery codes come with it.")
+        codes = recovery_codes.issue(user, moment=as_datetime(now))
+        events.record(events.RECOVERY_CODES_GENERATED, actor=user, subject=user, request=request,
+                      count=len(codes), reason="regenerated")
+    return codes
+
+
+def remaining_recovery_codes(user) -> int:
+    """How many unused recovery codes ``user`` has."""
+    return recovery_codes.remaining(user)

@@ -1,0 +1,110 @@
+"""Removing a user's MFA: the user turns it off, or support resets it after a lost phone.
+
+Both delete the user's authenticators (with their throttling and lockout state) and recovery codes
+in one transaction and are audited. A reset also ends every session of the user and e-mails them,
+so a reset they did not ask for is noticed.
+"""
+
+import logging
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from twostep.accounts.sessions import end_all_sessions
+from twostep.audit import events
+from twostep.mfa import policy, recovery_codes
+from twostep.mfa.conf import now as clock_now
+from twostep.mfa.models import Authenticator
+from twostep.mfa.services import MfaError, as_datetime
+
+OPERATOR = "operator (command line)"  # the actor label of a reset run with ``twostep mfa-reset``
+logger = logging.getLogger(__name__)
+
+
+class MfaStillRequiredError(MfaError):
+    code = "mfa_required"
+    message = "Multi-factor authentication is required for your account, so it cannot be turned off."
+
+
+class ReasonRequiredError(MfaError):
+    code = "reason_required"
+    message = "Give the reason for the reset (for example how you checked who asked)."
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What a reset or turning MFA off deleted."""
+
+    authenticators: int
+    recovery_codes: int
+
+
+def _remove_factors(user) -> Removed:
+    authenticators = Authenticator.objects.filter(user=user).delete()[0]
+    return Removed(authenticators=authenticators, recovery_codes=recovery_codes.delete_all(user))
+
+
+def why_required(user) -> str | None:
+    """Why ``user`` may not turn MFA off (a sentence), or None when they may."""
+    requirement = policy.requirement_for(user)
+    if requirement.is_staff:
+        return "Staff and support accounts must always use multi-factor authentication."
+    if requirement.enforced_from is not None:
+        names = list(policy.requiring_policies(user.pk).values_list("organization__name", flat=True))
+        return f"{', '.join(names)} require{'s' if len(names) == 1 else ''} multi-factor authentication."
+    return None
+
+
+def disable_mfa(user, *, request=None) -> Removed:
+    """Turn MFA off for ``user``: delete their authenticators and recovery codes (audited MFA_DISABLED).
+
+    Raises MfaStillRequiredError (nothing changes) when an organization of the user requires MFA, also
+    during its grace period, or when the user is staff.
+    """
+    with transaction.atomic():
+        reason = why_required(user)
+        if reason is not None:
+            raise MfaStillRequiredError(reason)
+        removed = _remove_factors(user)
+        events.record(events.MFA_DISABLED, actor=user, subject=user, request=request,
+                      authenticators=removed.authenticators, recovery_codes=removed.recovery_codes)
+    return removed
+
+
+def reset_mfa(user, *, actor, reason: str, ticket: str = "", now: int | None = None, request=None) -> Removed:
+    """Support's reset after a lost phone: delete the user's authenticators and recovery codes (which
+    clears any lockout), end all of their sessions, audit MFA_RESET with ``reason`` and ``ticket``, and
+    e-mail the user after the commit. Their next sign-in goes to setup.
+
+    ``actor`` is the support user, or a label such as ``OPERATOR``; ``now`` in Unix seconds (default:
+    the clock). Raises ReasonRequiredError when ``reason`` is blank.
+    """
+    reason, ticket = (reason or "").strip(), (ticket or "").strip()
+    if not reason:
+        raise ReasonRequiredError()
+    now = clock_now() if now is None else now
+    with transaction.atomic():
+        removed = _remove_factors(user)
+        end_all_sessions(user)
+        events.record(events.MFA_RESET, actor=actor, subject=user, request=request, reason=reason,
+                      ticket=ticket, authenticators=removed.authenticators,
+                      recovery_codes=removed.recovery_codes)
+        transaction.on_commit(partial(send_reset_notice, user.pk, now=now), robust=True)
+    return removed
+
+
+def send_reset_notice(user_id: int, *, now: int) -> None:
+    """E-mail the user that their MFA was reset (``now`` in Unix seconds is when)."""
+    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    if user is None:
+        return
+    context = {"user": user, "when": as_datetime(now), "issuer": getattr(settings, "TWOSTEP_ISSUER", "twostep")}
+    subject = render_to_string("mfa/email/mfa_reset_subject.txt", context).strip()
+    body = render_to_string("mfa/email/mfa_reset.txt", context)
+    send_mail(subject, body, None, [user.email])
+    logger.info("MFA reset notice sent to user %s", user_id)

@@ -1,0 +1,24 @@
+"""Shortcuts for tests whose subject is not the sign-in itself: a session signed in (optionally having
+passed a code and a step-up) without spending Argon2 hashes on the password step."""
+
+from twostep.mfa import journey, stepup
+
+
+def force_sign_in(client, user, *, verified_at: int | None = None, stepped_up_at: int | None = None) -> None:
+    """Sign ``user`` in on ``client``; ``verified_at``/``stepped_up_at`` in Unix seconds stamp a passed code and
+    a step-up (None: not done in this session)."""
+    client.force_login(user, backend=journey.BACKEND)
+    session = client.session
+    session[journey.MFA_VERIFIED_AT] = verified_at
+    if stepped_up_at is not None:
+        session[stepup.SESSION_KEY] = stepped_up_at
+    session.save()
+
+
+def enroll_with_codes(user, *, now: int) -> list[str]:
+    """Give ``user`` a confirmed authenticator (set up at ``now``, Unix seconds); returns the recovery codes."""
+    from tests.conftest import code_for
+    from twostep.mfa import services
+
+    services.start_enrollment(user, now=now)
+    return services.confirm_enrollment(user, code_for(user, now), now=now).recovery_codes
