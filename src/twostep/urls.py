@@ -9,5 +9,6 @@ urlpatterns = [
     path("orgs/", include("twostep.organizations.urls")),
     path("invitations/", include("twostep.organizations.invitation_urls")),
     path("account/", include("twostep.accounts.urls")),
+    path("support/", include("twostep.support.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from twostep.mfa.conf import now as clock_now
 from twostep.mfa.models import Authenticator
 from twostep.mfa.services import as_datetime
 from twostep.organizations.models import Membership
+from twostep.support.access import is_support
 
 
 @never_cache
@@ -23,4 +24,5 @@ def home(request):
         "memberships": memberships,
         "authenticator": authenticator,
         "mfa_required": requirement.required_at(as_datetime(clock_now())),
+        "is_support": is_support(request.user),
     })

@@ -27,10 +27,10 @@ def test_empty_database_is_seeded_and_each_account_is_printed_on_one_line_with_i
     assert header == "Demo accounts (shown once; keep them):"
     accounts = [ACCOUNT_LINE.fullmatch(line).groups() for line in lines]
     assert [email for email, _, _ in accounts] == ["admin@acme.example", "member@acme.example",
-                                                   "user@northwind.example"]
+                                                   "user@northwind.example", "support@twostep.example"]
     for email, password, _ in accounts:
         assert len(password) >= 16 and User.objects.get(email=email).check_password(password)
-    assert len({password for _, password, _ in accounts}) == 3
+    assert len({password for _, password, _ in accounts}) == 4
     assert sorted(Membership.objects.values_list("organization__slug", "user__email", "role")) == [
         ("acme", "admin@acme.example", "admin"), ("acme", "member@acme.example", "member"),
         ("northwind", "member@acme.example", "member"), ("northwind", "user@northwind.example", "admin")]
@@ -46,7 +46,7 @@ def test_second_run_does_not_reseed_or_change_the_passwords(clock):
     assert second[1] == (f"For a fresh demo on the default SQLite database: stop the server, delete "
                          f"{settings.DATA_DIR} and run `make run` again.")
     assert not any(ACCOUNT_LINE.fullmatch(line) for line in second)
-    assert (User.objects.count(), Organization.objects.count()) == (3, 2)
+    assert (User.objects.count(), Organization.objects.count()) == (4, 2)
     assert all(User.objects.get(email=email).check_password(password) for email, password in first.items())
 
 

@@ -1,9 +1,11 @@
-"""The demo data: two organizations that show the any-organization rule, with fresh passwords."""
+"""The demo data: two organizations that show the any-organization rule, and a support user, with fresh
+passwords."""
 
 import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from twostep.mfa.conf import now as clock_now
@@ -24,6 +26,8 @@ ACCOUNTS = [
     ("member@acme.example", "Max Member",
      "member of Acme Calibration and Northwind Labs: MFA required because Acme requires it"),
     ("user@northwind.example", "Nora North", "member of Northwind Labs only (Require MFA off): signs in without MFA"),
+    ("support@twostep.example", "Sam Support",
+     "support staff (support console at /support/): sets up MFA at first sign-in, as staff always must"),
 ]
 
 
@@ -43,10 +47,13 @@ def seed_demo() -> list[DemoAccount]:
                  for a, (_, name, _) in zip(accounts, ACCOUNTS, strict=True)}
         acme = Organization.objects.create(name="Acme Calibration", slug="acme")
         northwind = Organization.objects.create(name="Northwind Labs", slug="northwind")
-        admin, member, north = (users[email] for email, _, _ in ACCOUNTS)
+        admin, member, north, support = (users[email] for email, _, _ in ACCOUNTS)
         Membership.objects.create(user=admin, organization=acme, role=Membership.Role.ADMIN)
         Membership.objects.create(user=member, organization=acme, role=Membership.Role.MEMBER)
         Membership.objects.create(user=member, organization=northwind, role=Membership.Role.MEMBER)
         Membership.objects.create(user=north, organization=northwind, role=Membership.Role.ADMIN)
         set_require_mfa(acme, required=True, actor=admin, moment=as_datetime(clock_now()))
+        support.is_staff = True
+        support.save(update_fields=["is_staff"])
+        support.user_permissions.add(Permission.objects.get(content_type__app_label="support", codename="reset_mfa"))
     return accounts

@@ -1,0 +1,62 @@
+"""What the support console shows: finding users and one user's MFA picture."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+
+from twostep.audit.models import AuditEvent
+from twostep.mfa import policy, recovery
+from twostep.mfa.models import Authenticator
+from twostep.mfa.services import as_datetime
+from twostep.organizations.models import Membership
+
+RECENT_EVENTS = 20
+
+
+def find_users(query: str):
+    """Users whose e-mail or name contains ``query`` (case-insensitive), by e-mail, each annotated with
+    ``has_mfa``; none for a blank query."""
+    query = query.strip()
+    users = get_user_model().objects.all()
+    if not query:
+        return users.none()
+    confirmed = Authenticator.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)
+    return (users.filter(Q(email__icontains=query) | Q(name__icontains=query))
+            .annotate(has_mfa=Exists(confirmed)).order_by("email"))
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """One user as support sees them."""
+
+    user: object
+    memberships: list
+    authenticator: Authenticator | None
+    enrolling: bool
+    recovery_codes: int
+    mfa_required: bool
+    events: list
+
+    @property
+    def locked(self) -> bool:
+        return self.authenticator is not None and self.authenticator.locked_at is not None
+
+    @property
+    def throttled_until(self):
+        return self.authenticator.throttled_until if self.authenticator else None
+
+
+def dossier(user, *, now: int) -> Dossier:
+    """Organizations, MFA status, lockout state and the last ``RECENT_EVENTS`` audit events about ``user``."""
+    authenticators = list(Authenticator.objects.filter(user=user))
+    confirmed = next((a for a in authenticators if a.is_confirmed), None)
+    return Dossier(
+        user=user,
+        memberships=list(Membership.objects.filter(user=user).select_related("organization__mfa_policy")),
+        authenticator=confirmed,
+        enrolling=any(not a.is_confirmed for a in authenticators),
+        recovery_codes=recovery.remaining_recovery_codes(user),
+        mfa_required=policy.mfa_required(user, moment=as_datetime(now)),
+        events=list(AuditEvent.objects.filter(subject_id=user.pk).order_by("-occurred_at", "-id")[:RECENT_EVENTS]),
+    )

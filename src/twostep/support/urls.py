@@ -1,0 +1,10 @@
+from django.urls import path
+
+from twostep.support import views
+
+app_name = "support"
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("users/<int:pk>/", views.user_detail, name="user"),
+    path("users/<int:pk>/reset/", views.ResetView.as_view(), name="reset"),
+]

@@ -1,0 +1,75 @@
+"""The support console: find a user, see their MFA picture, reset their MFA."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from twostep.mfa.conf import now as clock_now
+from twostep.mfa.reset import ReasonRequiredError
+from twostep.support import lookup
+from twostep.support.access import support_required
+from twostep.support.forms import ResetForm, SearchForm
+from twostep.support.services import reset_user_mfa
+
+PAGE_SIZE = 20
+SELF_RESET = "You cannot reset your own MFA here: replace your authenticator on your Security page, or ask " \
+             "another support person."
+
+
+@never_cache
+@support_required
+def search(request):
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(lookup.find_users(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "support/search.html", {"form": form, "query": query, "page": page},
+                  status=200 if form.is_valid() else 400)
+
+
+def _target(pk: int):
+    return get_object_or_404(get_user_model(), pk=pk)
+
+
+@never_cache
+@support_required
+def user_detail(request, pk: int):
+    target = _target(pk)
+    return render(request, "support/user.html", {"dossier": lookup.dossier(target, now=clock_now()),
+                                                 "self_reset": target == request.user})
+
+
+@method_decorator([never_cache, csrf_protect, support_required], name="dispatch")
+class ResetView(View):
+    """GET: what a reset does and the form; POST: reset with a mandatory reason."""
+
+    template_name = "support/reset.html"
+
+    def get(self, request, pk: int):
+        target = _target(pk)
+        return self.render(request, target, ResetForm())
+
+    def post(self, request, pk: int):
+        target = _target(pk)
+        form = ResetForm(request.POST)
+        if target == request.user:
+            form.add_error(None, SELF_RESET)
+            return self.render(request, target, form, status=403)
+        if not form.is_valid():
+            return self.render(request, target, form, status=400)
+        try:
+            reset_user_mfa(target, actor=request.user, reason=form.cleaned_data["reason"],
+                           ticket=form.cleaned_data["ticket"], now=clock_now(), request=request)
+        except ReasonRequiredError as exc:
+            form.add_error("reason", exc.message)
+            return self.render(request, target, form, status=400)
+        messages.success(request, f"MFA of {target.email} was reset. They were signed out everywhere, were "
+                                  "told by e-mail, and will set up an authenticator app at their next sign-in.")
+        return redirect("support:user", pk=target.pk)
+
+    def render(self, request, target, form, *, status: int = 200):
+        return render(request, self.template_name, {"target": target, "form": form}, status=status)

@@ -1,0 +1,195 @@
+"""The support console through Django's test client: who may use it, what it shows, and the reset."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import post_password
+from tests.signin_helpers import force_sign_in
+from twostep.accounts.models import User
+from twostep.audit import events
+from twostep.audit.models import AuditEvent
+from twostep.mfa.models import Authenticator, RecoveryCode
+from twostep.organizations.models import Membership
+from twostep.support.access import support_required
+from twostep.support.models import SupportReset
+
+pytestmark = pytest.mark.django_db
+REASON = "Lost phone; identity checked by video call against the HR photo"
+
+
+def console_urls(member):
+    return [reverse("support:search") + "?q=member", reverse("support:user", args=[member.pk]),
+            reverse("support:reset", args=[member.pk])]
+
+
+def nothing_was_reset(member):
+    return (Authenticator.objects.filter(user=member).count() == 1
+            and RecoveryCode.objects.filter(user=member).count() == 10
+            and not AuditEvent.objects.filter(action="mfa.reset").exists() and not SupportReset.objects.exists())
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, clock, member):
+    for url in console_urls(member):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/signin/?next=/support/")
+    assert client.post(console_urls(member)[2], {"reason": REASON}).status_code == 302
+    assert nothing_was_reset(member)
+
+
+@pytest.mark.parametrize("who", ["member", "org admin", "staff without the permission",
+                                 "permission without staff"])
+def test_only_support_staff_may_use_the_console(client, clock, make_user, grant_support, acme, member, who):
+    if who == "member":
+        user = member
+    elif who == "org admin":
+        user = make_user("admin@acme.example")
+        Membership.objects.create(user=user, organization=acme, role=Membership.Role.ADMIN)
+    elif who == "staff without the permission":
+        user = make_user("ops@twostep.example", is_staff=True)
+    else:
+        user = grant_support(make_user("helper@twostep.example"))
+    force_sign_in(client, user, verified_at=clock.now)
+    for url in console_urls(member):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "Only support staff can open the support console." in response.content.decode()
+    response = client.post(console_urls(member)[2], {"reason": REASON})
+    assert response.status_code == 403 and nothing_was_reset(member)
+    assert "Support console" not in client.get("/").content.decode()
+
+
+def test_support_staff_must_have_passed_mfa_this_session(client, clock, support_user, member, rf):
+    force_sign_in(client, support_user, verified_at=None)
+    response = client.get(reverse("support:search"))  # staff without a code: the middleware asks for one
+    assert response.status_code == 302 and response["Location"] == reverse("mfa:code")
+    view = support_required(lambda request: HttpResponse("console"))
+    request = rf.get("/support/")
+    request.user, request.session = support_user, {}
+    with pytest.raises(PermissionDenied, match="Sign in with multi-factor authentication"):
+        view(request)
+    request.session = {"twostep_mfa_verified_at": clock.now}
+    assert view(request).content == b"console"
+
+
+def test_support_staff_sign_in_with_mfa(client, clock, make_user, grant_support):
+    grant_support(make_user("new-support@twostep.example", is_staff=True))
+    assert post_password(client, "new-support@twostep.example")["Location"] == reverse("mfa:setup")
+
+
+def test_superuser_is_support(client, clock, member):
+    admin = User.objects.create_superuser("root@twostep.example", "x" * 12)
+    force_sign_in(client, admin, verified_at=clock.now)
+    assert client.get(reverse("support:search")).status_code == 200
+
+
+def test_search_by_email_or_name_is_case_insensitive(client, clock, support_user, member, make_user):
+    make_user("nora@northwind.example", name="Nora North")
+    force_sign_in(client, support_user, verified_at=clock.now)
+    assert f'href="{reverse("support:search")}">Support console</a>' in client.get("/").content.decode()
+    for query in ("MEMBER@acme", "max mem", "Acme.Example"):
+        page = client.get(reverse("support:search"), {"q": query}).content.decode()
+        assert f'<a href="{reverse("support:user", args=[member.pk])}">member@acme.example</a>' in page
+        assert "nora@northwind.example" not in page and "1 user matching" in page
+    page = client.get(reverse("support:search"), {"q": "nora"}).content.decode()
+    assert "<td>Nora North</td>\n          <td>Not set up</td>" in page
+    assert "matching" not in client.get(reverse("support:search")).content.decode()
+
+
+def test_search_results_come_twenty_to_a_page(client, clock, support_user):
+    User.objects.bulk_create(User(email=f"user{n:02}@big.example", password=make_password(None)) for n in range(25))
+    force_sign_in(client, support_user, verified_at=clock.now)
+    first = client.get(reverse("support:search"), {"q": "big.example"}).content.decode()
+    assert "25 users matching" in first and "Page 1 of 2" in first
+    assert first.count("@big.example</a>") == 20 and "user19@big.example" in first
+    second = client.get(reverse("support:search"), {"q": "big.example", "page": 2}).content.decode()
+    assert second.count("@big.example</a>") == 5 and "user24@big.example" in second and "Page 2 of 2" in second
+
+
+def test_user_page_shows_organizations_mfa_lockout_and_recent_events(client, clock, support_user, member, make_user):
+    Authenticator.objects.filter(user=member).update(locked_at=clock.moment, failed_attempts=10)
+    other = make_user("other@acme.example")
+    for n in range(25):
+        events.record(events.CODE_FAILED, actor=member, subject=member, outcome="failure", reason=f"test {n}")
+    events.record(events.SIGNIN_SUCCEEDED, actor=other, subject=other)
+    force_sign_in(client, support_user, verified_at=clock.now)
+    page = client.get(reverse("support:user", args=[member.pk])).content.decode()
+    assert "<h1>member@acme.example</h1>" in page and "<dd>Max Member</dd>" in page
+    assert "<tr><td>Acme Calibration</td><td>Member</td><td>On</td></tr>" in page
+    assert "<tr><td>Northwind Labs</td><td>Member</td><td>Off</td></tr>" in page
+    assert "<dt>Status</dt>\n    <dd>On</dd>" in page and "<dd>10 unused</dd>" in page
+    assert "Locked since 30 Nov 2026, 00:00 UTC; 10 wrong codes in a row" in page
+    assert page.count("mfa.code_failed") == 20 and "test 24" in page and "test 4<" not in page
+    assert "signin.succeeded" not in page
+
+
+def test_reset_needs_a_reason(client, clock, support_user, member):
+    force_sign_in(client, support_user, verified_at=clock.now)
+    form = client.get(reverse("support:reset", args=[member.pk]))
+    assert form.status_code == 200 and "Reset MFA of member@acme.example?" in form.content.decode()
+    response = client.post(reverse("support:reset", args=[member.pk]), {"reason": "   ", "ticket": "T-1"})
+    assert response.status_code == 400
+    assert "Give the reason for the reset" in response.content.decode()
+    assert nothing_was_reset(member)
+
+
+def test_reset_removes_mfa_ends_sessions_audits_and_tells_the_user(
+        client, clock, support_user, member, django_capture_on_commit_callbacks):
+    Authenticator.objects.filter(user=member).update(locked_at=clock.moment, failed_attempts=10,
+                                                     throttled_until=clock.moment + timedelta(minutes=5))
+    phone = Client()
+    force_sign_in(phone, member, verified_at=clock.now)
+    assert phone.get("/").status_code == 200
+    force_sign_in(client, support_user, verified_at=clock.now)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("support:reset", args=[member.pk]), {"reason": REASON, "ticket": "HELP-42"})
+    assert response.status_code == 302 and response["Location"] == reverse("support:user", args=[member.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "MFA of member@acme.example was reset." in page and "Required, not set up" in page
+    assert "Nothing to reset: no authenticator app is set up." in page and "Reset MFA…" not in page
+
+    assert not Authenticator.objects.filter(user=member).exists()
+    assert not RecoveryCode.objects.filter(user=member).exists()
+    assert phone.get("/")["Location"].startswith(reverse("mfa:signin"))
+    assert list(AuditEvent.objects.filter(action="mfa.reset").values_list(
+        "actor_id", "actor_label", "subject_id", "outcome", "detail")) == [
+        (support_user.pk, "support@twostep.example", member.pk, "success",
+         {"reason": REASON, "ticket": "HELP-42", "authenticators": 1, "recovery_codes": 10})]
+    record = SupportReset.objects.get()
+    assert (record.actor, record.user_id, record.user_email, record.reason, record.ticket, record.created_at) == (
+        support_user, member.pk, "member@acme.example", REASON, "HELP-42", clock.moment)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["member@acme.example"]
+    assert message.subject == "Your multi-factor authentication was reset"
+    assert "on 30 November 2026 at 00:00 UTC" in message.body and "Did you not ask for this?" in message.body
+    assert REASON not in message.body and "HELP-42" not in message.body
+    assert post_password(Client(), "member@acme.example")["Location"] == reverse("mfa:setup")
+
+
+def test_no_email_when_the_reset_does_not_commit(client, clock, support_user, member,
+                                                 django_capture_on_commit_callbacks):
+    force_sign_in(client, support_user, verified_at=clock.now)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("support:reset", args=[member.pk]), {"reason": ""})
+    assert mail.outbox == []
+
+
+def test_support_cannot_reset_themselves_here(client, clock, support_user):
+    force_sign_in(client, support_user, verified_at=clock.now)
+    assert "This is your own account" in client.get(reverse("support:user", args=[support_user.pk])).content.decode()
+    response = client.post(reverse("support:reset", args=[support_user.pk]), {"reason": REASON})
+    assert response.status_code == 403 and "You cannot reset your own MFA here" in response.content.decode()
+    assert Authenticator.objects.filter(user=support_user).exists()
+
+
+def test_unknown_user_is_not_found(client, clock, support_user):
+    force_sign_in(client, support_user, verified_at=clock.now)
+    assert client.get(reverse("support:user", args=[999_999])).status_code == 404
+    assert client.post(reverse("support:reset", args=[999_999]), {"reason": REASON}).status_code == 404

@@ -1,0 +1,53 @@
+"""``twostep mfa-reset EMAIL --reason "..." [--ticket T]`` for operators."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import post_password
+from twostep import cli
+from twostep.audit.models import AuditEvent
+from twostep.mfa.models import Authenticator, RecoveryCode
+from twostep.support.models import SupportReset
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reset_from_the_command_line(clock, member, django_capture_on_commit_callbacks):
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("mfa_reset", " Member@Acme.example ", reason="Lost phone, checked by call-back", ticket="T-7",
+                     stdout=out)
+    record = SupportReset.objects.get()
+    assert out.getvalue() == (f"MFA of member@acme.example was reset (record {record.pk}): authenticators and "
+                              "recovery codes deleted, sessions ended, e-mail sent. They set up MFA at their next "
+                              "sign-in.\n")
+    assert not Authenticator.objects.filter(user=member).exists() and not RecoveryCode.objects.exists()
+    assert list(AuditEvent.objects.filter(action="mfa.reset").values_list("actor_id", "actor_label", "subject_id",
+                                                                          "detail")) == [
+        (None, "operator (command line)", member.pk,
+         {"reason": "Lost phone, checked by call-back", "ticket": "T-7", "authenticators": 1, "recovery_codes": 10})]
+    assert (record.actor, record.actor_label, record.ticket) == (None, "operator (command line)", "T-7")
+    assert [m.to for m in mail.outbox] == [["member@acme.example"]]
+    assert post_password(Client(), "member@acme.example")["Location"] == reverse("mfa:setup")
+
+
+def test_the_twostep_command_maps_the_dashed_name(clock, member):
+    cli.main(["twostep", "mfa-reset", "member@acme.example", "--reason", "Lost phone"])
+    assert AuditEvent.objects.filter(action="mfa.reset", subject_id=member.pk).count() == 1
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["nobody@acme.example", "--reason", "Lost phone"], "No user has the e-mail address 'nobody@acme.example'."),
+    (["member@acme.example", "--reason", "   "], "Give the reason for the reset"),
+    (["member@acme.example"], "the following arguments are required: --reason"),
+])
+def test_bad_input_is_refused_and_changes_nothing(clock, member, arguments, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("mfa_reset", *arguments)
+    assert Authenticator.objects.filter(user=member).count() == 1
+    assert not AuditEvent.objects.filter(action="mfa.reset").exists() and not SupportReset.objects.exists()
