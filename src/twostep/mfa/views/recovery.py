@@ -2,7 +2,7 @@
 
 A new set is rendered directly as the response of the request that created it (never kept in the
 session or put in a URL). The page must not be cached or leak its address: ``shows_secret`` gives it
-``no-store`` and ``Referrer-Policy: no-referrer``.
+``no-store`` and ``Referrer-Policy: strict-origin``.
 """
 
 from django.contrib import messages
@@ -14,7 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -42,7 +42,7 @@ def remaining_message(request, left: int) -> None:
 
 def show_recovery_codes(request, codes: list[str], *, continue_url: str) -> HttpResponse:
     """The page that shows a new set of recovery codes, once. Every view that returns it is decorated
-    with ``shows_secret`` (no-store, no-referrer)."""
+    with ``shows_secret`` (no-store, strict-origin)."""
     return render(request, "mfa/recovery_codes.html", {
         "codes": codes, "continue_url": continue_url, "generated_at": as_datetime(clock_now()),
     })
@@ -110,14 +110,10 @@ class RecoveryCodesView(View):
         return show_recovery_codes(request, codes, continue_url=reverse("mfa:security"))
 
 
-# CSRF exemption: the codes page sends ``Referrer-Policy: no-referrer``, under which browsers send
-# ``Origin: null`` with a form POST, which Django's CSRF check refuses. This view changes nothing and
-# answers only with those posted codes that are already the signed-in user's unused codes, to the user's
-# own browser; and the Lax session cookie is not sent with a cross-site POST anyway.
-@csrf_exempt
 @never_cache
 @login_required
 @require_POST
+@csrf_protect
 @sensitive_post_parameters("codes")
 @shows_secret
 def download_recovery_codes(request):
