@@ -6,9 +6,9 @@ query string, e.g. ``?next=``, is not compared).
 Adding a view means adding one row; ``test_every_view_has_a_row`` fails until it has one.
 
 Roles: ``anonymous``; ``pending`` — password done, code not (a member of Acme, which requires MFA);
-``member`` of Acme; ``admin`` of Acme; ``other_admin`` — admin of Globex only; ``support`` — a signed-in
-user with no organization (no support permission exists yet: it stands for the support role until the
-support console lands); ``staff`` — a superuser with no organization. Every signed-in role passed a code.
+``member`` of Acme; ``admin`` of Acme; ``other_admin`` — admin of Globex only; ``support`` — support staff
+(``is_staff`` with the ``support.reset_mfa`` permission) with no organization; ``staff`` — a superuser with
+no organization. Every signed-in role passed a code.
 """
 
 from typing import NamedTuple
@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
@@ -47,7 +48,7 @@ class Row(NamedTuple):
 
 R = Row
 ADMIN_LOGIN, ADMIN_INDEX, ORG_MFA = "→admin:login", "→admin:index", "→mfa:organization"
-ORG, ACCEPT = "→organizations:settings", "→invitations:accept"
+ORG, ACCEPT, PASSWORD_PAGE = "→organizations:settings", "→invitations:accept", "→mfa:change_password"
 AL = ADMIN_LOGIN
 MATRIX = [
     # URL name                              method  anonymous    pending member  admin    other   support staff
@@ -74,6 +75,19 @@ MATRIX = [
     R("accounts:password_reset", "POST",            400,         CODE,   400,    400,     400,    400,    400),
     R("accounts:password_reset_sent", "GET",        200,         CODE,   200,    200,     200,    200,    200),
     R("accounts:password_reset_confirm", "GET",     200,         CODE,   200,    200,     200,    200,    200),
+    R("mfa:recovery", "GET",                        SIGNIN,      200,    SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
+    R("mfa:recovery", "POST",                       SIGNIN,      400,    SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
+    R("mfa:security", "GET",                        SIGNIN,      CODE,   200,    200,     200,    200,    200),
+    R("mfa:recovery_codes", "GET",                  SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
+    R("mfa:recovery_codes", "POST",                 SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
+    R("mfa:recovery_codes_download", "GET",         SIGNIN,      CODE,   405,    405,     405,    405,    405),
+    R("mfa:recovery_codes_download", "POST",        SIGNIN,      CODE,   400,    400,     400,    400,    400),
+    R("mfa:disable", "GET",                         SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
+    R("mfa:disable", "POST",                        SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
+    R("support:search", "GET",                      SIGNIN,      CODE,   403,    403,     403,    200,    200),
+    R("support:user", "GET",                        SIGNIN,      CODE,   403,    403,     403,    200,    200),
+    R("support:reset", "GET",                       SIGNIN,      CODE,   403,    403,     403,    200,    200),
+    R("support:reset", "POST",                      SIGNIN,      CODE,   403,    403,     403,    400,    400),
     R("mfa:enroll", "GET",                          SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:enroll_confirm", "GET",                  SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:enroll_confirm", "POST",                 SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
@@ -88,12 +102,14 @@ MATRIX = [
     R("organizations:invitation_revoke", "POST",    SIGNIN,      CODE,   403,    ORG,     403,    403,    403),
     R("invitations:open", "GET",                    ACCEPT,      CODE,   ACCEPT, ACCEPT,  ACCEPT, ACCEPT, ACCEPT),
     R("invitations:accept", "GET",                  400,         CODE,   400,    400,     400,    400,    400),
-    R("admin:index", "GET",                         AL,          CODE,   AL,     AL,      AL,     AL,     200),
-    R("admin:login", "GET",                         SIGNIN,      CODE,   403,    403,     403,    403,    ADMIN_INDEX),
+    # Support staff are staff: the admin site opens for them, but shows no model they have no permission for.
+    R("admin:index", "GET",                         AL,          CODE,   AL,     AL,      AL,     200,    200),
+    R("admin:login", "GET",                         SIGNIN,      CODE,   403,    403,     403,    ADMIN_INDEX,
+      ADMIN_INDEX),
     R("admin:logout", "POST",                       ADMIN_INDEX, CODE,   ADMIN_INDEX, ADMIN_INDEX, ADMIN_INDEX,
-      ADMIN_INDEX, SIGNIN),
-    R("admin:password_change", "GET",               AL,          CODE,   AL,     AL,      AL,     AL,
-      "→mfa:change_password"),
+      SIGNIN, SIGNIN),
+    R("admin:password_change", "GET",               AL,          CODE,   AL,     AL,      AL,     PASSWORD_PAGE,
+      PASSWORD_PAGE),
 ]
 # The URL arguments of the views that take any: Acme's pages, Acme's membership of ``member``, an open
 # invitation to Acme, links with tokens that are not valid. A function gets the ``world`` fixture.
@@ -106,6 +122,8 @@ KWARGS = {
     "organizations:invitation_revoke": lambda world: {"slug": "acme", "pk": world["invitation"].pk},
     "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "not-a-valid-token"},
     "invitations:open": {"link": "not-a-valid-link"},
+    "support:user": lambda world: {"pk": world["member"].pk},
+    "support:reset": lambda world: {"pk": world["member"].pk},
 }
 # The admin's model pages: staff only (200), read-only ones refuse adding (403); others go to its login.
 ADMIN_PAGES = {
@@ -116,8 +134,9 @@ ADMIN_PAGES = {
     "admin:mfa_organizationmfapolicy_changelist": 200, "admin:mfa_organizationmfapolicy_add": 403,
     "admin:organizations_organization_changelist": 200, "admin:organizations_organization_add": 200,
     "admin:organizations_membership_changelist": 200, "admin:organizations_membership_add": 200,
+    "admin:support_supportreset_changelist": 200, "admin:support_supportreset_add": 403,
 }
-MATRIX += [R(name, "GET", ADMIN_LOGIN, CODE, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, staff)
+MATRIX += [R(name, "GET", ADMIN_LOGIN, CODE, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, staff)
            for name, staff in ADMIN_PAGES.items()]
 # Admin URLs that need an object or serve scripts; their access check is the same admin_view as above.
 NOT_IN_MATRIX = {"admin:app_list", "admin:autocomplete", "admin:jsi18n", "admin:view_on_site",
@@ -134,6 +153,10 @@ def world(clock) -> dict:
 
     people = {role: user(f"{role}@example.com") for role in ROLES[1:6]}
     people["staff"] = user("staff@example.com", is_staff=True, is_superuser=True)
+    people["support"].is_staff = True
+    people["support"].save(update_fields=["is_staff"])
+    people["support"].user_permissions.add(Permission.objects.get(content_type__app_label="support",
+                                                                  codename="reset_mfa"))
     acme = Organization.objects.create(name="Acme Calibration", slug="acme")
     globex = Organization.objects.create(name="Globex", slug="globex")
     for role, organization, kind in [("pending", acme, "member"), ("member", acme, "member"),

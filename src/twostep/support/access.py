@@ -1,16 +1,15 @@
 """Who may use the support console: staff users holding ``support.reset_mfa``, in a session that
-passed a code at sign-in. An organization admin is not support."""
+passed a code at sign-in (``twostep.mfa.staff``, shared with the admin site). An organization admin is
+not support."""
 
 from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from twostep.mfa.journey import MFA_VERIFIED_AT
+from twostep.mfa.staff import staff_gate
 
 PERMISSION = "support.reset_mfa"
 NOT_SUPPORT = "Only support staff can open the support console."
-NO_MFA = "Sign in with multi-factor authentication to use the support console."
 
 
 def is_support(user) -> bool:
@@ -22,16 +21,13 @@ def is_support(user) -> bool:
 
 
 def support_required(view):
-    """Decorator: sign-in page for anonymous users; 403 unless support staff who passed MFA this session."""
+    """Decorator: the sign-in page for visitors, 403 for signed-in users who are not support staff, and
+    the code step (then back here) for support staff whose session has not passed a code."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_support(request.user):
+        if request.user.is_authenticated and not is_support(request.user):
             raise PermissionDenied(NOT_SUPPORT)
-        if request.session.get(MFA_VERIFIED_AT) is None:
-            raise PermissionDenied(NO_MFA)
-        return view(request, *args, **kwargs)
+        return staff_gate(request, request.get_full_path()) or view(request, *args, **kwargs)
 
     return wrapper
