@@ -1,4 +1,5 @@
-"""Secrets, codes and passwords never reach the logs or the audit trail, along a whole journey."""
+"""Secrets, codes, recovery codes and passwords never reach the logs or the audit trail, along a whole
+journey."""
 
 import json
 import logging
@@ -35,9 +36,10 @@ def a_wrong_code(right: str) -> str:
     return wrong
 
 
-def journey(client, clock, member, mailoutbox) -> tuple[list[str], list[str]]:
-    """Setup, code sign-in with a wrong code first, step-up, password reset by mail; returns the codes
-    used and every URL the browser was sent to."""
+def journey(client, clock, member, mailoutbox) -> tuple[list[str], list[str], list[str]]:
+    """Setup, code sign-in with a wrong code first, step-up, sign-in with a recovery code (a wrong one
+    first), the recovery codes download, password reset by mail; returns the codes used, the recovery
+    codes shown and every URL the browser was sent to."""
     codes, urls = [], []
 
     def note(response):
@@ -47,7 +49,9 @@ def journey(client, clock, member, mailoutbox) -> tuple[list[str], list[str]]:
     note(post_password(client, member.email))
     client.get(reverse("mfa:setup"))
     codes.append(code_for(member, clock.now))
-    note(post_code(client, codes[-1], url="mfa:setup_confirm"))
+    shown = re.findall(r"<code>([0-9a-z]{5}-[0-9a-z]{5})</code>", note(
+        post_code(client, codes[-1], url="mfa:setup_confirm")).content.decode())
+    assert len(shown) == 10
     note(client.post(reverse("mfa:signout")))
 
     clock.advance(30)
@@ -62,29 +66,39 @@ def journey(client, clock, member, mailoutbox) -> tuple[list[str], list[str]]:
     assert client.get("/orgs/acme/settings/").status_code == 403
     note(client.post(reverse("mfa:signout")))
 
+    note(post_password(client, member.email))
+    wrong = shown[0][::-1]  # right characters, wrong code
+    assert client.post(reverse("mfa:recovery"), {"recovery_code": wrong}).status_code == 400
+    note(client.post(reverse("mfa:recovery"), {"recovery_code": shown[0].upper()}))
+    assert client.post(reverse("mfa:recovery_codes_download"), {"codes": shown}).status_code == 200
+    note(client.post(reverse("mfa:signout")))
+
     note(client.post(reverse("accounts:password_reset"), {"email": member.email}))
     link = re.search(r"https?://[^/\s]+(/account/password-reset/\S+)", mailoutbox[-1].body).group(1)
     form_url = note(client.get(link))["Location"]
     note(client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}))
     assert note(post_password(client, member.email, NEW_PASSWORD))["Location"] == reverse("mfa:code")
-    return codes, urls
+    return codes, [*shown, wrong], urls
 
 
 def test_a_full_journey_leaves_no_secret_code_or_password_in_logs_urls_or_audit(
         client, clock, make_user, make_org, require_mfa, mailoutbox, all_logs):
     member = make_user("member@acme.example")
     require_mfa(make_org("Acme Calibration", slug="acme", members=[member]))
-    codes, urls = journey(client, clock, member, mailoutbox)
+    codes, recovery_codes, urls = journey(client, clock, member, mailoutbox)
     secret = secret_of(member)
 
     logs = all_logs.text + "\n".join(repr(vars(record)) for record in all_logs.records)
     audit = json.dumps(list(AuditEvent.objects.values()), default=str)
     assert "SELECT" in logs and "Bad Request: /signin/code/" in logs and "Forbidden" in logs  # it did capture
     assert len(AuditEvent.objects.all()) >= 8
+    assert AuditEvent.objects.filter(action="mfa.recovery_code_used").count() == 1
 
     b32 = otp.b32encode(secret)
     needles = {"secret": secret.decode("latin-1"), "secret base32": b32, "secret base32 lower": b32.lower(),
                "secret hex": secret.hex(), "secret HEX": secret.hex().upper(), "password": PASSWORD,
-               "new password": NEW_PASSWORD, **{f"code {i}": code for i, code in enumerate(codes)}}
+               "new password": NEW_PASSWORD, **{f"code {i}": code for i, code in enumerate(codes)},
+               **{f"recovery code {i}{form}": spelled for i, code in enumerate(recovery_codes)
+                  for form, spelled in [("", code), (" plain", code.replace("-", "")), (" upper", code.upper())]}}
     for where, text in {"logs": logs, "audit": audit, "urls": "\n".join(urls)}.items():
         assert [name for name, needle in needles.items() if needle in text] == [], where
