@@ -21,7 +21,7 @@ from tests.conftest import PASSWORD, code_for, post_code, post_password
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
 from twostep.mfa import pending, stepup
-from twostep.mfa.models import Authenticator, OrganizationMfaPolicy
+from twostep.mfa.models import Authenticator, OrganizationMfaPolicy, RecoveryCode
 from twostep.organizations.models import Membership, Organization
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,8 @@ POST_VIEWS = {
     "setup_confirm": ("/signin/setup/confirm/", "pending_setup", {"code": None}),
     "code": ("/signin/code/", "pending_code", {"code": None}),
     "stepup": ("/stepup/", "signed_in", {"password": PASSWORD, "code": None}),
+    "stepup_recovery": ("/stepup/", "signed_in", {"password": PASSWORD, "recovery_code": None, "method": "recovery"}),
+    "recovery": ("/signin/recovery/", "pending_code", {"recovery_code": None}),
     "organization_mfa": ("/orgs/northwind/settings/mfa/", "admin", {"require_mfa": "on", "starts": "now"}),
     "signout": ("/signout/", "anonymous", {"anything": None}),
 }
@@ -82,7 +84,7 @@ ALSO_VALID = {"require_mfa": {MISSING}, "starts": {MISSING, ""}}
 
 def snapshot() -> dict:
     tables = {model.__name__: list(model.objects.order_by("pk").values())
-              for model in (User, Authenticator, OrganizationMfaPolicy, Organization, Membership)}
+              for model in (User, Authenticator, RecoveryCode, OrganizationMfaPolicy, Organization, Membership)}
     tables["audit_count"] = AuditEvent.objects.count()
     return tables
 
@@ -161,7 +163,9 @@ URLS = {"/": "signed_in", "/signin/": "anonymous", "/signin/setup/": "pending_se
         "/orgs/northwind/members/1/remove/": "admin", "/orgs/northwind/invitations/1/revoke/": "admin",
         "/orgs/northwind/audit/": "admin", "/account/password-reset/": "anonymous",
         "/account/password-reset/sent/": "anonymous", "/account/password-reset/MQ/bad-token/": "anonymous",
-        "/invitations/not-a-token/": "anonymous"}
+        "/invitations/not-a-token/": "anonymous", "/signin/recovery/": "pending_code", "/security/": "signed_in",
+        "/security/recovery-codes/": "stepped_up", "/security/recovery-codes/download/": "signed_in",
+        "/security/turn-off/": "stepped_up"}
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])

@@ -196,3 +196,24 @@ def test_unknown_user_is_not_found(client, clock, support_user):
     force_sign_in(client, support_user, verified_at=clock.now)
     assert client.get(reverse("support:user", args=[999_999])).status_code == 404
     assert client.post(reverse("support:reset", args=[999_999]), {"reason": REASON}).status_code == 404
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"reason": "x" * 1001}, "Ensure this value has at most 1000 characters"),
+    ({"reason": "lost\x00phone"}, "Null characters are not allowed."),
+    ({"reason": REASON, "ticket": "T" * 101}, "Ensure this value has at most 100 characters"),
+])
+def test_bad_reset_input_is_refused_with_a_message(client, clock, support_user, member, form, message):
+    force_sign_in(client, support_user, verified_at=clock.now)
+    response = client.post(reverse("support:reset", args=[member.pk]), form)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert nothing_was_reset(member)
+
+
+@pytest.mark.parametrize("name, args", [("support:search", []), ("support:user", ["member"]),
+                                        ("support:reset", ["member"])])
+def test_wrong_method_gets_405(client, clock, support_user, member, name, args):
+    force_sign_in(client, support_user, verified_at=clock.now)
+    url = reverse(name, args=[member.pk for _ in args])
+    response = client.put(url, "reason=x", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 405 and nothing_was_reset(member)

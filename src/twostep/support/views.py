@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_safe
 
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.reset import ReasonRequiredError
@@ -23,6 +24,7 @@ SELF_RESET = "You cannot reset your own MFA here: replace your authenticator on 
 
 @never_cache
 @support_required
+@require_safe
 def search(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -37,6 +39,7 @@ def _target(pk: int):
 
 @never_cache
 @support_required
+@require_safe
 def user_detail(request, pk: int):
     target = _target(pk)
     return render(request, "support/user.html", {"dossier": lookup.dossier(target, now=clock_now()),

@@ -7,6 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_safe
 
 from twostep.mfa import recovery, recovery_codes, reset
 from twostep.mfa.models import Authenticator
@@ -15,6 +16,7 @@ from twostep.mfa.stepup import step_up_required
 
 @never_cache
 @login_required
+@require_safe
 def security(request):
     authenticator = Authenticator.objects.filter(user=request.user, confirmed_at__isnull=False).first()
     remaining = recovery.remaining_recovery_codes(request.user)
