@@ -121,3 +121,19 @@ def test_recovery_form_is_only_for_the_code_step(client, clock, member):
     post_password(client, "member@acme.example")  # no authenticator yet: the setup step
     assert client.get(RECOVERY)["Location"] == reverse("mfa:setup")
     assert post_recovery(client, "abcde-fghjk")["Location"] == reverse("mfa:setup")
+
+
+def test_a_locked_authenticator_points_to_a_recovery_code_which_signs_in_and_unlocks(client, clock, member, codes):
+    from twostep.mfa.models import Authenticator
+
+    Authenticator.objects.filter(user=member).update(failed_attempts=100, locked_at=clock.moment)
+    post_password(client, "member@acme.example")
+    locked = client.get(reverse("mfa:code"))
+    assert locked.status_code == 403
+    assert f'<a class="button primary" href="{RECOVERY}">Use a recovery code</a>' in locked.content.decode()
+    response = post_recovery(client, codes[0])
+    assert response.status_code == 302 and signed_in_user_id(client) == str(member.pk)
+    authenticator = Authenticator.objects.get(user=member)
+    assert (authenticator.failed_attempts, authenticator.locked_at) == (0, None)
+    assert AuditEvent.objects.get(action="mfa.recovery_code_used").detail == {
+        "purpose": "signin", "remaining": 9, "cleared_lockout": True}

@@ -275,3 +275,17 @@ def test_confirm_without_a_scan_goes_back_to_the_qr_code(client, clock, stepped_
     response = client.post(reverse("mfa:enroll_confirm"), {"code": "123456", "next": "/security/"})
     assert response["Location"] == reverse("mfa:enroll") + "?next=%2Fsecurity%2F"
     assert Authenticator.objects.filter(user=stepped_up).count() == 1
+
+
+def test_a_locked_authenticator_still_steps_up_with_a_recovery_code(client, clock, member, codes):
+    Authenticator.objects.filter(user=member).update(failed_attempts=100, locked_at=clock.moment)
+    force_sign_in(client, member, verified_at=clock.now)
+    locked = client.get(reverse("mfa:stepup") + "?next=/mfa/setup/")
+    assert locked.status_code == 403
+    link = 'href="/stepup/?next=%2Fmfa%2Fsetup%2F&amp;method=recovery">Use a recovery code</a>'
+    assert link in locked.content.decode()
+    assert client.get(reverse("mfa:stepup") + "?next=/mfa/setup/&method=recovery").status_code == 200
+    ok = client.post(reverse("mfa:stepup"), {"password": PASSWORD, "recovery_code": codes[0], "method": "recovery",
+                                             "next": "/mfa/setup/"})
+    assert ok.status_code == 302 and ok["Location"] == "/mfa/setup/"
+    assert Authenticator.objects.get(user=member, confirmed_at__isnull=False).locked_at is None
