@@ -94,8 +94,11 @@ def test_member_scans_the_qr_code_signs_in_and_signs_in_again_with_a_new_code(pa
     page.get_by_role("link", name="I have completed the scan").click()
     page.wait_for_url("**/signin/setup/confirm/")
     enter_code(page, otp.totp(key.key, now=clock.now), button="Verify and finish setup")
-    page.wait_for_url(HOME)
+    assert page.get_by_role("heading", level=1).inner_text() == "Save your recovery codes"
     assert "Your authenticator app is set up." in page.locator(".messages").inner_text()
+    assert page.locator("#recovery-codes code").count() == 10
+    page.get_by_role("link", name="I have saved my recovery codes").click()
+    page.wait_for_url(HOME)
     assert page.locator(".status").inner_text() == "On — authenticator app added 30 Nov 2026."
     rows = page.locator("table tbody tr")
     assert [rows.nth(i).locator("td").all_inner_texts()[:3] for i in range(rows.count())] == [
@@ -156,6 +159,7 @@ def test_admin_finds_the_require_mfa_switch_and_the_members_count(page, clock, d
     key = otp.parse_uri(scan_page(page, tmp_path))
     page.get_by_role("link", name="I have completed the scan").click()
     enter_code(page, otp.totp(key.key, now=clock.now), button="Verify and finish setup")
+    page.get_by_role("link", name="I have saved my recovery codes").click()
     page.wait_for_url(HOME)
 
     page.get_by_role("link", name="Organization settings").click()
