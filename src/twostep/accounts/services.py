@@ -14,17 +14,14 @@ from twostep.accounts.forms import EMAIL_TAKEN
 from twostep.accounts.models import normalize_email
 from twostep.accounts.sessions import end_all_sessions, end_other_sessions
 from twostep.audit import events
+from twostep.errors import ServiceError
 
 logger = logging.getLogger(__name__)
 
 
-class AccountError(Exception):
+class AccountError(ServiceError):
     code = "account_error"
     message = "Your account could not be changed."
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
 
 
 class EmailTakenError(AccountError):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from twostep.audit import events
+from twostep.errors import ServiceError
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.models import Authenticator
 from twostep.mfa.org_policy import policy_of
@@ -21,13 +22,9 @@ from twostep.organizations.conf import absolute_url
 from twostep.organizations.models import Organization
 
 
-class NotifyError(Exception):
+class NotifyError(ServiceError):
     code = "notify_error"
     message = "The e-mails could not be sent."
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
 
 
 class NotRequiredError(NotifyError):

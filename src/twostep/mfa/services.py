@@ -11,19 +11,16 @@ from django.db.models import Q
 
 from twostep import otp
 from twostep.audit import events
+from twostep.errors import ServiceError
 from twostep.mfa import lockout, recovery_codes, vault
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator
 from twostep.mfa.throttling import describe_wait
 
 
-class MfaError(Exception):
+class MfaError(ServiceError):
     code = "mfa_error"
     message = "Multi-factor authentication failed."
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
 
 
 class MalformedCodeError(MfaError):

@@ -18,19 +18,16 @@ from django.urls import reverse
 
 from twostep.accounts.models import normalize_email
 from twostep.audit import events
+from twostep.errors import ServiceError
 from twostep.organizations import conf
 from twostep.organizations.models import Invitation, Membership
 
 SALT = "twostep.organizations.invitation"
 
 
-class InvitationError(Exception):
+class InvitationError(ServiceError):
     code = "invitation_error"
     message = "This invitation link cannot be used."
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
 
 
 class InvalidInvitationError(InvitationError):

@@ -8,16 +8,13 @@ the same moment cannot both succeed.
 from django.db import transaction
 
 from twostep.audit import events
+from twostep.errors import ServiceError
 from twostep.organizations.models import Membership
 
 
-class MembershipError(Exception):
+class MembershipError(ServiceError):
     code = "membership_error"
     message = "This change to the membership is not possible."
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
 
 
 class LastAdminError(MembershipError):
