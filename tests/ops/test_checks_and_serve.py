@@ -9,7 +9,12 @@ from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
 from twostep.ops import gunicorn_conf
-from twostep.ops.management.commands.serve import default_workers, gunicorn_command, prepare_metrics_dir
+from twostep.ops.management.commands.serve import (
+    default_workers,
+    gunicorn_command,
+    prepare_metrics_dir,
+    set_demo_base_url,
+)
 
 
 def test_check_in_the_demo_leaves_out_the_deployment_checks(capsys):
@@ -48,3 +53,28 @@ def test_serve_gives_the_workers_a_metrics_folder_that_gunicorn_empties_at_start
     fresh = prepare_metrics_dir()
     assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == fresh and os.path.isdir(fresh)
     os.rmdir(fresh)
+
+
+@pytest.mark.parametrize(("bind", "expected"), [
+    ("127.0.0.1:8123", "http://127.0.0.1:8123"),
+    ("0.0.0.0:8080", "http://127.0.0.1:8080"),
+    ("localhost:9000", "http://localhost:9000"),
+    ("unix:/run/twostep.sock", None),
+])
+def test_serve_in_the_demo_points_e_mail_links_at_the_served_address(monkeypatch, bind, expected):
+    monkeypatch.setenv("TWOSTEP_BASE_URL", "")  # unset (empty counts as unset), restored afterwards
+    set_demo_base_url(bind)
+    assert os.environ["TWOSTEP_BASE_URL"] == (expected or "")
+
+
+def test_serve_keeps_a_base_url_that_is_set(monkeypatch):
+    monkeypatch.setenv("TWOSTEP_BASE_URL", "https://accounts.example.com")
+    set_demo_base_url("127.0.0.1:8123")
+    assert os.environ["TWOSTEP_BASE_URL"] == "https://accounts.example.com"
+
+
+@override_settings(PRODUCTION=True)
+def test_serve_in_production_never_invents_a_base_url(monkeypatch):
+    monkeypatch.setenv("TWOSTEP_BASE_URL", "")  # unset (empty counts as unset), restored afterwards
+    set_demo_base_url("127.0.0.1:8123")
+    assert os.environ["TWOSTEP_BASE_URL"] == ""

@@ -2,7 +2,7 @@
 
 Workers: one per CPU core plus one (``--workers`` or ``TWOSTEP_WORKERS`` to choose). Metrics of all
 workers are added up through ``PROMETHEUS_MULTIPROC_DIR`` (a new temporary folder unless set; emptied
-at start).
+at start). In the demo without ``TWOSTEP_BASE_URL``, links in e-mails point at the ``--bind`` address.
 """
 
 import logging
@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
@@ -40,6 +41,26 @@ def prepare_metrics_dir() -> str:
     return path
 
 
+def demo_base_url(bind: str) -> str | None:
+    """``http://HOST:PORT`` for a ``HOST:PORT`` bind address (a wildcard host becomes 127.0.0.1); None for
+    anything else (a unix socket, a bare host)."""
+    host, sep, port = bind.rpartition(":")
+    if not sep or not port.isdigit() or not host or host.startswith("unix"):
+        return None
+    host = "127.0.0.1" if host in ("0.0.0.0", "[::]", "::") else host  # noqa: S104 — a comparison, not a bind
+    return f"http://{host}:{port}"
+
+
+def set_demo_base_url(bind: str) -> None:
+    """In the demo, without ``TWOSTEP_BASE_URL``, links in e-mails point at the served address (the workers
+    read it from the environment)."""
+    if settings.PRODUCTION or os.environ.get("TWOSTEP_BASE_URL"):
+        return
+    url = demo_base_url(bind)
+    if url:
+        os.environ["TWOSTEP_BASE_URL"] = url
+
+
 class Command(BaseCommand):
     help = "Serve twostep with gunicorn."
 
@@ -54,6 +75,7 @@ class Command(BaseCommand):
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from None
         prepare_metrics_dir()
+        set_demo_base_url(bind)
         # A log line, not print(): in production every line of output is a JSON object.
         logger.info("twostep serving on http://%s/ (%d workers)", bind, workers, extra={"bind": bind,
                                                                                   "workers": workers})
