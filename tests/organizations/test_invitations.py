@@ -67,12 +67,17 @@ def test_invite_form_errors_lose_nothing(client, clock, acme):
     assert mail.outbox == [] and not Invitation.objects.exists() and org_events() == []
 
 
-def test_mail_server_down_saves_nothing(client, clock, acme, settings, refusing_port):
+def test_mail_server_down_saves_nothing(client, clock, acme, settings, refusing_port, caplog):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", refusing_port
     sign_in(client, acme.memberships.get(role="admin").user)
-    response = invite(client)
+    with caplog.at_level("ERROR", logger="twostep.organizations"):
+        response = invite(client)
     assert response.status_code == 503
+    [record] = [r for r in caplog.records if r.name == "twostep.organizations.invitation_views"]
+    assert record.levelname == "ERROR"
+    assert record.getMessage().startswith(
+        "Could not send the invitation e-mail of organization acme: ConnectionRefusedError: ")
     assert "The invitation e-mail could not be sent. Nothing was saved" in response.content.decode()
     assert not Invitation.objects.exists() and org_events() == []
 

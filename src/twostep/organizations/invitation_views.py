@@ -4,6 +4,7 @@ The link (``/invitations/<signed token>/``) only puts the token into the session
 ``/invitations/accept/``, so the token does not linger in the address bar, history or Referer headers.
 """
 
+import logging
 import smtplib
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from twostep.organizations.forms import InviteForm, NewAccountForm
 from twostep.organizations.models import Invitation
 from twostep.organizations.views import settings_error
 
+logger = logging.getLogger(__name__)
 SESSION_KEY = "twostep_invitation"
 MAIL_FAILED = "The invitation e-mail could not be sent. Nothing was saved; try again in a few minutes."
 
@@ -49,7 +51,10 @@ class InviteView(View):
                                                        request=request, **form.cleaned_data)
             except invitations.InvitationError as exc:
                 form.add_error("email", exc.message)
-            except (smtplib.SMTPException, OSError):
+            except (smtplib.SMTPException, OSError) as exc:
+                # The cause for the operator; the mail (and its token) is not logged.
+                logger.error("Could not send the invitation e-mail of organization %s: %s: %s", slug,
+                             type(exc).__name__, exc)
                 form.add_error(None, MAIL_FAILED)
                 status = 503
             else:
