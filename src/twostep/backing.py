@@ -82,6 +82,15 @@ def cache(url: str) -> dict:
                         "KEY_PREFIX": prefix, "OPTIONS": timeouts}}
 
 
+def task_queue(prefix: str) -> str:
+    """``TWOSTEP_QUEUE_NAME``, the RQ queue of this site's tasks; by default the cache key prefix, so two sites
+    sharing one Redis (each with its own ``TWOSTEP_CACHE_KEY_PREFIX``) never run each other's jobs."""
+    name = env("TWOSTEP_QUEUE_NAME", prefix)
+    if not name or not KEY_PREFIX_PATTERN.fullmatch(name):
+        raise ImproperlyConfigured("TWOSTEP_QUEUE_NAME may hold at most 64 letters, digits and _.:-")
+    return name
+
+
 def secret_key(*, production: bool) -> str:
     """``TWOSTEP_SECRET_KEY``; in production at least 50 characters with 5 different ones."""
     value = kept_secret("TWOSTEP_SECRET_KEY", "secret_key", kind="django")

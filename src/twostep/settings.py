@@ -98,7 +98,7 @@ CACHES = backing.cache(REDIS_URL)
 TWOSTEP_TASKS_ASYNC = env_bool("TWOSTEP_TASKS_ASYNC", bool(REDIS_URL))
 if TWOSTEP_TASKS_ASYNC and not REDIS_URL:
     raise ImproperlyConfigured("TWOSTEP_TASKS_ASYNC is on but REDIS_URL is not set (the queue lives in Redis)")
-TWOSTEP_TASK_QUEUE = "default"
+TWOSTEP_TASK_QUEUE = backing.task_queue(CACHES["default"]["KEY_PREFIX"])  # `twostep rqworker` works it
 RQ_QUEUES = {TWOSTEP_TASK_QUEUE: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
 RQ = {"COMMIT_MODE": "on_db_commit"}  # a job is queued only once the rows it reads are committed
 RQ_SHOW_ADMIN_LINK = False

@@ -5,7 +5,8 @@ notify-members action) may use it without breaking the one-way imports.
 
 ``enqueue(func, *args, **kwargs)`` runs ``func(*args, **kwargs)``:
 - with ``TWOSTEP_TASKS_ASYNC`` on (the default when ``REDIS_URL`` is set): as an RQ job on the Redis
-  queue ``TWOSTEP_TASK_QUEUE`` (``default``), done by ``twostep rqworker default``. Inside a transaction
+  queue ``TWOSTEP_TASK_QUEUE`` (``TWOSTEP_QUEUE_NAME``, by default the cache key prefix), done by
+  ``twostep rqworker`` (which works that queue when given no queue names). Inside a transaction
   the job is queued when it commits, so the worker reads committed rows (a rolled-back request queues
   nothing).
 - off (the demo, no Redis): at once, in this process.

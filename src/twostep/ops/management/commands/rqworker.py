@@ -1,0 +1,22 @@
+"""``twostep rqworker``: django-rq's worker, on this site's queue (``TWOSTEP_QUEUE_NAME``) by default.
+
+RQ's own default queue is ``default``, shared by every site on the same Redis; twostep's tasks go to the
+queue named by ``TWOSTEP_QUEUE_NAME`` (by default ``TWOSTEP_CACHE_KEY_PREFIX``), so that is what a worker
+started without queue names works.
+"""
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from django_rq.management.commands.rqworker import Command as RQWorkerCommand
+
+
+class Command(RQWorkerCommand):
+    help = "Run a task worker on this site's queue (TWOSTEP_QUEUE_NAME) unless queue names are given."
+
+    def handle(self, *args, **options):
+        queues = args or (settings.TWOSTEP_TASK_QUEUE,)
+        unknown = [name for name in queues if name not in settings.RQ_QUEUES]
+        if unknown:
+            raise CommandError(f"No such queue: {', '.join(unknown)} (this site's queue is "
+                               f"{settings.TWOSTEP_TASK_QUEUE!r}, from TWOSTEP_QUEUE_NAME)")
+        super().handle(*queues, **options)
