@@ -41,6 +41,16 @@ def prepare_metrics_dir() -> str:
     return path
 
 
+def require_collected_static() -> None:
+    """Raises CommandError when the hashed static files are used but not collected (every page would be a
+    500 naming a missing manifest entry)."""
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if isinstance(staticfiles_storage, ManifestFilesMixin) and staticfiles_storage.read_manifest() is None:
+        raise CommandError(f"The static files are not collected (no {staticfiles_storage.manifest_name} in "
+                           f"{settings.STATIC_ROOT}): run `twostep collectstatic --noinput` first")
+
+
 def demo_base_url(bind: str) -> str | None:
     """``http://HOST:PORT`` for a ``HOST:PORT`` bind address (a wildcard host becomes 127.0.0.1); None for
     anything else (a unix socket, a bare host)."""
@@ -74,6 +84,7 @@ class Command(BaseCommand):
             workers = workers or env_int("TWOSTEP_WORKERS", 0, minimum=0, maximum=256) or default_workers()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from None
+        require_collected_static()
         prepare_metrics_dir()
         set_demo_base_url(bind)
         # A log line, not print(): in production every line of output is a JSON object.
