@@ -5,6 +5,7 @@ Errors name the variable: ``ImproperlyConfigured("TWOSTEP_SECRET_KEY is not set 
 
 import os
 import secrets
+import zoneinfo
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -49,6 +50,17 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
         if raw.lower() == choice.lower():
             return choice
     raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}")
+
+
+def env_time_zone(name: str, default: str) -> str:
+    """An IANA time zone name such as ``Europe/Berlin``; raises ImproperlyConfigured naming ``name`` otherwise."""
+    value = env(name, default).strip()
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(f"{name} must be an IANA time zone name such as UTC or Europe/Berlin, "
+                                   f"not {value!r}") from None
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

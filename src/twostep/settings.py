@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from twostep import backing
-from twostep.config import data_dir, env, env_bool, env_int, profile
+from twostep.config import data_dir, env, env_bool, env_int, env_time_zone, profile
 from twostep.ops.logs import configured_logging
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -154,7 +154,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env("TWOSTEP_TIME_ZONE", "UTC")
+TIME_ZONE = env_time_zone("TWOSTEP_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 

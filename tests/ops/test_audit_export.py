@@ -82,3 +82,23 @@ def test_bad_arguments_are_clear_errors(trail):
         export("--since", "yesterday")
     with pytest.raises(CommandError, match="There is no organization with the slug 'nope'"):
         export("--organization", "nope")
+    with pytest.raises(CommandError, match="^'2026-13-01' is not an ISO 8601 date or time"):
+        export("--until", "2026-13-01")
+    with pytest.raises(CommandError, match="^Cannot write /nonexistent/dir/x.jsonl: No such file or directory$"):
+        export("--output", "/nonexistent/dir/x.jsonl")
+
+
+class ClosedPipe(StringIO):
+    """A reader that stops after the first line, as `twostep audit-export | head -1` does."""
+
+    def write(self, text: str) -> int:
+        if self.getvalue():
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(text)
+
+
+def test_a_reader_that_stops_early_ends_the_export_quietly(trail):
+    out, err = ClosedPipe(), StringIO()
+    call_command("audit_export", stdout=out, stderr=err)
+    assert len(out.getvalue().splitlines()) == 1
+    assert err.getvalue() == ""

@@ -35,6 +35,7 @@ MALFORMED = [
     ("TWOSTEP_METRICS_TOKEN", {"TWOSTEP_METRICS_TOKEN": "short"}, "too short"),
     ("TWOSTEP_DEBUG", {"TWOSTEP_DEBUG": "true"}, "must be off in the production profile"),
     ("TWOSTEP_PROFILE", {"TWOSTEP_PROFILE": "prod"}, "must be one of demo, production"),
+    ("TWOSTEP_TIME_ZONE", {"TWOSTEP_TIME_ZONE": "Mars/Base"}, "must be an IANA time zone name such as UTC"),
     ("TWOSTEP_LOG_LEVEL", {"TWOSTEP_LOG_LEVEL": "LOUD"}, "must be one of DEBUG"),
     ("TWOSTEP_CACHE_KEY_PREFIX", {"TWOSTEP_CACHE_KEY_PREFIX": "has space"}, "at most 64 letters"),
     ("PROMETHEUS_MULTIPROC_DIR", {"PROMETHEUS_MULTIPROC_DIR": "/nonexistent/twostep-metrics"}, "not an existing"),

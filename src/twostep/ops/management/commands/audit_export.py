@@ -2,9 +2,13 @@
 
 Times are ISO 8601 in UTC. ``--since`` is inclusive, ``--until`` exclusive; a date without a time means
 its midnight UTC. ``--organization SLUG`` exports what that organization's admins see on its audit page.
+Bad arguments and an unwritable ``--output`` end with one line (CommandError); a reader that stops early
+(``twostep audit-export | head``) ends the export quietly.
 """
 
 import json
+import os
+import sys
 from datetime import UTC, datetime
 
 from django.core.management.base import BaseCommand, CommandError
@@ -37,19 +41,36 @@ class Command(BaseCommand):
     help = "Write audit events as JSON lines (one event per line, oldest first) to stdout or a file."
 
     def add_arguments(self, parser):
-        parser.add_argument("--since", type=parse_moment, help="from this time on (inclusive), ISO 8601")
-        parser.add_argument("--until", type=parse_moment, help="before this time (exclusive), ISO 8601")
+        # Parsed in handle(), not by argparse: its type errors would print usage instead of one clear line.
+        parser.add_argument("--since", help="from this time on (inclusive), ISO 8601")
+        parser.add_argument("--until", help="before this time (exclusive), ISO 8601")
         parser.add_argument("--organization", metavar="SLUG", help="only the events of this organization")
         parser.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
 
     def handle(self, *args, since, until, organization, output, **options):
+        since, until = (None if value is None else parse_moment(value) for value in (since, until))
         events = self.select(since, until, organization)
         if output == "-":
-            count = self.write(events, self.stdout)
+            try:
+                count = self.write(events, self.stdout)
+            except BrokenPipeError:
+                self.stop_writing()
+                return
         else:
-            with open(output, "w", encoding="utf-8") as handle:
-                count = self.write(events, handle)
+            try:
+                with open(output, "w", encoding="utf-8") as handle:
+                    count = self.write(events, handle)
+            except OSError as exc:
+                raise CommandError(f"Cannot write {output}: {exc.strerror or exc}") from None
         self.stderr.write(f"Exported {count} audit events.")
+
+    def stop_writing(self) -> None:
+        """The reader went away: point the real standard output at /dev/null so that flushing it at exit
+        raises nothing more."""
+        if getattr(self.stdout, "_out", None) is sys.stdout:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
 
     @staticmethod
     def write(events, handle) -> int:
