@@ -15,12 +15,17 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 
-from twostep.config import env, env_bool, env_int, env_list, kept_secret
+from twostep.config import Problems, env, env_bool, env_int, env_list, kept_secret
 
 POSTGRES_SCHEMES = ("postgres", "postgresql")
 REDIS_SCHEMES = ("redis", "rediss")
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 KEY_PREFIX_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{0,64}")
+# Stand-ins that let the settings module read on after a bad value (start-up then stops, naming it).
+CACHE_FALLBACK = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache", "KEY_PREFIX": "twostep"}}
+EMAIL_FALLBACK = {"EMAIL_BACKEND": SMTP_BACKEND, "EMAIL_FILE_PATH": None, "EMAIL_HOST": "localhost", "EMAIL_PORT": 25,
+                  "EMAIL_HOST_USER": "", "EMAIL_HOST_PASSWORD": "", "EMAIL_USE_TLS": False, "EMAIL_USE_SSL": False,
+                  "EMAIL_TIMEOUT": 10, "DEFAULT_FROM_EMAIL": ""}
 
 
 def _scheme(url: str) -> str:
@@ -146,26 +151,29 @@ def base_url(*, production: bool) -> str:
 
 
 def email(*, production: bool, data_dir: Path) -> dict:
-    """Django's e-mail settings (``EMAIL_*``, ``DEFAULT_FROM_EMAIL``) as a dict of setting names."""
+    """Django's e-mail settings (``EMAIL_*``, ``DEFAULT_FROM_EMAIL``) as a dict of setting names; every
+    problem is reported, one line each."""
+    problems = Problems()
     backend = env("EMAIL_BACKEND", SMTP_BACKEND if production else "django.core.mail.backends.filebased.EmailBackend")
-    smtp = backend == SMTP_BACKEND
-    if production and smtp and not os.environ.get("EMAIL_HOST", "").strip():
-        raise ImproperlyConfigured("EMAIL_HOST is not set: the production profile sends e-mail through SMTP")
+    if production and backend == SMTP_BACKEND and not os.environ.get("EMAIL_HOST", "").strip():
+        problems.add("EMAIL_HOST is not set: the production profile sends e-mail through SMTP")
     sender = env("DEFAULT_FROM_EMAIL", "" if production else "twostep <no-reply@localhost>")
-    _check_sender(sender)
+    problems.read(_check_sender, sender)
     values = {
         "EMAIL_BACKEND": backend, "EMAIL_FILE_PATH": data_dir / "mail",
-        "EMAIL_HOST": env("EMAIL_HOST", "localhost"), "EMAIL_PORT": env_int("EMAIL_PORT", 25, minimum=1,
-                                                                            maximum=65535),
+        "EMAIL_HOST": env("EMAIL_HOST", "localhost"),
+        "EMAIL_PORT": problems.read(env_int, "EMAIL_PORT", 25, minimum=1, maximum=65535),
         "EMAIL_HOST_USER": env("EMAIL_HOST_USER", ""), "EMAIL_HOST_PASSWORD": env("EMAIL_HOST_PASSWORD", ""),
-        "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS", False), "EMAIL_USE_SSL": env_bool("EMAIL_USE_SSL", False),
-        "EMAIL_TIMEOUT": env_int("EMAIL_TIMEOUT", 10, minimum=1, maximum=600), "DEFAULT_FROM_EMAIL": sender,
+        "EMAIL_USE_TLS": problems.read(env_bool, "EMAIL_USE_TLS", False, fallback=False),
+        "EMAIL_USE_SSL": problems.read(env_bool, "EMAIL_USE_SSL", False, fallback=False),
+        "EMAIL_TIMEOUT": problems.read(env_int, "EMAIL_TIMEOUT", 10, minimum=1, maximum=600),
+        "DEFAULT_FROM_EMAIL": sender,
     }
     if values["EMAIL_USE_TLS"] and values["EMAIL_USE_SSL"]:
-        raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are both on: choose one "
-                                   "(TLS for port 587, SSL for port 465)")
+        problems.add("EMAIL_USE_TLS and EMAIL_USE_SSL are both on: choose one (TLS for port 587, SSL for port 465)")
     if values["EMAIL_HOST_USER"] and not values["EMAIL_HOST_PASSWORD"]:
-        raise ImproperlyConfigured("EMAIL_HOST_PASSWORD is not set while EMAIL_HOST_USER is")
+        problems.add("EMAIL_HOST_PASSWORD is not set while EMAIL_HOST_USER is")
+    problems.raise_any()
     return values
 
 

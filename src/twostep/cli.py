@@ -2,7 +2,7 @@
 
 ``twostep serve`` runs gunicorn; ``twostep mfa-reset`` and other dashed names map to the
 underscored management commands (``mfa_reset``). A configuration error (a missing or malformed
-environment variable) ends the command with one line naming the variable and exit status 2.
+environment variable) ends the command with one line per variable, naming it, and exit status 2.
 """
 
 import os
@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         settings.INSTALLED_APPS  # noqa: B018 — reads (and checks) the environment now
     except ImproperlyConfigured as exc:
-        sys.stderr.write(f"twostep: configuration error: {exc}\n")
+        for line in str(exc).splitlines():  # one line per variable
+            sys.stderr.write(f"twostep: configuration error: {line}\n")
         raise SystemExit(2) from None
     execute_from_command_line(argv)
 

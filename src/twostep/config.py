@@ -1,6 +1,7 @@
 """Reading configuration from the environment, with the demo profile's kept secrets.
 
-Errors name the variable: ``ImproperlyConfigured("TWOSTEP_SECRET_KEY is not set ...")``.
+Errors name the variable: ``ImproperlyConfigured("TWOSTEP_SECRET_KEY is not set ...")``. The settings
+module reads every variable through ``Problems`` so that start-up reports all of them at once, one per line.
 """
 
 import os
@@ -12,6 +13,29 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 PROFILES = ("demo", "production")
+
+
+class Problems:
+    """Configuration errors collected while the settings are read, raised together by ``raise_any``."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+
+    def read(self, func, *args, fallback=None, **kwargs):
+        """``func(*args, **kwargs)``; on ImproperlyConfigured, notes its message and returns ``fallback``."""
+        try:
+            return func(*args, **kwargs)
+        except ImproperlyConfigured as exc:
+            self.messages.append(str(exc))
+            return fallback
+
+    def add(self, message: str) -> None:
+        self.messages.append(message)
+
+    def raise_any(self) -> None:
+        """Raises one ImproperlyConfigured whose message has one line per problem, in reading order."""
+        if self.messages:
+            raise ImproperlyConfigured("\n".join(self.messages))
 
 
 def env(name: str, default: str) -> str:

@@ -4,16 +4,14 @@ Profiles (``TWOSTEP_PROFILE``):
 - ``demo`` (default): SQLite in ``TWOSTEP_DATA_DIR`` (``./var``); the secret key and the encryption key
   are generated once and kept in that folder; e-mail is written to files there.
 - ``production``: every secret and backing service (PostgreSQL, Redis, SMTP) comes from the environment,
-  and a missing or malformed value stops start-up with an error naming the variable (twostep/backing.py);
+  and missing or malformed values stop start-up with one error line per variable (twostep/backing.py);
   secure cookies and HSTS are on; logs are JSON lines.
 """
 
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
 from twostep import backing
-from twostep.config import data_dir, env, env_bool, env_int, env_time_zone, profile
+from twostep.config import Problems, data_dir, env, env_bool, env_int, env_time_zone, profile
 from twostep.ops.logs import configured_logging
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -21,12 +19,14 @@ PROFILE = profile()
 PRODUCTION = PROFILE == "production"
 DATA_DIR = data_dir()
 
-SECRET_KEY = backing.secret_key(production=PRODUCTION)
-DEBUG = env_bool("TWOSTEP_DEBUG", False)
+# Every variable is read even after a bad one, so that start-up names all problems at once (raised at the end).
+_problems = Problems()
+SECRET_KEY = _problems.read(backing.secret_key, production=PRODUCTION, fallback="unset")
+DEBUG = _problems.read(env_bool, "TWOSTEP_DEBUG", False, fallback=False)
 if DEBUG and PRODUCTION:
-    raise ImproperlyConfigured("TWOSTEP_DEBUG must be off in the production profile (debug pages show settings)")
-ALLOWED_HOSTS = backing.allowed_hosts(production=PRODUCTION)
-CSRF_TRUSTED_ORIGINS = backing.trusted_origins()
+    _problems.add("TWOSTEP_DEBUG must be off in the production profile (debug pages show settings)")
+ALLOWED_HOSTS = _problems.read(backing.allowed_hosts, production=PRODUCTION, fallback=[])
+CSRF_TRUSTED_ORIGINS = _problems.read(backing.trusted_origins, fallback=[])
 
 INSTALLED_APPS = [
     "twostep.mfa.apps.AdminSiteConfig",  # Django's admin, open only to staff who passed a code
@@ -82,7 +82,8 @@ TEMPLATES = [
 ]
 
 # SQLite (demo) in WAL mode with IMMEDIATE transactions so concurrent writers queue instead of failing.
-DATABASES = {"default": backing.database(production=PRODUCTION, data_dir=DATA_DIR)}
+DATABASES = {"default": _problems.read(backing.database, production=PRODUCTION, data_dir=DATA_DIR,
+                                      fallback={"ENGINE": "django.db.backends.dummy"})}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -93,12 +94,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Redis (production): the cache (throttling counters) and the task queue. The demo keeps the cache in
 # memory and runs tasks in-process.
-REDIS_URL = backing.redis_url(production=PRODUCTION)
-CACHES = backing.cache(REDIS_URL)
-TWOSTEP_TASKS_ASYNC = env_bool("TWOSTEP_TASKS_ASYNC", bool(REDIS_URL))
-if TWOSTEP_TASKS_ASYNC and not REDIS_URL:
-    raise ImproperlyConfigured("TWOSTEP_TASKS_ASYNC is on but REDIS_URL is not set (the queue lives in Redis)")
-TWOSTEP_TASK_QUEUE = backing.task_queue(CACHES["default"]["KEY_PREFIX"])  # `twostep rqworker` works it
+REDIS_URL = _problems.read(backing.redis_url, production=PRODUCTION)  # None: malformed, already reported
+CACHES = _problems.read(backing.cache, REDIS_URL or "", fallback=backing.CACHE_FALLBACK)
+TWOSTEP_TASKS_ASYNC = _problems.read(env_bool, "TWOSTEP_TASKS_ASYNC", bool(REDIS_URL), fallback=False)
+if TWOSTEP_TASKS_ASYNC and REDIS_URL == "":
+    _problems.add("TWOSTEP_TASKS_ASYNC is on but REDIS_URL is not set (the queue lives in Redis)")
+TWOSTEP_TASK_QUEUE = _problems.read(backing.task_queue, CACHES["default"]["KEY_PREFIX"],
+                                    fallback="twostep")  # `twostep rqworker` works it
 RQ_QUEUES = {TWOSTEP_TASK_QUEUE: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
 RQ = {"COMMIT_MODE": "on_db_commit"}  # a job is queued only once the rows it reads are committed
 RQ_SHOW_ADMIN_LINK = False
@@ -132,7 +134,7 @@ if PRODUCTION:
     # Behind a TLS-terminating proxy that itself sends plain HTTP to HTTPS, TWOSTEP_SSL_REDIRECT=false turns
     # Django's redirect off; the deploy check that warns about that (security.W008) is then silenced,
     # because the operator has said where the redirect happens.
-    SECURE_SSL_REDIRECT = env_bool("TWOSTEP_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = _problems.read(env_bool, "TWOSTEP_SSL_REDIRECT", True, fallback=True)
     SILENCED_SYSTEM_CHECKS = [] if SECURE_SSL_REDIRECT else ["security.W008"]
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -154,7 +156,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env_time_zone("TWOSTEP_TIME_ZONE", "UTC")
+TIME_ZONE = _problems.read(env_time_zone, "TWOSTEP_TIME_ZONE", "UTC", fallback="UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -172,7 +174,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-_email = backing.email(production=PRODUCTION, data_dir=DATA_DIR)
+_email = _problems.read(backing.email, production=PRODUCTION, data_dir=DATA_DIR, fallback=backing.EMAIL_FALLBACK)
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
 EMAIL_HOST = _email["EMAIL_HOST"]
@@ -185,13 +187,15 @@ EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
 DEFAULT_FROM_EMAIL = _email["DEFAULT_FROM_EMAIL"]
 
 # One JSON object per line in production, plain text in the demo (TWOSTEP_LOG_FORMAT, TWOSTEP_LOG_LEVEL).
-LOGGING = configured_logging(production=PRODUCTION)
+LOGGING = _problems.read(configured_logging, production=PRODUCTION, fallback={"version": 1})
 
 # --- twostep settings (documented in twostep.mfa.conf and twostep.organizations.conf) ---
 TWOSTEP_ISSUER = env("TWOSTEP_ISSUER", "twostep")
-TWOSTEP_BASE_URL = backing.base_url(production=PRODUCTION)  # links in e-mails
-TWOSTEP_INVITATION_MAX_AGE = env_int("TWOSTEP_INVITATION_MAX_AGE", 7 * 24 * 60 * 60, minimum=1)
-TWOSTEP_PROXY_COUNT = env_int("TWOSTEP_PROXY_COUNT", 0, maximum=10)  # reverse proxies appending to X-Forwarded-For
-TWOSTEP_ENCRYPTION_KEYS = backing.encryption_keys()
-TWOSTEP_METRICS_TOKEN = backing.metrics_token()  # /metrics asks for it as a bearer token when set
-PROMETHEUS_MULTIPROC_DIR = backing.metrics_folder()  # checked here, read by prometheus_client itself
+TWOSTEP_BASE_URL = _problems.read(backing.base_url, production=PRODUCTION, fallback="")  # links in e-mails
+TWOSTEP_INVITATION_MAX_AGE = _problems.read(env_int, "TWOSTEP_INVITATION_MAX_AGE", 7 * 24 * 60 * 60, minimum=1)
+# reverse proxies appending to X-Forwarded-For
+TWOSTEP_PROXY_COUNT = _problems.read(env_int, "TWOSTEP_PROXY_COUNT", 0, maximum=10, fallback=0)
+TWOSTEP_ENCRYPTION_KEYS = _problems.read(backing.encryption_keys, fallback=[])
+TWOSTEP_METRICS_TOKEN = _problems.read(backing.metrics_token, fallback="")  # /metrics's bearer token when set
+PROMETHEUS_MULTIPROC_DIR = _problems.read(backing.metrics_folder, fallback="")  # read by prometheus_client itself
+_problems.raise_any()

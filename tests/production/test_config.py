@@ -1,5 +1,5 @@
-"""Start-up in the production profile: each missing or malformed variable stops it with one line that
-names the variable and repeats no secret."""
+"""Start-up in the production profile: missing or malformed variables stop it with one line each, naming
+the variable and repeating no secret; all of them are reported at once."""
 
 import subprocess
 import sys
@@ -78,6 +78,23 @@ def test_a_malformed_variable_stops_start_up_naming_it(tmp_path, variable, overr
     env = production_env(tmp_path, **_fill(overrides))
     result = twostep(env, "check")
     assert_refused(result, variable, words, env)
+
+
+def test_every_problem_is_reported_at_once_one_line_each(tmp_path):
+    from tests.production.conftest import DATABASE_PASSWORD
+
+    env = production_env(tmp_path, TWOSTEP_SECRET_KEY=None, DATABASE_URL=None, EMAIL_HOST=None, EMAIL_PORT="smtp",
+                         REDIS_URL=f"redis://:{DATABASE_PASSWORD}@redis:port/0", TWOSTEP_TIME_ZONE="Mars/Base",
+                         TWOSTEP_METRICS_TOKEN="short")
+    result = twostep(env, "check")
+    assert result.returncode == 2
+    assert [line.split(" ", 4)[3] for line in result.stderr.splitlines()] == [
+        "TWOSTEP_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "TWOSTEP_TIME_ZONE", "EMAIL_HOST", "EMAIL_PORT",
+        "TWOSTEP_METRICS_TOKEN"]
+    assert all(line.startswith("twostep: configuration error: ") for line in result.stderr.splitlines())
+    assert "twostep: configuration error: EMAIL_PORT must be a whole number from 1 to 65535\n" in result.stderr
+    for secret in secret_values(env):
+        assert secret not in result.stdout + result.stderr
 
 
 def test_the_wsgi_application_refuses_to_start_too(tmp_path):
