@@ -5,8 +5,8 @@ Run: python bench/signin_cost.py   (src/ and the repository are added to sys.pat
 1. Argon2id password verification with the project's parameters (Django's defaults): wall and CPU time.
 2. Database writes of one MFA sign-in (password step + code step) through the real views, counted
    statement by statement, on PostgreSQL when the test server answers (else SQLite).
-3. Bytes per row in PostgreSQL (table + indexes) for users, memberships, authenticators, sessions and
-   audit events, measured over N rows in a fresh database that is dropped afterwards.
+3. Bytes per row in PostgreSQL (table + indexes) for users, memberships, authenticators, recovery codes (10
+   per user), sessions and audit events, measured over N rows in a fresh database that is dropped afterwards.
 Prints figures; asserts nothing.
 """
 
@@ -127,7 +127,7 @@ def bytes_per_row() -> None:
     from twostep.accounts.models import User
     from twostep.audit.models import AuditEvent
     from twostep.mfa import vault
-    from twostep.mfa.models import Authenticator
+    from twostep.mfa.models import Authenticator, RecoveryCode
     from twostep.organizations.models import Membership, Organization
 
     now, password = timezone.now(), make_password("correct horse battery staple")
@@ -141,6 +141,8 @@ def bytes_per_row() -> None:
     sealed = vault.seal(secrets.token_bytes(20))
     Authenticator.objects.bulk_create(Authenticator(user=u, sealed_secret=sealed, confirmed_at=now,
                                                     last_used_step=59_000_000, last_used_at=now) for u in users)
+    RecoveryCode.objects.bulk_create(RecoveryCode(user=u, code_hash=secrets.token_hex(32), created_at=now)
+                                     for u in users for _ in range(10))  # a set of 10 per user with MFA
     Session.objects.bulk_create(Session(session_key=secrets.token_hex(16), session_data=sample_session,
                                         expire_date=now) for _ in range(ROWS))
     AuditEvent.objects.bulk_create(AuditEvent(action="signin.succeeded", actor_id=u.pk, actor_label=u.email,
@@ -148,7 +150,7 @@ def bytes_per_row() -> None:
                                               user_agent=USER_AGENT, detail={"mfa": True}) for u in users)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # Django's connection is in autocommit here
-        for model in (User, Membership, Authenticator, Session, AuditEvent):
+        for model in (User, Membership, Authenticator, RecoveryCode, Session, AuditEvent):
             table = model._meta.db_table
             cursor.execute("SELECT count(*), pg_total_relation_size(%s), pg_relation_size(%s) FROM " + table,
                            [table, table])
