@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
-from twostep.mfa import journey, lockout, pending, services
+from twostep.mfa import journey, lockout, pending, policy, services
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm, SignInForm
 from twostep.mfa.headers import shows_secret
@@ -58,6 +58,21 @@ def _pending_or_restart(request):
     return state or pending.load(request, now=clock_now())
 
 
+def _at_setup(request):
+    """``(state, None)`` for a live pending sign-in at the setup step, else ``(None, redirect)``.
+
+    An authenticator confirmed since the password step (in another session) moves the sign-in to the
+    code step: confirming a new one here would replace it on the strength of the password alone."""
+    state = _pending_or_restart(request)
+    if state is None or state.stage != pending.SETUP:
+        return None, redirect("mfa:signin")
+    if policy.requirement_for(state.user).has_authenticator:
+        pending.set_stage(request, pending.CODE)
+        messages.info(request, "An authenticator app was set up for this account meanwhile. Enter a code from it.")
+        return None, redirect("mfa:code")
+    return state, None
+
+
 @method_decorator([*guarded, shows_secret], name="dispatch")
 class SetupView(View):
     """Step 1 of enrollment: the QR code, the key for typing by hand, and 'I have completed the scan'."""
@@ -65,9 +80,9 @@ class SetupView(View):
     template_name = "mfa/setup.html"
 
     def get(self, request):
-        state = _pending_or_restart(request)
-        if state is None or state.stage != pending.SETUP:
-            return redirect("mfa:signin")
+        state, elsewhere = _at_setup(request)
+        if state is None:
+            return elsewhere
         enrollment = services.start_enrollment(state.user, now=clock_now())
         return render(request, self.template_name, _setup_context(state, enrollment))
 
@@ -84,15 +99,15 @@ class SetupConfirmView(View):
     template_name = "mfa/setup_confirm.html"
 
     def get(self, request):
-        state = _pending_or_restart(request)
-        if state is None or state.stage != pending.SETUP:
-            return redirect("mfa:signin")
+        state, elsewhere = _at_setup(request)
+        if state is None:
+            return elsewhere
         return render(request, self.template_name, {"state": state, "form": CodeForm()})
 
     def post(self, request):
-        state = _pending_or_restart(request)
-        if state is None or state.stage != pending.SETUP:
-            return redirect("mfa:signin")
+        state, elsewhere = _at_setup(request)
+        if state is None:
+            return elsewhere
         enrollment = services.start_enrollment(state.user, now=clock_now())
         form = CodeForm(request.POST, digits=enrollment.authenticator.digits)
         if form.is_valid():
