@@ -108,6 +108,14 @@ def start_enrollment(user, *, now: int) -> Enrollment:
     return _enrollment(user, pending)
 
 
+def code_digits(user) -> int:
+    """How many digits the codes of ``user``'s confirmed authenticator have (``TWOSTEP_TOTP_DIGITS``, the
+    digits of new authenticators, when there is none)."""
+    digits = (Authenticator.objects.filter(user=user, confirmed_at__isnull=False)
+              .values_list("digits", flat=True).first())
+    return digits or app_settings().digits
+
+
 def _match(authenticator: Authenticator, code: str, *, now: int) -> int | None:
     """The matched time step, None for a wrong code; raises MalformedCodeError."""
     try:

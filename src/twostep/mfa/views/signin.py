@@ -137,13 +137,14 @@ class CodeView(View):
         lock = lockout.status_for(state.user, now=clock_now())
         if lock.locked:
             return refusals.locked(request, user=state.user, pending=True)
-        return render(request, self.template_name, self.context(state, CodeForm(), wait=lock.retry_after))
+        form = CodeForm(digits=services.code_digits(state.user))
+        return render(request, self.template_name, self.context(state, form, wait=lock.retry_after))
 
     def post(self, request):
         state = _pending_or_restart(request)
         if state is None or state.stage != pending.CODE:
             return redirect("mfa:signin")
-        form = CodeForm(request.POST)
+        form = CodeForm(request.POST, digits=services.code_digits(state.user))
         if form.is_valid():
             try:
                 services.verify_code(state.user, form.cleaned_data["code"], now=clock_now(), request=request)

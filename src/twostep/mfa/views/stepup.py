@@ -29,10 +29,12 @@ class StepUpView(View):
     template_name = "mfa/stepup.html"
 
     def form(self, request, data=None) -> StepUpForm:
-        with_code = Authenticator.objects.filter(user=request.user, confirmed_at__isnull=False).exists()
+        digits = (Authenticator.objects.filter(user=request.user, confirmed_at__isnull=False)
+                  .values_list("digits", flat=True).first())
+        with_code = digits is not None
         use_recovery = with_code and (data or request.GET).get("method") == RECOVERY
         return StepUpForm(request.user, data, with_code=with_code, with_recovery_code=use_recovery,
-                          request=request, now=clock_now())
+                          digits=digits or 6, request=request, now=clock_now())
 
     def get(self, request):
         form = self.form(request)
