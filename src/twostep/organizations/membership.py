@@ -1,15 +1,16 @@
 """Changing who belongs to an organization: role changes and removal, each one audited transaction.
 
 An organization always keeps at least one admin: ``LastAdminError`` (code ``last_admin``) refuses to
-demote or remove the last one. The admin rows are locked first, so two admins demoting each other at
-the same moment cannot both succeed.
+demote or remove the last one. Each change locks the organization's row first, so changes to one
+organization queue: two admins demoting (or removing) each other at the same moment cannot both succeed,
+and cannot deadlock on each other's membership rows either (PostgreSQL would abort one with an error).
 """
 
 from django.db import transaction
 
 from twostep.audit import events
 from twostep.errors import ServiceError
-from twostep.organizations.models import Membership
+from twostep.organizations.models import Membership, Organization
 
 
 class MembershipError(ServiceError):
@@ -23,6 +24,12 @@ class LastAdminError(MembershipError):
                "cannot be left without one.")
 
 
+def _locked(membership: Membership) -> Membership:
+    """The membership as committed now, read after locking its organization's row (see the module doc)."""
+    Organization.objects.select_for_update().only("pk").get(pk=membership.organization_id)
+    return Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+
+
 def _keep_an_admin(membership: Membership) -> None:
     admins = list(Membership.objects.select_for_update()
                   .filter(organization_id=membership.organization_id, role=Membership.Role.ADMIN)
@@ -34,7 +41,7 @@ def _keep_an_admin(membership: Membership) -> None:
 def change_role(membership: Membership, *, role: str, actor, request=None) -> Membership:
     """Give the member ``role`` ("admin" or "member"); raises LastAdminError. No change, no event."""
     with transaction.atomic():
-        current = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+        current = _locked(membership)
         if current.role == role:
             return current
         if current.role == Membership.Role.ADMIN:
@@ -49,7 +56,7 @@ def change_role(membership: Membership, *, role: str, actor, request=None) -> Me
 def remove_member(membership: Membership, *, actor, request=None) -> None:
     """Remove the member from the organization (their account stays); raises LastAdminError."""
     with transaction.atomic():
-        current = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+        current = _locked(membership)
         if current.role == Membership.Role.ADMIN:
             _keep_an_admin(current)
         current.delete()
