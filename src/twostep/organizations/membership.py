@@ -24,10 +24,20 @@ class LastAdminError(MembershipError):
                "cannot be left without one.")
 
 
+class NotAMemberError(MembershipError):
+    code = "not_a_member"
+    message = "This person is no longer a member of the organization: someone removed them meanwhile."
+
+
 def _locked(membership: Membership) -> Membership:
-    """The membership as committed now, read after locking its organization's row (see the module doc)."""
+    """The membership as committed now, read after locking its organization's row (see the module doc);
+    raises NotAMemberError when it was removed meanwhile (two admins removing one member at once)."""
     Organization.objects.select_for_update().only("pk").get(pk=membership.organization_id)
-    return Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+    current = (Membership.objects.select_for_update().select_related("user", "organization")
+               .filter(pk=membership.pk).first())
+    if current is None:
+        raise NotAMemberError()
+    return current
 
 
 def _keep_an_admin(membership: Membership) -> None:
@@ -39,7 +49,8 @@ def _keep_an_admin(membership: Membership) -> None:
 
 
 def change_role(membership: Membership, *, role: str, actor, request=None) -> Membership:
-    """Give the member ``role`` ("admin" or "member"); raises LastAdminError. No change, no event."""
+    """Give the member ``role`` ("admin" or "member"); raises LastAdminError or NotAMemberError. No change,
+    no event."""
     with transaction.atomic():
         current = _locked(membership)
         if current.role == role:
@@ -54,7 +65,8 @@ def change_role(membership: Membership, *, role: str, actor, request=None) -> Me
 
 
 def remove_member(membership: Membership, *, actor, request=None) -> None:
-    """Remove the member from the organization (their account stays); raises LastAdminError."""
+    """Remove the member from the organization (their account stays); raises LastAdminError or
+    NotAMemberError."""
     with transaction.atomic():
         current = _locked(membership)
         if current.role == Membership.Role.ADMIN:
