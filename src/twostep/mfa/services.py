@@ -6,7 +6,7 @@ Errors are ``MfaError`` subclasses with a stable ``code`` (used by forms and any
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from twostep import otp
@@ -95,17 +95,26 @@ def _enrollment(user, authenticator: Authenticator) -> Enrollment:
 def start_enrollment(user, *, now: int) -> Enrollment:
     """The user's unconfirmed authenticator, created with a new 160-bit secret when there is none.
 
-    Calling it again returns the same secret, so a re-rendered setup page shows the same QR code.
+    Calling it again returns the same secret, so a re-rendered setup page shows the same QR code; so do
+    two calls at the same moment (two tabs): the one whose row loses the unique constraint reads the other's.
     """
-    conf = app_settings()
     with transaction.atomic():
         pending = Authenticator.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
         if pending is None:
-            pending = Authenticator.objects.create(
-                user=user, sealed_secret=vault.seal(otp.generate_secret(20)), algorithm=conf.algorithm,
-                digits=conf.digits, period=conf.period, created_at=as_datetime(now),
-            )
+            try:
+                with transaction.atomic():  # a savepoint: the outer transaction survives losing the race
+                    pending = _new_authenticator(user, now=now)
+            except IntegrityError:
+                pending = Authenticator.objects.select_for_update().get(user=user, confirmed_at__isnull=True)
     return _enrollment(user, pending)
+
+
+def _new_authenticator(user, *, now: int) -> Authenticator:
+    conf = app_settings()
+    return Authenticator.objects.create(
+        user=user, sealed_secret=vault.seal(otp.generate_secret(20)), algorithm=conf.algorithm,
+        digits=conf.digits, period=conf.period, created_at=as_datetime(now),
+    )
 
 
 def code_digits(user) -> int:
