@@ -16,6 +16,9 @@ from twostep.ops import health, logs, metrics
 logger = logging.getLogger("twostep.request")
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+# URL arguments that are secrets (a password-reset token, a signed invitation link): such a path is logged
+# as its pattern, e.g. /account/password-reset/<uidb64>/<token>/.
+SECRET_URL_ARGUMENTS = {"token", "link"}
 OPS_ENDPOINTS = {"/healthz": health.healthz, "/readyz": health.readyz, "/metrics": metrics.metrics_view}
 
 
@@ -45,7 +48,7 @@ class OpsEndpointsMiddleware:
 class RequestTelemetryMiddleware:
     """Gives each request an id (a sane incoming ``X-Request-ID`` is kept, so a load balancer's id carries
     through), returns it in ``X-Request-ID``, times the request, and logs method, path, view, status and
-    duration. Never the query string, headers, cookies or body."""
+    duration. Never the query string, headers, cookies or body, nor a secret that is part of the path."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -58,14 +61,21 @@ class RequestTelemetryMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         seconds = time.perf_counter() - started
-        view = _view_name(request)
+        view, path = _view_name(request), _loggable_path(request)
         metrics.observe_request(request.method, view, response.status_code, seconds)
-        logger.info("%s %s %s", request.method, request.path, response.status_code, extra={
-            "method": request.method, "path": request.path, "view": view,
+        logger.info("%s %s %s", request.method, path, response.status_code, extra={
+            "method": request.method, "path": path, "view": view,
             "status": response.status_code, "duration_ms": round(seconds * 1000, 1),
         })
         response["X-Request-ID"] = request_id
         return response
+
+
+def _loggable_path(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is not None and SECRET_URL_ARGUMENTS.intersection(match.kwargs):
+        return "/" + match.route
+    return request.path
 
 
 def _view_name(request) -> str:
