@@ -21,6 +21,11 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # One line: the name goes into e-mail subjects, where a line break is refused (BadHeaderError).
+        self.name = " ".join(self.name.split())
+        super().save(*args, **kwargs)
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):
