@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from twostep.organizations.access import admin_membership
 from twostep.organizations.activity import events_for
@@ -24,7 +24,7 @@ class ActionFilterForm(forms.Form):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def organization_audit(request, slug: str):
     """The organization's audit events (see ``activity.events_for``), newest first, 50 a page."""
     organization = admin_membership(request.user, slug).organization

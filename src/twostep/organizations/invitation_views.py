@@ -19,7 +19,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from twostep.accounts.models import normalize_email
 from twostep.organizations import conf, invitations
@@ -79,7 +79,7 @@ def revoke_invitation(request, slug: str, pk: int):
 
 
 @never_cache
-@require_GET
+@require_safe
 def open_invitation(request, link: str):
     request.session[SESSION_KEY] = link
     return redirect("invitations:accept")

@@ -12,7 +12,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from twostep.organizations import conf, membership
 from twostep.organizations.access import admin_membership
@@ -30,7 +30,7 @@ def settings_context(organization, **extra) -> dict:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def organization_settings(request, slug: str):
     organization = admin_membership(request.user, slug).organization
     return render(request, "organizations/settings.html", settings_context(organization))

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from twostep.mfa import members
 from twostep.organizations.access import admin_membership
@@ -28,7 +28,7 @@ def _status(request) -> tuple[StatusFilter, str | None]:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def members_page(request, slug: str):
     """Counts at the top, then one page of members (one query for the counts, one for the page and the
     paginator's count, whatever the number of members)."""
@@ -50,7 +50,7 @@ class _Echo:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def members_csv(request, slug: str):
     """The members (of the filtered status) as CSV, streamed; formula-like cells are neutralized."""
     organization = admin_membership(request.user, slug).organization
