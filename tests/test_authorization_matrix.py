@@ -110,6 +110,26 @@ MATRIX = [
       SIGNIN, SIGNIN),
     R("admin:password_change", "GET",               AL,          CODE,   AL,     AL,      AL,     PASSWORD_PAGE,
       PASSWORD_PAGE),
+    # The other method of every view: a page that only shows answers a POST with 405, a form that only posts
+    # answers a GET with 405, and neither lets anyone past the checks above.
+    R("home", "POST",                               SIGNIN,      CODE,   405,    405,     405,    405,    405),
+    R("mfa:setup", "POST",                          405,         CODE,   405,    405,     405,    405,    405),
+    R("mfa:setup_confirm", "POST",                  SIGNIN,      CODE,   SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
+    R("mfa:code", "POST",                           SIGNIN,      400,    SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
+    R("mfa:enroll", "POST",                         SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
+    R("mfa:security", "POST",                       SIGNIN,      CODE,   405,    405,     405,    405,    405),
+    R("mfa:notify", "POST",                         SIGNIN,      CODE,   403,    ORG_MFA, 403,    403,    403),
+    R("mfa:members", "POST",                        SIGNIN,      CODE,   405,    405,     405,    405,    405),
+    R("mfa:members_csv", "POST",                    SIGNIN,      CODE,   405,    405,     405,    405,    405),
+    R("organizations:audit", "POST",                SIGNIN,      CODE,   405,    405,     405,    405,    405),
+    R("organizations:member_remove", "POST",        SIGNIN,      CODE,   403,    ORG,     403,    403,    403),
+    R("organizations:invitation_revoke", "GET",     SIGNIN,      CODE,   405,    405,     405,    405,    405),
+    R("accounts:password_reset_sent", "POST",       405,         CODE,   405,    405,     405,    405,    405),
+    R("accounts:password_reset_confirm", "POST",    200,         CODE,   200,    200,     200,    200,    200),
+    R("invitations:open", "POST",                   405,         CODE,   405,    405,     405,    405,    405),
+    R("invitations:accept", "POST",                 400,         CODE,   400,    400,     400,    400,    400),
+    R("support:search", "POST",                     SIGNIN,      CODE,   403,    403,     403,    405,    405),
+    R("support:user", "POST",                       SIGNIN,      CODE,   403,    403,     403,    405,    405),
 ]
 # The URL arguments of the views that take any: Acme's pages, Acme's membership of ``member``, an open
 # invitation to Acme, links with tokens that are not valid. A function gets the ``world`` fixture.
@@ -211,3 +231,11 @@ def test_every_view_has_a_row():
     missing = {name for name in url_names(get_resolver().url_patterns)
                if name not in covered and not name.endswith(("_change", "_delete", "_history"))}
     assert sorted(missing) == []
+
+
+def test_every_view_of_the_portal_has_a_get_and_a_post_row():
+    """Outside the admin site (Django's own, behind one check): both methods of every view are pinned."""
+    rows = {(row.name, row.method) for row in MATRIX}
+    missing = [(name, method) for name in sorted(set(url_names(get_resolver().url_patterns)))
+               if not name.startswith("admin:") for method in ("GET", "POST") if (name, method) not in rows]
+    assert missing == []
