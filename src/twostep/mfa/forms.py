@@ -32,16 +32,18 @@ class SignInForm(forms.Form):
         if self.errors:
             return cleaned
         email = cleaned["email"]
-        self.retry_after = password_throttle.retry_after(self.request, email, now=self.now)
-        if self.retry_after:
-            raise forms.ValidationError(password_throttle.message(self.retry_after), code="throttled")
-        # ModelBackend hashes a dummy password for unknown e-mails, so both failures cost the same,
-        # and both count against the e-mail's throttle the same way.
-        self.user = authenticate(self.request, username=email, password=cleaned["password"])
-        if self.user is None:
-            password_throttle.record_failure(self.request, email, now=self.now)
-            raise forms.ValidationError(SIGNIN_ERROR, code="invalid_login")
-        password_throttle.record_success(email)
+        with password_throttle.account_slot(email) as mine:
+            self.retry_after = (password_throttle.retry_after(self.request, email, now=self.now) if mine
+                                else password_throttle.BUSY_RETRY_AFTER)
+            if self.retry_after:
+                raise forms.ValidationError(password_throttle.message(self.retry_after), code="throttled")
+            # ModelBackend hashes a dummy password for unknown e-mails, so both failures cost the same,
+            # and both count against the e-mail's throttle the same way.
+            self.user = authenticate(self.request, username=email, password=cleaned["password"])
+            if self.user is None:
+                password_throttle.record_failure(self.request, email, now=self.now)
+                raise forms.ValidationError(SIGNIN_ERROR, code="invalid_login")
+            password_throttle.record_success(email)
         return cleaned
 
 
@@ -157,13 +159,15 @@ class StepUpForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         email = self.user.email
-        self.retry_after = password_throttle.retry_after(self.request, email, now=self.now)
-        if self.retry_after:
-            raise forms.ValidationError(password_throttle.message(self.retry_after), code="throttled")
-        if not self.user.check_password(password):
-            password_throttle.record_failure(self.request, email, now=self.now)
-            raise forms.ValidationError("That password is not correct.", code="invalid_password")
-        password_throttle.record_success(email)
+        with password_throttle.account_slot(email) as mine:
+            self.retry_after = (password_throttle.retry_after(self.request, email, now=self.now) if mine
+                                else password_throttle.BUSY_RETRY_AFTER)
+            if self.retry_after:
+                raise forms.ValidationError(password_throttle.message(self.retry_after), code="throttled")
+            if not self.user.check_password(password):
+                password_throttle.record_failure(self.request, email, now=self.now)
+                raise forms.ValidationError("That password is not correct.", code="invalid_password")
+            password_throttle.record_success(email)
         return password
 
     def clean_code(self) -> str:

@@ -13,10 +13,13 @@ Each wrong password counts against two keys with the back-off of ``twostep.mfa.t
 
 A counter is forgotten ``TWOSTEP_PASSWORD_FAILURE_WINDOW`` seconds after its first failure. There is no
 lockout for passwords (it would let anyone lock anyone out), only waits of up to 15 minutes.
-Times are Unix seconds; cache timeouts are seconds.
+One password of an account is checked at a time (``account_slot``): tries sent at the same moment would
+otherwise all pass the wait before the first of them was counted. Times are Unix seconds; cache timeouts
+are seconds.
 """
 
 import ipaddress
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
@@ -25,6 +28,8 @@ from twostep.mfa.conf import app_settings
 from twostep.mfa.throttling import Schedule, describe_wait
 
 PREFIX = "twostep:pw"
+SLOT_SECONDS = 10  # the longest a check may hold an account's slot (the slot of a crashed worker expires)
+BUSY_RETRY_AFTER = 1  # seconds a try waits while another one of the same account is being checked
 
 
 def message(retry_after: int) -> str:
@@ -67,6 +72,20 @@ def _counters(request, email: str) -> list[tuple[str, Schedule]]:
     if ip is not None:
         counters.append((f"{PREFIX}:ip:{ip}", conf.ip_schedule))
     return counters
+
+
+@contextmanager
+def account_slot(email: str):
+    """Yields True when this request holds the account's password-check slot (for the block), False while
+    another request is checking a password of the same account (then answer with BUSY_RETRY_AFTER).
+    Unknown e-mails have slots just like real ones."""
+    key = f"{account_key(email)}:checking"
+    held = cache.add(key, 1, timeout=SLOT_SECONDS)
+    try:
+        yield held
+    finally:
+        if held:
+            cache.delete(key)
 
 
 def retry_after(request, email: str, *, now: int) -> int:
