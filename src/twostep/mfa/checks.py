@@ -17,6 +17,9 @@ def check_mfa_settings(app_configs, **kwargs) -> list[Error]:
         errors.append(Error("TWOSTEP_TOTP_WINDOW must be between 0 and 10 time steps", id="twostep.E002"))
     if conf.digits not in (6, 7, 8):
         errors.append(Error("TWOSTEP_TOTP_DIGITS must be 6, 7 or 8", id="twostep.E003"))
+    if not 1 <= conf.period <= 32767:  # the otp core needs >= 1 s; Authenticator.period is a small integer
+        errors.append(Error("TWOSTEP_TOTP_PERIOD must be between 1 and 32767 seconds (30 is what apps expect)",
+                            id="twostep.E006"))
     if conf.algorithm not in ("sha1", "sha256", "sha512"):
         errors.append(Error("TWOSTEP_TOTP_ALGORITHM must be sha1, sha256 or sha512", id="twostep.E004"))
     errors.extend(_throttle_errors(conf))

@@ -1,0 +1,13 @@
+"""Start-up checks of the TOTP settings: a time step the otp core cannot use stops start-up, instead of
+every setup page failing with a server error."""
+
+import pytest
+
+from twostep.mfa.checks import check_mfa_settings
+
+
+@pytest.mark.parametrize("period, errors", [(30, []), (1, []), (0, ["twostep.E006"]), (-30, ["twostep.E006"]),
+                                            (32768, ["twostep.E006"])])
+def test_the_time_step_of_new_authenticators_is_checked_at_start_up(settings, period, errors):
+    settings.TWOSTEP_TOTP_PERIOD = period
+    assert [error.id for error in check_mfa_settings(None)] == errors
