@@ -16,6 +16,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from twostep.audit.client import client_address
 from twostep.audit.models import AuditEvent
 
 event_recorded = Signal()
@@ -56,7 +57,7 @@ def _label(obj: Any) -> str:
 def _client(request: Any) -> tuple[str | None, str]:
     if request is None:
         return None, ""
-    return request.META.get("REMOTE_ADDR") or None, request.META.get("HTTP_USER_AGENT", "")[:300]
+    return client_address(request), request.META.get("HTTP_USER_AGENT", "")[:300]
 
 
 def _now() -> datetime:

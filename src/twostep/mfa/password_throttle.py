@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from twostep.audit.client import client_address
 from twostep.mfa.conf import app_settings
 from twostep.mfa.throttling import Schedule, describe_wait
 
@@ -42,22 +43,12 @@ def account_key(email: str) -> str:
     return f"{PREFIX}:account:{salted_hmac('twostep.password-throttle', normalized).hexdigest()}"
 
 
-def _client_address(request) -> str:
-    proxies = app_settings().proxy_count
-    if proxies:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR") or ""
-
-
 def client_ip(request) -> str | None:
     """The client address as counted: IPv4 as is, IPv6 as its /64 network; None when unknown."""
-    raw = _client_address(request) if request is not None else ""
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
+    raw = client_address(request) if request is not None else None
+    if raw is None:
         return None
+    address = ipaddress.ip_address(raw)
     if address.version == 4:
         return str(address)
     if address.ipv4_mapped is not None:
