@@ -1,0 +1,129 @@
+"""One benchmark run's surroundings: a work folder, keys, Redis prefix, subprocess environments,
+Django tasks, the twostep server and the load driver."""
+
+import json
+import os
+import resource
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+from bench.server import Server, free_port
+from twostep.otp import time_step
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+PYTHON = sys.executable
+TWOSTEP = str(Path(PYTHON).with_name("twostep"))
+REDIS_URL = os.environ.get("TWOSTEP_BENCH_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def redis_available() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+class RunEnv:
+    """Created once per ``python -m bench``; ``close()`` removes its Redis keys and work folder."""
+
+    def __init__(self, *, quick: bool):
+        self.quick = quick
+        self.work = Path(tempfile.mkdtemp(prefix="twostep-bench-"))
+        self.logs = OUT / "logs"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.key_prefix = f"twostep-bench-{secrets.token_hex(4)}"
+        self.redis = REDIS_URL if redis_available() else None
+        self.secret_key = secrets.token_urlsafe(50)
+        self.fernet_key = Fernet.generate_key().decode()
+        self._static_done = False
+
+    def close(self) -> None:
+        if self.redis:
+            import redis
+
+            client = redis.Redis.from_url(self.redis)
+            for key in client.scan_iter(match=f"*{self.key_prefix}*", count=1000):
+                client.delete(key)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def django_env(self, database_url: str, *, fast_hasher: bool = False) -> dict:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TWOSTEP_", "DATABASE_"))}
+        env.update({
+            "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
+            "TWOSTEP_PROFILE": "production", "TWOSTEP_DATA_DIR": str(self.work / "data"),
+            "TWOSTEP_SECRET_KEY": self.secret_key, "TWOSTEP_ENCRYPTION_KEYS": self.fernet_key,
+            "ALLOWED_HOSTS": "127.0.0.1,testserver", "DATABASE_URL": database_url,
+            "TWOSTEP_BENCH_KEY_PREFIX": self.key_prefix, "TWOSTEP_BENCH_FAST_HASHER": "1" if fast_hasher else "0",
+        })
+        if self.redis:
+            env["REDIS_URL"] = self.redis
+        else:
+            env.pop("REDIS_URL", None)
+        return env
+
+    def manage(self, env: dict, *args: str) -> None:
+        subprocess.run([TWOSTEP, *args], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+    def prepare_database(self, database_url: str) -> None:
+        """Migrate; collect static files once (the production profile serves the hashed copies)."""
+        env = self.django_env(database_url)
+        self.manage(env, "migrate", "-v0")
+        if not self._static_done:
+            self.manage(env, "collectstatic", "--noinput", "-v0")
+            self._static_done = True
+
+    def task(self, env: dict, name: str, *args: str) -> dict:
+        out = self.work / f"task-{secrets.token_hex(4)}.json"
+        subprocess.run([PYTHON, "-m", "bench.tasks", name, "--out", str(out), *args], env=env, check=True, cwd=ROOT)
+        return json.loads(out.read_text())
+
+    def twostep_server(self, database_url: str, *, fast_hasher: bool, name: str) -> Server:
+        port = free_port()
+        return Server(name, [TWOSTEP, "serve", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+                      env=self.django_env(database_url, fast_hasher=fast_hasher), port=port,
+                      ready_path="/signin/", log=self.logs / f"{name}.log", cwd=ROOT)
+
+    def drive(self, server: Server, flow: str, accounts: list, **config) -> dict:
+        """Run the load driver in its own process; returns its result (see bench.driver)."""
+        config = {"base": server.base, "flow": flow, "accounts": accounts, "mode": "flows", **config}
+        src, out = self.work / f"drive-{secrets.token_hex(4)}.json", self.work / "drive-out.json"
+        src.write_text(json.dumps(config))
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([PYTHON, "-m", "bench.driver", str(src), str(out)], check=True, cwd=ROOT,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result = json.loads(out.read_text())
+        result["driver_cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return result
+
+
+class AccountPool:
+    """Accounts shared by successive driver runs, least recently used first; an account is only handed
+    out once the time step in which it last sent a code is over."""
+
+    def __init__(self, accounts: list):
+        self.accounts = [list(a) for a in accounts]
+        self.last: dict[str, int] = {}
+
+    def take(self, count: int | None = None) -> list:
+        count = min(count or len(self.accounts), len(self.accounts))
+        while True:
+            current = time_step(int(time.time()))
+            fresh = [a for a in self.accounts if self.last.get(a[0], -1) < current]
+            if len(fresh) >= count:
+                fresh.sort(key=lambda a: self.last.get(a[0], -1))
+                return fresh[:count]
+            time.sleep(0.5)
+
+    def used(self, result: dict) -> None:
+        self.last.update(result.get("last_steps", {}))
