@@ -1,4 +1,4 @@
-"""``python -m bench [all|signin|overhead|scale|otp] [--quick] ...``: run the benchmarks, print the
+"""``python -m bench [all|signin|overhead|scale|otp ...] [--quick] ...``: run the benchmarks, print the
 figures and a summary table, and write them to bench/out/latest.json. See bench/README.md."""
 
 import argparse
@@ -14,25 +14,21 @@ PARTS = ("signin", "overhead", "scale", "otp")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--quick", action="store_true", help="small sizes: a smoke run of a minute or two")
-    common.add_argument("--no-peer", action="store_true", help="skip the django-allauth peer app")
-    common.add_argument("--concurrency", type=int, nargs="+", default=[4, 16], help="sign-in throughput")
-    common.add_argument("--users", type=int, default=None, help="scale: users to seed (default 1,000,000)")
-    parser = argparse.ArgumentParser(prog="python -m bench", parents=[common], description=__doc__)
-    sub = parser.add_subparsers(dest="part")
-    sub.add_parser("all", parents=[common], help="every part (the default)")
-    sub.add_parser("signin", parents=[common], help="1: sign-in throughput against the Argon2 floor")
-    sub.add_parser("overhead", parents=[common], help="2: server CPU per sign-in besides the hash")
-    sub.add_parser("scale", parents=[common], help="3: a million users")
-    sub.add_parser("otp", parents=[common], help="4: twostep.otp against pyotp")
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("parts", nargs="*", choices=("all", *PARTS), metavar="PART",
+                        help="all (default), signin (1: throughput against the Argon2 floor), overhead (2: server "
+                             "CPU per sign-in besides the hash), scale (3: a million users), otp (4: against pyotp)")
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of a few minutes")
+    parser.add_argument("--no-peer", action="store_true", help="skip the django-allauth peer app")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[4, 16], help="signin: visitors at once")
+    parser.add_argument("--users", type=int, default=None, help="scale: users to seed (default 1,000,000)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
-    parts = set(PARTS) if args.part in (None, "all") else {args.part}
+    parts = set(PARTS) if not args.parts or "all" in args.parts else set(args.parts)
     if parts - {"otp"} and (reason := pg.available()):
         print(f"cannot run: {reason}", file=sys.stderr)
         return 2

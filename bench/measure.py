@@ -1,4 +1,5 @@
-"""Measurements against a running server: sign-in throughput, and server CPU per sign-in."""
+"""Measurements against a running server: sign-in throughput, and server CPU per sign-in. Each
+function measures one run; ``combine_*`` add up runs made in alternating rounds."""
 
 from bench import pg, stats
 from bench.procstat import CpuMeter
@@ -19,25 +20,35 @@ def warm_up(run: RunEnv, server: Server, pool: AccountPool, flow: str, count: in
 
 
 def throughput(run: RunEnv, server: Server, pool: AccountPool, flow: str, *, concurrency: int,
-               duration: float, ramp: float) -> dict:
-    """Complete sign-ins per second at ``concurrency`` (completions after ``ramp`` until ``duration``)."""
+               ramp: float, window: float) -> dict:
+    """Sign-ins at ``concurrency`` for ``ramp + window`` seconds; those completed in the window count."""
     meter = CpuMeter(server.worker_pids)
     meter.start()
-    result = run.drive(server, flow, pool.take(), concurrency=concurrency, duration=duration)
+    result = run.drive(server, flow, pool.take(), concurrency=concurrency, duration=ramp + window)
     cpu, same = meter.stop()
     pool.used(result)
-    rate, counted = stats.window_rate(result["records"], ramp, duration)
-    done = len(result["records"])
-    return {"concurrency": concurrency, "per_second": rate, "counted": counted, "signins": done,
-            "latency_ms": stats.latencies(result["records"]), "failures": failures_of(result),
-            "server_cpu_ms_per_signin": 1000 * cpu / max(done, 1) if same else None,
-            "driver_cpu_ms_per_signin": 1000 * result["driver_cpu"] / max(done, 1)}
+    counted = [r for r in result["records"] if ramp <= r["end"] < ramp + window]
+    return {"window": window, "counted": counted, "signins": len(result["records"]), "cpu": cpu if same else None,
+            "failures": result["failures"], "driver_cpu": result["driver_cpu"]}
 
 
-def overhead(run: RunEnv, server: Server, pool: AccountPool, flow: str, database_url: str, *,
-             signins: int, codes: int, concurrency: int = 4) -> dict:
-    """Server CPU per complete sign-in (gunicorn workers; their PostgreSQL backends apart), then the
-    code request alone: requests/s and latency."""
+def combine_throughput(runs: list[dict], concurrency: int, floor: float) -> dict:
+    records = [r for run in runs for r in run["counted"]]
+    window = sum(run["window"] for run in runs)
+    done = sum(run["signins"] for run in runs)
+    cpu = None if any(run["cpu"] is None for run in runs) else sum(run["cpu"] for run in runs)
+    failures = [f for run in runs for f in run["failures"]]
+    per_second = len(records) / window
+    return {"concurrency": concurrency, "per_second": per_second, "ratio_to_floor": per_second / floor,
+            "counted": len(records), "window_seconds": window, "latency_ms": stats.latencies(records),
+            "failures": {"count": len(failures), "examples": failures[:5]},
+            "server_cpu_ms_per_signin": None if cpu is None else 1000 * cpu / max(done, 1),
+            "driver_cpu_ms_per_signin": 1000 * sum(run["driver_cpu"] for run in runs) / max(done, 1)}
+
+
+def cpu_run(run: RunEnv, server: Server, pool: AccountPool, flow: str, database_url: str, *, signins: int,
+            concurrency: int = 4) -> dict:
+    """``signins`` complete sign-ins; CPU of the gunicorn workers and, apart, of their database backends."""
     workers, database = CpuMeter(server.worker_pids), CpuMeter(lambda: pg.backend_pids(database_url))
     workers.start()
     database.start()
@@ -45,20 +56,34 @@ def overhead(run: RunEnv, server: Server, pool: AccountPool, flow: str, database
     worker_cpu, same_workers = workers.stop()
     db_cpu, same_backends = database.stop()
     pool.used(result)
-    done = len(result["records"])
-    codes_result = run.drive(server, flow, pool.take(codes), concurrency=concurrency, count=codes, mode="codes")
-    pool.used(codes_result)
-    code_seconds = codes_result["code_seconds"]
-    return {
-        "signins": done, "concurrency": concurrency, "failures": failures_of(result),
-        "server_cpu_ms_per_signin": 1000 * worker_cpu / max(done, 1) if same_workers else None,
-        "db_cpu_ms_per_signin": 1000 * db_cpu / max(done, 1) if same_backends else None,
-        "driver_cpu_ms_per_signin": 1000 * result["driver_cpu"] / max(done, 1),
-        "signins_per_second": done / result["elapsed"], "requests_per_second": 4 * done / result["elapsed"],
-        "latency_ms": stats.latencies(result["records"]),
-        "code_only": {"requests": codes_result["requests"], "signed_in": len(code_seconds),
-                      "requests_per_second": codes_result["requests"] / codes_result["elapsed"],
-                      "p50_ms": stats.ms(stats.percentile(code_seconds, 50)),
-                      "p99_ms": stats.ms(stats.percentile(code_seconds, 99)),
-                      "failures": failures_of(codes_result)},
-    }
+    return {"records": result["records"], "elapsed": result["elapsed"], "failures": result["failures"],
+            "cpu": worker_cpu if same_workers else None, "db_cpu": db_cpu if same_backends else None,
+            "driver_cpu": result["driver_cpu"]}
+
+
+def combine_cpu(runs: list[dict], concurrency: int) -> dict:
+    done = sum(len(run["records"]) for run in runs)
+    elapsed = sum(run["elapsed"] for run in runs)
+    failures = [f for run in runs for f in run["failures"]]
+
+    def per_signin(key):
+        values = [run[key] for run in runs]
+        return None if None in values else 1000 * sum(values) / max(done, 1)
+
+    return {"signins": done, "concurrency": concurrency, "failures": {"count": len(failures),
+                                                                        "examples": failures[:5]},
+            "server_cpu_ms_per_signin": per_signin("cpu"), "db_cpu_ms_per_signin": per_signin("db_cpu"),
+            "driver_cpu_ms_per_signin": per_signin("driver_cpu"),
+            "signins_per_second": done / elapsed, "requests_per_second": 4 * done / elapsed,
+            "latency_ms": stats.latencies([r for run in runs for r in run["records"]])}
+
+
+def code_only(run: RunEnv, server: Server, pool: AccountPool, flow: str, *, count: int, concurrency: int = 4) -> dict:
+    """``count`` sign-ins brought to the code step, then only their code requests timed."""
+    result = run.drive(server, flow, pool.take(count), concurrency=concurrency, count=count, mode="codes")
+    pool.used(result)
+    seconds = result["code_seconds"]
+    return {"requests": result["requests"], "signed_in": len(seconds), "concurrency": concurrency,
+            "requests_per_second": result["requests"] / result["elapsed"],
+            "p50_ms": stats.ms(stats.percentile(seconds, 50)), "p99_ms": stats.ms(stats.percentile(seconds, 99)),
+            "failures": failures_of(result)}

@@ -65,6 +65,8 @@ class RunEnv:
             "ALLOWED_HOSTS": "127.0.0.1,testserver", "DATABASE_URL": database_url,
             "TWOSTEP_BENCH_KEY_PREFIX": self.key_prefix, "TWOSTEP_BENCH_FAST_HASHER": "1" if fast_hasher else "0",
         })
+        if os.environ.get("TWOSTEP_BENCH_SESSION_ENGINE"):  # what-if runs (bench/README.md)
+            env["TWOSTEP_BENCH_SESSION_ENGINE"] = os.environ["TWOSTEP_BENCH_SESSION_ENGINE"]
         if self.redis:
             env["REDIS_URL"] = self.redis
         else:

@@ -18,3 +18,6 @@ if os.environ.get("TWOSTEP_BENCH_FAST_HASHER") == "1":
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("TWOSTEP_BENCH_KEY_PREFIX", "twostep-bench")
 DATABASES["default"]["CONN_MAX_AGE"] = 600
 LOGGING["root"]["level"] = "WARNING"
+
+# What-if measurements only (see bench/README.md): e.g. "django.contrib.sessions.backends.cache".
+SESSION_ENGINE = os.environ.get("TWOSTEP_BENCH_SESSION_ENGINE") or SESSION_ENGINE  # noqa: F405

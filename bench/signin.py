@@ -1,96 +1,129 @@
 """Items 1 and 2: sign-in throughput against the Argon2 floor, and server CPU per sign-in with the
-diagnostic hasher, each for twostep and for the peer app (django-allauth MFA), in the same run."""
+diagnostic hasher, for twostep and for the peer app (django-allauth MFA) in the same run.
+
+The apps and the floor are measured in alternating rounds (floor, twostep, peer; again), so a change in
+the machine's load during the run falls on all of them alike.
+"""
 
 import contextlib
+from dataclasses import dataclass
 
-from bench import floor, pg
-from bench.measure import overhead, throughput, warm_up
+from bench import measure, pg
+from bench.floor import Floor
 from bench.peer import Peer, ensure_venv, versions
 from bench.report import num, say
 from bench.runenv import AccountPool, RunEnv
+from bench.server import Server
+
+
+@dataclass
+class App:
+    label: str  # "twostep" or "peer"
+    flow: str
+    database_url: str
+    pool: AccountPool
+    server: Server | None = None
+
+
+def sizes(quick: bool) -> dict:
+    return {"accounts": 600 if quick else 3000, "rounds": 1 if quick else 3, "window": 6.0 if quick else 10.0,
+            "ramp": 1.5 if quick else 3.0, "floor": 3.0 if quick else 4.0,
+            "signins": 80 if quick else 200, "codes": 60 if quick else 300}
 
 
 @contextlib.contextmanager
-def _twostep(run: RunEnv, accounts: int):
-    with pg.temporary_database("signin") as url:
+def _databases(run: RunEnv, accounts: int, with_peer: bool):
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(pg.temporary_database("signin"))
         run.prepare_database(url)
-        seeded = run.task(run.django_env(url), "seed", "--users", str(accounts), "--orgs", str(max(accounts // 10, 4)),
-                          "--mfa-every", "1", "--accounts", str(accounts))
-        yield url, AccountPool(seeded["accounts"])
+        seeded = run.task(run.django_env(url), "seed", "--users", str(accounts), "--orgs",
+                          str(max(accounts // 10, 4)), "--mfa-every", "1", "--accounts", str(accounts))
+        apps = [App("twostep", "twostep", url, AccountPool(seeded["accounts"]))]
+        peer = None
+        if with_peer:
+            ensure_venv()
+            peer_url = stack.enter_context(pg.temporary_database("peer"))
+            peer = Peer(run, peer_url)
+            secrets = sorted({account[2] for account in seeded["accounts"]})
+            apps.append(App("peer", "allauth", peer_url,
+                            AccountPool(peer.seed(len(seeded["accounts"]), secrets, fast_hasher=False))))
+        yield apps, peer
 
 
-@contextlib.contextmanager
-def _peer(run: RunEnv, accounts: list, *, fast_hasher: bool):
-    ensure_venv()
-    with pg.temporary_database("peer") as url:
-        peer = Peer(run, url)
-        secrets = sorted({account[2] for account in accounts})
-        yield peer, AccountPool(peer.seed(len(accounts), secrets, fast_hasher=fast_hasher))
+def _servers(run: RunEnv, stack: contextlib.ExitStack, apps: list[App], peer: Peer | None, *, fast: bool):
+    kind = "overhead" if fast else "signin"
+    for app in apps:
+        if app.label == "twostep":
+            server = run.twostep_server(app.database_url, fast_hasher=fast, name=f"{kind}-twostep")
+        else:
+            server = peer.server(fast_hasher=fast, name=f"{kind}-peer")
+        app.server = stack.enter_context(server)
+        measure.warm_up(run, app.server, app.pool, app.flow, count=20 if fast else 6)
 
 
 def run_signin(run: RunEnv, *, parts: set[str], concurrencies: list[int], with_peer: bool) -> dict:
-    sizes = {"accounts": 600 if run.quick else 3000, "window": 6.0 if run.quick else 20.0,
-             "ramp": 1.5 if run.quick else 3.0, "floor": 3.0 if run.quick else 10.0,
-             "signins": 80 if run.quick else 400, "codes": 60 if run.quick else 300}
-    out: dict = {"sizes": sizes}
-    with contextlib.ExitStack() as stack:
-        url, pool = stack.enter_context(_twostep(run, sizes["accounts"]))
-        peer = peer_pool = None
-        if with_peer:
-            peer, peer_pool = stack.enter_context(_peer(run, pool.accounts, fast_hasher=False))
+    size = sizes(run.quick)
+    out: dict = {"sizes": size}
+    with _databases(run, size["accounts"], with_peer) as (apps, peer):
+        if peer:
             out["peer_versions"] = versions()
         if "signin" in parts:
-            out["signin"] = _throughputs(run, url, pool, peer, peer_pool, sizes, concurrencies)
+            with contextlib.ExitStack() as stack:
+                _servers(run, stack, apps, peer, fast=False)
+                out["signin"] = _throughputs(run, apps, size, concurrencies)
         if "overhead" in parts:
-            out["overhead"] = _overheads(run, url, pool, peer, peer_pool, sizes)
+            run.task(run.django_env(apps[0].database_url, fast_hasher=True), "set-password")
+            if peer:
+                peer.set_password_hash(fast_hasher=True)
+            with contextlib.ExitStack() as stack:
+                _servers(run, stack, apps, peer, fast=True)
+                out["overhead"] = _overheads(run, apps, size)
     return out
 
 
-def _throughputs(run, url, pool, peer, peer_pool, sizes, concurrencies) -> dict:
-    result: dict = {"floor_before": floor.measure(sizes["floor"])}
-    say("Argon2 floor", f"{result['floor_before']['per_second']:.2f} verifications/s in 2 processes "
-        f"({result['floor_before']['cpu_ms_each']:.0f} ms CPU each)")
-    servers = [("twostep", "twostep", lambda: run.twostep_server(url, fast_hasher=False, name="signin-twostep"), pool)]
-    if peer:
-        servers.append(("peer", "allauth", lambda: peer.server(fast_hasher=False, name="signin-peer"), peer_pool))
-    for label, flow, make, accounts in servers:
-        with make() as server:
-            warm_up(run, server, accounts, flow)
-            for concurrency in concurrencies:
-                # Measure after two flow latencies (the time ``concurrency`` sign-ins take at the floor).
-                ramp = max(sizes["ramp"], 2 * concurrency / result["floor_before"]["per_second"])
-                figures = throughput(run, server, accounts, flow, concurrency=concurrency,
-                                     duration=ramp + sizes["window"], ramp=ramp)
-                result.setdefault(label, {})[f"c{concurrency}"] = figures
-                lat = figures["latency_ms"]
-                say(f"{label} sign-in c={concurrency}",
-                    f"{figures['per_second']:.2f}/s, flow p50 {lat['flow']['p50']} ms p99 {lat['flow']['p99']} ms, "
-                    f"failures {figures['failures']['count']}")
-    result["floor_after"] = floor.measure(sizes["floor"])
-    result["floor"] = (result["floor_before"]["per_second"] + result["floor_after"]["per_second"]) / 2
-    say("Argon2 floor (after)", f"{result['floor_after']['per_second']:.2f}/s; mean {result['floor']:.2f}/s")
-    for label in ("twostep", "peer"):
-        for figures in result.get(label, {}).values():
-            figures["ratio_to_floor"] = figures["per_second"] / result["floor"]
+def _throughputs(run: RunEnv, apps: list[App], size: dict, concurrencies: list[int]) -> dict:
+    result: dict = {"floors": [], "rounds": size["rounds"], "window_seconds": size["window"]}
+    with Floor() as floor:
+        for concurrency in concurrencies:
+            runs: dict[str, list] = {app.label: [] for app in apps}
+            floors = []
+            for _ in range(size["rounds"]):
+                floors.append(floor.measure(size["floor"]))
+                # Count completions only after two flow latencies (``concurrency`` sign-ins at the floor).
+                ramp = max(size["ramp"], 2 * concurrency / floors[-1]["per_second"])
+                for app in apps:
+                    runs[app.label].append(measure.throughput(run, app.server, app.pool, app.flow,
+                                                              concurrency=concurrency, ramp=ramp,
+                                                              window=size["window"]))
+            floor_rate = sum(f["per_second"] for f in floors) / len(floors)
+            result["floors"] += floors
+            say(f"Argon2 floor (c={concurrency} rounds)", f"{floor_rate:.2f} verifications/s in 2 processes "
+                f"({floors[0]['cpu_ms_each']:.0f} ms CPU each)")
+            for app in apps:
+                figures = measure.combine_throughput(runs[app.label], concurrency, floor_rate)
+                figures["floor"] = floor_rate
+                result.setdefault(app.label, {})[f"c{concurrency}"] = figures
+                lat = figures["latency_ms"]["flow"]
+                say(f"{app.label} sign-in c={concurrency}",
+                    f"{figures['per_second']:.2f}/s = {figures['ratio_to_floor']:.3f} x floor, flow p50 "
+                    f"{lat['p50']} ms p99 {lat['p99']} ms, failures {figures['failures']['count']}")
+    result["floor"] = sum(f["per_second"] for f in result["floors"]) / len(result["floors"])
     return result
 
 
-def _overheads(run, url, pool, peer, peer_pool, sizes) -> dict:
-    result: dict = {}
-    run.task(run.django_env(url, fast_hasher=True), "set-password")
-    servers = [("twostep", "twostep", lambda: run.twostep_server(url, fast_hasher=True, name="overhead-twostep"),
-                pool, url)]
-    if peer:
-        peer.set_password_hash(fast_hasher=True)
-        servers.append(("peer", "allauth", lambda: peer.server(fast_hasher=True, name="overhead-peer"), peer_pool,
-                        peer.database_url))
-    for label, flow, make, accounts, database_url in servers:
-        with make() as server:
-            warm_up(run, server, accounts, flow, count=20)
-            figures = overhead(run, server, accounts, flow, database_url, signins=sizes["signins"],
-                               codes=sizes["codes"])
-            result[label] = figures
-            say(f"{label} CPU per sign-in", f"{num(figures['server_cpu_ms_per_signin'])} ms app, "
-                f"{num(figures['db_cpu_ms_per_signin'])} ms database; code request alone "
-                f"{figures['code_only']['requests_per_second']:.0f}/s p99 {figures['code_only']['p99_ms']} ms")
+def _overheads(run: RunEnv, apps: list[App], size: dict) -> dict:
+    rounds = 2
+    runs: dict[str, list] = {app.label: [] for app in apps}
+    for _ in range(rounds):
+        for app in apps:
+            runs[app.label].append(measure.cpu_run(run, app.server, app.pool, app.flow, app.database_url,
+                                                   signins=size["signins"] // rounds))
+    result = {}
+    for app in apps:
+        figures = measure.combine_cpu(runs[app.label], concurrency=4)
+        figures["code_only"] = measure.code_only(run, app.server, app.pool, app.flow, count=size["codes"])
+        result[app.label] = figures
+        say(f"{app.label} CPU per sign-in", f"{num(figures['server_cpu_ms_per_signin'])} ms app, "
+            f"{num(figures['db_cpu_ms_per_signin'])} ms database; code request alone "
+            f"{figures['code_only']['requests_per_second']:.0f}/s p99 {figures['code_only']['p99_ms']} ms")
     return result

@@ -32,7 +32,7 @@ def _signin_rows(s: dict) -> list:
         c = key[1:]
         ratio = figures["ratio_to_floor"]
         out.append((f"1 sign-ins/s at concurrency {c}", num(figures["per_second"], 2),
-                    num(peer["per_second"], 2) if peer else "", f">= {0.95 * s['floor']:.2f}", ""))
+                    num(peer["per_second"], 2) if peer else "", f">= {0.95 * figures['floor']:.2f}", ""))
         out.append((f"1   ratio to floor, c={c}", num(ratio, 3), num(peer["ratio_to_floor"], 3) if peer else "",
                     ">= 0.95", _yes(ratio >= 0.95)))
         lat = figures["latency_ms"]
