@@ -15,7 +15,7 @@ PARTS = ("signin", "overhead", "scale", "otp")
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("parts", nargs="*", choices=("all", *PARTS), metavar="PART",
+    parser.add_argument("parts", nargs="*", choices=("all", *PARTS), metavar="PART", default="all",
                         help="all (default), signin (1: throughput against the Argon2 floor), overhead (2: server "
                              "CPU per sign-in besides the hash), scale (3: a million users), otp (4: against pyotp)")
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of a few minutes")
@@ -28,7 +28,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
-    parts = set(PARTS) if not args.parts or "all" in args.parts else set(args.parts)
+    chosen = [args.parts] if isinstance(args.parts, str) else args.parts  # argparse gives the default as is
+    parts = set(PARTS) if "all" in chosen else set(chosen)
     if parts - {"otp"} and (reason := pg.available()):
         print(f"cannot run: {reason}", file=sys.stderr)
         return 2

@@ -1,6 +1,8 @@
 """Measurements against a running server: sign-in throughput, and server CPU per sign-in. Each
 function measures one run; ``combine_*`` add up runs made in alternating rounds."""
 
+import statistics
+
 from bench import pg, stats
 from bench.procstat import CpuMeter
 from bench.runenv import AccountPool, RunEnv
@@ -19,31 +21,47 @@ def warm_up(run: RunEnv, server: Server, pool: AccountPool, flow: str, count: in
         raise RuntimeError(f"{server.name}: warm-up sign-ins failed: {result['failures'][:3]}")
 
 
-def throughput(run: RunEnv, server: Server, pool: AccountPool, flow: str, *, concurrency: int,
-               ramp: float, window: float) -> dict:
+def throughput(run: RunEnv, server: Server, pool: AccountPool, flow: str, database_url: str, *,
+               concurrency: int, ramp: float, window: float) -> dict:
     """Sign-ins at ``concurrency`` for ``ramp + window`` seconds; those completed in the window count."""
-    meter = CpuMeter(server.worker_pids)
-    meter.start()
+    workers, database = CpuMeter(server.worker_pids), CpuMeter(lambda: pg.backend_pids(database_url))
+    workers.start()
+    database.start()
     result = run.drive(server, flow, pool.take(), concurrency=concurrency, duration=ramp + window)
-    cpu, same = meter.stop()
+    cpu, same = workers.stop()
+    db_cpu, same_backends = database.stop()
     pool.used(result)
     counted = [r for r in result["records"] if ramp <= r["end"] < ramp + window]
     return {"window": window, "counted": counted, "signins": len(result["records"]), "cpu": cpu if same else None,
-            "failures": result["failures"], "driver_cpu": result["driver_cpu"]}
+            "db_cpu": db_cpu if same_backends else None, "failures": result["failures"],
+            "driver_cpu": result["driver_cpu"]}
 
 
-def combine_throughput(runs: list[dict], concurrency: int, floor: float) -> dict:
+def combine_throughput(runs: list[dict], concurrency: int, floors: list[dict]) -> dict:
+    """Runs made in rounds, each right after a floor measurement (``floors``, the same length).
+
+    ``ratio_to_floor`` is the median of the rounds' ratios, so one round at a moment of different machine
+    load does not tip it; ``pooled_ratio`` is all sign-ins over all floors. ``cpu_ratio`` is what the
+    ratio is on a machine that does nothing else: the CPU of one verification over all the CPU one sign-in
+    takes (app server, database and load driver), which other work on the machine hardly changes."""
     records = [r for run in runs for r in run["counted"]]
+    rates = [f["per_second"] for f in floors]
+    floor = sum(rates) / len(rates)
+    ratios = sorted(len(run["counted"]) / run["window"] / rate for run, rate in zip(runs, rates, strict=True))
     window = sum(run["window"] for run in runs)
-    done = sum(run["signins"] for run in runs)
-    cpu = None if any(run["cpu"] is None for run in runs) else sum(run["cpu"] for run in runs)
+    done = max(sum(run["signins"] for run in runs), 1)
     failures = [f for run in runs for f in run["failures"]]
     per_second = len(records) / window
-    return {"concurrency": concurrency, "per_second": per_second, "ratio_to_floor": per_second / floor,
+    cpu = {key: None if any(run[key] is None for run in runs) else 1000 * sum(run[key] for run in runs) / done
+           for key in ("cpu", "db_cpu", "driver_cpu")}
+    hash_ms = sum(f["cpu_ms_each"] for f in floors) / len(floors)
+    return {"concurrency": concurrency, "per_second": per_second, "floor": floor,
+            "ratio_to_floor": statistics.median(ratios), "round_ratios": ratios, "pooled_ratio": per_second / floor,
+            "cpu_ratio": None if None in cpu.values() else hash_ms / sum(cpu.values()), "hash_cpu_ms": hash_ms,
             "counted": len(records), "window_seconds": window, "latency_ms": stats.latencies(records),
             "failures": {"count": len(failures), "examples": failures[:5]},
-            "server_cpu_ms_per_signin": None if cpu is None else 1000 * cpu / max(done, 1),
-            "driver_cpu_ms_per_signin": 1000 * sum(run["driver_cpu"] for run in runs) / max(done, 1)}
+            "server_cpu_ms_per_signin": cpu["cpu"], "db_cpu_ms_per_signin": cpu["db_cpu"],
+            "driver_cpu_ms_per_signin": cpu["driver_cpu"]}
 
 
 def cpu_run(run: RunEnv, server: Server, pool: AccountPool, flow: str, database_url: str, *, signins: int,

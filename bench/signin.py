@@ -93,20 +93,21 @@ def _throughputs(run: RunEnv, apps: list[App], size: dict, concurrencies: list[i
                 ramp = max(size["ramp"], 2 * concurrency / floors[-1]["per_second"])
                 for app in apps:
                     runs[app.label].append(measure.throughput(run, app.server, app.pool, app.flow,
-                                                              concurrency=concurrency, ramp=ramp,
-                                                              window=size["window"]))
-            floor_rate = sum(f["per_second"] for f in floors) / len(floors)
+                                                              app.database_url, concurrency=concurrency,
+                                                              ramp=ramp, window=size["window"]))
+            rates = [f["per_second"] for f in floors]
             result["floors"] += floors
-            say(f"Argon2 floor (c={concurrency} rounds)", f"{floor_rate:.2f} verifications/s in 2 processes "
-                f"({floors[0]['cpu_ms_each']:.0f} ms CPU each)")
+            say(f"Argon2 floor (c={concurrency} rounds)", ", ".join(f"{rate:.2f}" for rate in rates) +
+                f" verifications/s in 2 processes ({floors[0]['cpu_ms_each']:.0f} ms CPU each)")
             for app in apps:
-                figures = measure.combine_throughput(runs[app.label], concurrency, floor_rate)
-                figures["floor"] = floor_rate
+                figures = measure.combine_throughput(runs[app.label], concurrency, floors)
                 result.setdefault(app.label, {})[f"c{concurrency}"] = figures
                 lat = figures["latency_ms"]["flow"]
                 say(f"{app.label} sign-in c={concurrency}",
-                    f"{figures['per_second']:.2f}/s = {figures['ratio_to_floor']:.3f} x floor, flow p50 "
-                    f"{lat['p50']} ms p99 {lat['p99']} ms, failures {figures['failures']['count']}")
+                    f"{figures['per_second']:.2f}/s, {figures['ratio_to_floor']:.3f} x floor (median of rounds; "
+                    f"by CPU {num(figures['cpu_ratio'], 3)}), flow p50 {lat['p50']} ms p99 {lat['p99']} ms, "
+                    f"failures {figures['failures']['count']}")
+                _show_failures(figures["failures"])
     result["floor"] = sum(f["per_second"] for f in result["floors"]) / len(result["floors"])
     return result
 
@@ -123,7 +124,14 @@ def _overheads(run: RunEnv, apps: list[App], size: dict) -> dict:
         figures = measure.combine_cpu(runs[app.label], concurrency=4)
         figures["code_only"] = measure.code_only(run, app.server, app.pool, app.flow, count=size["codes"])
         result[app.label] = figures
+        _show_failures(figures["failures"])
+        _show_failures(figures["code_only"]["failures"])
         say(f"{app.label} CPU per sign-in", f"{num(figures['server_cpu_ms_per_signin'])} ms app, "
             f"{num(figures['db_cpu_ms_per_signin'])} ms database; code request alone "
             f"{figures['code_only']['requests_per_second']:.0f}/s p99 {figures['code_only']['p99_ms']} ms")
     return result
+
+
+def _show_failures(failures: dict) -> None:
+    for failure in failures["examples"]:
+        print(f"    failed: {failure['email']}: {failure['error']}", flush=True)

@@ -40,6 +40,13 @@ def _signin_rows(s: dict) -> list:
         for step in ("flow", "page", "password", "code", "home"):
             out.append((f"1   {step} p50 / p99 ms, c={c}", f"{num(lat[step]['p50'], 0)} / {num(lat[step]['p99'], 0)}",
                         f"{num(plat[step]['p50'], 0)} / {num(plat[step]['p99'], 0)}" if plat else "", "", ""))
+        out.append((f"1   ratio by CPU (machine to itself), c={c}", num(figures["cpu_ratio"], 3),
+                    num(peer["cpu_ratio"], 3) if peer else "", ">= 0.95", _yes(figures["cpu_ratio"] >= 0.95
+                                                                             if figures["cpu_ratio"] else None)))
+        for key, name in (("server_cpu_ms_per_signin", "app"), ("db_cpu_ms_per_signin", "database"),
+                          ("driver_cpu_ms_per_signin", "driver")):
+            out.append((f"1   {name} CPU ms per sign-in (Argon2), c={c}", num(figures[key]),
+                        num(peer[key]) if peer else "", "", ""))
         out.append((f"1   failed sign-ins, c={c}", str(figures["failures"]["count"]),
                     str(peer["failures"]["count"]) if peer else "", "0", _yes(figures["failures"]["count"] == 0)))
     return out
