@@ -7,7 +7,7 @@ import sys
 import time
 
 from bench import pg, report
-from bench.runenv import OUT, ROOT, RunEnv
+from bench.runenv import OUT, REDIS_URL, ROOT, RunEnv
 from bench.summary import print_table
 
 PARTS = ("signin", "overhead", "scale", "otp")
@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     results.update(parts=sorted(parts), quick=args.quick, commit=report.git_commit(ROOT))
     run = RunEnv(quick=args.quick)
     if parts - {"otp"} and not run.redis:
-        print("  note: Redis is not reachable; the servers use a local-memory cache", flush=True)
+        print(f"cannot run: Redis at {REDIS_URL} does not answer (the production profile needs it)", file=sys.stderr)
+        run.close()
+        return 2
     try:
         _run_parts(run, parts, args, results)
     finally:

@@ -22,6 +22,9 @@ OUT = ROOT / "bench" / "out"
 PYTHON = sys.executable
 TWOSTEP = str(Path(PYTHON).with_name("twostep"))
 REDIS_URL = os.environ.get("TWOSTEP_BENCH_REDIS", "redis://127.0.0.1:6379/0")
+# The variables the product reads: the servers get only the ones set here.
+OWN_VARIABLES = ("TWOSTEP_", "DATABASE_URL", "REDIS_URL", "EMAIL_", "DEFAULT_FROM_EMAIL", "ALLOWED_HOSTS",
+                 "CSRF_TRUSTED_ORIGINS", "PROMETHEUS_MULTIPROC_DIR", "DJANGO_")
 
 
 def redis_available() -> bool:
@@ -41,6 +44,8 @@ class RunEnv:
         self.work = Path(tempfile.mkdtemp(prefix="twostep-bench-"))
         self.logs = OUT / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
+        for old in self.logs.glob("*.log"):  # the logs of this run only
+            old.unlink()
         self.key_prefix = f"twostep-bench-{secrets.token_hex(4)}"
         self.redis = REDIS_URL if redis_available() else None
         self.secret_key = secrets.token_urlsafe(50)
@@ -57,24 +62,30 @@ class RunEnv:
         shutil.rmtree(self.work, ignore_errors=True)
 
     def django_env(self, database_url: str, *, fast_hasher: bool = False) -> dict:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TWOSTEP_", "DATABASE_"))}
+        """A complete production-profile environment (as deployed, behind a TLS proxy on loopback)."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith(OWN_VARIABLES)}
+        metrics = self.work / "metrics"
+        metrics.mkdir(exist_ok=True)
         env.update({
             "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
             "TWOSTEP_PROFILE": "production", "TWOSTEP_DATA_DIR": str(self.work / "data"),
             "TWOSTEP_SECRET_KEY": self.secret_key, "TWOSTEP_ENCRYPTION_KEYS": self.fernet_key,
             "ALLOWED_HOSTS": "127.0.0.1,testserver", "DATABASE_URL": database_url,
-            "TWOSTEP_BENCH_KEY_PREFIX": self.key_prefix, "TWOSTEP_BENCH_FAST_HASHER": "1" if fast_hasher else "0",
+            "TWOSTEP_CACHE_KEY_PREFIX": self.key_prefix, "TWOSTEP_BASE_URL": "https://127.0.0.1",
+            "EMAIL_HOST": "127.0.0.1", "DEFAULT_FROM_EMAIL": "twostep bench <bench@bench.example>",
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics),
+            # Work that would be queued runs in the request: nothing of this run lands in a shared queue.
+            "TWOSTEP_TASKS_ASYNC": "false",
+            "TWOSTEP_BENCH_FAST_HASHER": "1" if fast_hasher else "0",
         })
         if os.environ.get("TWOSTEP_BENCH_SESSION_ENGINE"):  # what-if runs (bench/README.md)
             env["TWOSTEP_BENCH_SESSION_ENGINE"] = os.environ["TWOSTEP_BENCH_SESSION_ENGINE"]
-        if self.redis:
-            env["REDIS_URL"] = self.redis
-        else:
-            env.pop("REDIS_URL", None)
+        env["REDIS_URL"] = self.redis or ""
         return env
 
     def manage(self, env: dict, *args: str) -> None:
-        subprocess.run([TWOSTEP, *args], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        with open(self.logs / "tasks.log", "ab") as handle:
+            subprocess.run([TWOSTEP, *args], env=env, check=True, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
 
     def prepare_database(self, database_url: str) -> None:
         """Migrate; collect static files once (the production profile serves the hashed copies)."""
@@ -85,8 +96,14 @@ class RunEnv:
             self._static_done = True
 
     def task(self, env: dict, name: str, *args: str) -> dict:
-        out = self.work / f"task-{secrets.token_hex(4)}.json"
-        subprocess.run([PYTHON, "-m", "bench.tasks", name, "--out", str(out), *args], env=env, check=True, cwd=ROOT)
+        """Run ``python -m bench.tasks NAME ARGS``; its output (JSON log lines) goes to logs/tasks.log."""
+        out, log = self.work / f"task-{secrets.token_hex(4)}.json", self.logs / "tasks.log"
+        with open(log, "ab") as handle:
+            done = subprocess.run([PYTHON, "-m", "bench.tasks", name, "--out", str(out), *args], env=env, cwd=ROOT,
+                                  stdout=handle, stderr=subprocess.STDOUT)
+        if done.returncode != 0:
+            tail = log.read_text(errors="replace").splitlines()[-20:]
+            raise RuntimeError(f"bench.tasks {name} failed; the end of {log}:\n" + "\n".join(tail))
         return json.loads(out.read_text())
 
     def twostep_server(self, database_url: str, *, fast_hasher: bool, name: str) -> Server:
