@@ -19,10 +19,11 @@ from twostep.support.access import is_support
 def home(request):
     memberships = Membership.objects.filter(user=request.user).select_related("organization__mfa_policy")
     authenticator = Authenticator.objects.filter(user=request.user, confirmed_at__isnull=False).first()
-    requirement = policy.requirement_for(request.user)
+    # A confirmed authenticator always means MFA is required: the policy query is only needed without one.
+    mfa_required = authenticator is not None or policy.mfa_required(request.user, moment=as_datetime(clock_now()))
     return render(request, "home.html", {
         "memberships": memberships,
         "authenticator": authenticator,
-        "mfa_required": requirement.required_at(as_datetime(clock_now())),
+        "mfa_required": mfa_required,
         "is_support": is_support(request.user),
     })

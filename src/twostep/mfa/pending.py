@@ -30,8 +30,13 @@ class PendingSignIn:
 
 
 def begin(request, user, *, stage: str, now: int, next_url: str = "") -> None:
-    """Start a pending sign-in; rotates the session key (the password step is a privilege change)."""
-    request.session.cycle_key()
+    """Start a pending sign-in; rotates the session key (the password step is a privilege change).
+
+    A visitor with no stored session has no key anyone could have planted: the session gets a new key
+    when it is first saved, which spares writing an empty row and then updating it.
+    """
+    if request.session.session_key is not None:
+        request.session.cycle_key()
     request.session[SESSION_KEY] = {
         "user_id": user.pk, "stage": stage, "started_at": now, "attempts": 0, "next": next_url,
         "auth_hash": user.get_session_auth_hash(),
