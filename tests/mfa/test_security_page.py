@@ -117,6 +117,9 @@ def test_replacing_the_authenticator_keeps_the_old_one_until_the_new_one_is_conf
     new_codes = SHOWN_CODE.findall(done.content.decode())
     assert len(new_codes) == 10 and not set(new_codes) & set(codes)
     assert "The old one no longer works" in done.content.decode()
+    # The laptop signed in with the old app is signed out; this browser stays signed in.
+    assert laptop.get("/")["Location"].startswith("/signin/")
+    assert client.get("/").status_code == 200
     assert not Authenticator.objects.filter(pk=old.pk).exists()
     assert Authenticator.objects.get(user=member).confirmed_at == clock.moment
     assert actions(member, since) == ["mfa.enrolled", "mfa.recovery_codes_generated"]

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from twostep.accounts.sessions import end_other_sessions
 from twostep.mfa import journey, services
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm
@@ -83,6 +84,9 @@ class EnrollConfirmView(View):
             except services.MfaError as exc:
                 form.add_error("code", exc.message)
             else:
+                # Whoever signed in with the old authenticator (a stolen phone) is signed out everywhere;
+                # this session stays, under a new key.
+                end_other_sessions(request, request.user)
                 request.session.cycle_key()
                 request.session[journey.MFA_VERIFIED_AT] = clock_now()
                 messages.success(request, REPLACED if replacing else SET_UP)
