@@ -1,0 +1,55 @@
+"""The recovery codes stay readable on a phone and on paper: one code per line, numbered apart, monospace."""
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.browser.journeys import enter_code, sign_in
+from tests.conftest import PASSWORD, code_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def code_boxes(page) -> list[dict]:
+    return [item.bounding_box() for item in page.locator("#recovery-codes li").all()]
+
+
+def test_recovery_codes_one_per_line_on_a_phone_and_two_columns_in_print(browser, live_server, clock, make_user,
+                                                                           enrolled):
+    user = make_user("phone@acme.example")
+    enrolled(user)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, "phone@acme.example")
+    enter_code(page, code_for(user, clock.now), "Verify")
+    page.wait_for_url(live_server.url + "/")
+    page.goto("/security/recovery-codes/")
+    if page.locator("input[name=password]").count():  # step-up, when sign-in did not already count as one
+        clock.advance(30)
+        page.fill("input[name=password]", PASSWORD)
+        enter_code(page, code_for(user, clock.now), "Continue")
+    page.click("button:has-text('Generate new codes')")
+    page.wait_for_selector("h1:has-text('Save your recovery codes')")
+    path = screenshot(page, "recovery-codes-phone")
+    assert path.endswith("recovery-codes-phone.png")
+
+    boxes = code_boxes(page)
+    assert len(boxes) == 10
+    assert len({round(box["x"]) for box in boxes}) == 1  # one column
+    assert all(later["y"] >= earlier["y"] + earlier["height"] for earlier, later in zip(boxes, boxes[1:]))
+    assert all(box["x"] + box["width"] <= 390 for box in boxes)
+    codes = page.locator("#recovery-codes code").all()
+    assert len({round(code.bounding_box()["x"]) for code in codes}) == 1  # "10." does not push its code aside
+    family = page.locator("#recovery-codes code").first.evaluate("e => getComputedStyle(e).fontFamily")
+    assert "monospace" in family
+    assert page.locator("#recovery-codes li").first.evaluate(
+        "e => getComputedStyle(e, '::before').content") == 'counter(code) "."'
+
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    screenshot(page, "recovery-codes-print")
+    boxes = code_boxes(page)
+    assert len({round(box["x"]) for box in boxes}) == 2  # 1-5 on the left, 6-10 on the right
+    left, right = boxes[0], boxes[5]
+    assert right["x"] - (left["x"] + left["width"]) >= 40  # a wide gap between the columns
+    assert page.locator(".print-only").first.is_visible()
+    context.close()
