@@ -217,3 +217,29 @@ def test_wrong_method_gets_405(client, clock, support_user, member, name, args):
     url = reverse(name, args=[member.pk for _ in args])
     response = client.put(url, "reason=x", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 405 and nothing_was_reset(member)
+
+
+def test_reset_with_nothing_to_reset_is_refused_and_sends_nothing(client, clock, support_user, make_user,
+                                                                   django_capture_on_commit_callbacks):
+    bare = make_user("bare@acme.example")
+    force_sign_in(client, support_user, verified_at=clock.now)
+    url = reverse("support:reset", args=[bare.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Nothing to reset: this user has no authenticator, recovery codes or lockout." in text
+    assert 'name="reason"' not in text and "Reset MFA</button>" not in text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": REASON, "ticket": "T-9"})
+    assert response.status_code == 400
+    assert "Nothing to reset: this user has no authenticator, recovery codes or lockout." in response.content.decode()
+    assert mail.outbox == []
+    assert not AuditEvent.objects.filter(action="mfa.reset").exists() and not SupportReset.objects.exists()
+
+
+def test_the_reset_form_of_ones_own_account_shows_the_refusal(client, clock, support_user):
+    force_sign_in(client, support_user, verified_at=clock.now)
+    response = client.get(reverse("support:reset", args=[support_user.pk]))
+    text = response.content.decode()
+    assert response.status_code == 403 and "You cannot reset your own MFA here" in text
+    assert 'name="reason"' not in text and "Reset MFA</button>" not in text

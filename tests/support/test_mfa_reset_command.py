@@ -51,3 +51,26 @@ def test_bad_input_is_refused_and_changes_nothing(clock, member, arguments, mess
         call_command("mfa_reset", *arguments)
     assert Authenticator.objects.filter(user=member).count() == 1
     assert not AuditEvent.objects.filter(action="mfa.reset").exists() and not SupportReset.objects.exists()
+
+
+def test_nothing_to_reset_fails_with_one_line_and_sends_nothing(clock, make_user, capsys,
+                                                                django_capture_on_commit_callbacks):
+    make_user("bare@acme.example")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(SystemExit) as exit_info:
+        cli.main(["twostep", "mfa-reset", "bare@acme.example", "--reason", "Lost phone"])
+    assert exit_info.value.code == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == ("CommandError: Nothing to reset: this user has no authenticator, recovery codes or "
+                            "lockout.\n")
+    assert mail.outbox == []
+    assert not AuditEvent.objects.filter(action="mfa.reset").exists() and not SupportReset.objects.exists()
+
+
+def test_the_reset_service_refuses_with_a_stable_code(clock, make_user):
+    from twostep.mfa.reset import NothingToResetError, reset_mfa
+
+    with pytest.raises(NothingToResetError) as refused:
+        reset_mfa(make_user("bare@acme.example"), actor="operator (command line)", reason="Lost phone")
+    assert refused.value.code == "nothing_to_reset"
+    assert not AuditEvent.objects.exists()

@@ -36,12 +36,24 @@ class ReasonRequiredError(MfaError):
     message = "Give the reason for the reset (for example how you checked who asked)."
 
 
+class NothingToResetError(MfaError):
+    code = "nothing_to_reset"
+    message = "Nothing to reset: this user has no authenticator, recovery codes or lockout."
+
+
 @dataclass(frozen=True)
 class Removed:
     """What a reset or turning MFA off deleted."""
 
     authenticators: int
     recovery_codes: int
+
+
+def has_factors(user) -> bool:
+    """True when ``user`` has anything a reset removes: an authenticator (confirmed or being set up, which
+    also holds any lockout) or an unused recovery code."""
+    return (Authenticator.objects.filter(user=user).exists()
+            or recovery_codes.remaining(user) > 0)
 
 
 def _remove_factors(user) -> Removed:
@@ -82,13 +94,16 @@ def reset_mfa(user, *, actor, reason: str, ticket: str = "", now: int | None = N
     e-mail the user after the commit. Their next sign-in goes to setup.
 
     ``actor`` is the support user, or a label such as ``OPERATOR``; ``now`` in Unix seconds (default:
-    the clock). Raises ReasonRequiredError when ``reason`` is blank.
+    the clock). Raises ReasonRequiredError when ``reason`` is blank and NothingToResetError when the user
+    has no authenticator, recovery codes or lockout; then nothing is written and no e-mail is sent.
     """
     reason, ticket = (reason or "").strip(), (ticket or "").strip()
     if not reason:
         raise ReasonRequiredError()
     now = clock_now() if now is None else now
     with transaction.atomic():
+        if not has_factors(user):
+            raise NothingToResetError()
         removed = _remove_factors(user)
         end_all_sessions(user)
         events.record(events.MFA_RESET, actor=actor, subject=user, request=request, reason=reason,

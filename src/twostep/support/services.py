@@ -12,7 +12,8 @@ def reset_user_mfa(user, *, actor, reason: str, ticket: str = "", now: int | Non
                    request=None) -> SupportReset:
     """Reset ``user``'s MFA (see ``twostep.mfa.reset.reset_mfa``) and record it as a SupportReset, in one
     transaction. ``actor`` is the support user or a label such as ``mfa.reset.OPERATOR``; ``now`` in Unix
-    seconds. Raises ``ReasonRequiredError`` when ``reason`` is blank (nothing changes)."""
+    seconds. Raises ``ReasonRequiredError`` when ``reason`` is blank and ``NothingToResetError`` when there is
+    nothing to reset (nothing changes)."""
     now = clock_now() if now is None else now
     with transaction.atomic():
         reset_mfa(user, actor=actor, reason=reason, ticket=ticket, now=now, request=request)

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
 
 from twostep.mfa.conf import now as clock_now
-from twostep.mfa.reset import ReasonRequiredError
+from twostep.mfa.reset import NothingToResetError, ReasonRequiredError, has_factors
 from twostep.support import lookup
 from twostep.support.access import support_required
 from twostep.support.forms import ResetForm, SearchForm
@@ -53,7 +53,12 @@ class ResetView(View):
     template_name = "support/reset.html"
 
     def get(self, request, pk: int):
+        """The form, or instead the reason a reset is refused (own account: 403; nothing to reset)."""
         target = _target(pk)
+        if target == request.user:
+            return self.render(request, target, None, refusal=SELF_RESET, status=403)
+        if not has_factors(target):
+            return self.render(request, target, None, refusal=NothingToResetError.message)
         return self.render(request, target, ResetForm())
 
     def post(self, request, pk: int):
@@ -70,9 +75,12 @@ class ResetView(View):
         except ReasonRequiredError as exc:
             form.add_error("reason", exc.message)
             return self.render(request, target, form, status=400)
+        except NothingToResetError as exc:
+            return self.render(request, target, None, refusal=exc.message, status=400)
         messages.success(request, f"MFA of {target.email} was reset. They were signed out everywhere, were "
                                   "told by e-mail, and will set up an authenticator app at their next sign-in.")
         return redirect("support:user", pk=target.pk)
 
-    def render(self, request, target, form, *, status: int = 200):
-        return render(request, self.template_name, {"target": target, "form": form}, status=status)
+    def render(self, request, target, form, *, refusal: str = "", status: int = 200):
+        return render(request, self.template_name, {"target": target, "form": form, "refusal": refusal},
+                      status=status)

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from twostep.accounts.models import normalize_email
-from twostep.mfa.reset import OPERATOR, ReasonRequiredError
+from twostep.mfa.reset import OPERATOR, NothingToResetError, ReasonRequiredError
 from twostep.support.services import reset_user_mfa
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError(f"No user has the e-mail address {email!r}.")
         try:
             record = reset_user_mfa(user, actor=OPERATOR, reason=reason, ticket=ticket)
-        except ReasonRequiredError as exc:
+        except (ReasonRequiredError, NothingToResetError) as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"MFA of {user.email} was reset (record {record.pk}): authenticators and recovery codes "
                           "deleted, sessions ended, e-mail sent. They set up MFA at their next sign-in.")
