@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
+from twostep.accounts import notices
 from twostep.accounts.forms import EMAIL_TAKEN
 from twostep.accounts.models import normalize_email
 from twostep.accounts.sessions import end_all_sessions, end_other_sessions
@@ -50,21 +51,25 @@ def change_email(user, new_email: str, *, request=None) -> str:
 
 
 def change_password(request, user, password: str) -> None:
-    """Set a new password; every other session of ``user`` ends, the one of ``request`` stays signed in."""
+    """Set a new password; every other session of ``user`` ends, the one of ``request`` stays signed in, and
+    the user gets a notice by e-mail after the commit."""
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
         end_other_sessions(request, user)
         events.record(events.PASSWORD_CHANGED, actor=user, subject=user, request=request)
+        notices.notify(user, "password_changed", request=request)
 
 
 def finish_password_reset(form, *, request=None):
     """Save the new password of a valid reset link's ``SetPasswordForm``, end every session of the user
-    and record it; returns the user. It never signs anyone in: the next sign-in still asks for a code."""
+    and record it (the user gets a notice by e-mail after the commit); returns the user. It never signs
+    anyone in: the next sign-in still asks for a code."""
     with transaction.atomic():
         user = form.save()
         end_all_sessions(user)
         events.record(events.PASSWORD_RESET, actor=user, subject=user, request=request)
+        notices.notify(user, "password_reset", request=request)
     return user
 
 

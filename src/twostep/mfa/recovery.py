@@ -7,7 +7,7 @@ subclasses with a stable ``code``.
 from django.db import transaction
 
 from twostep.audit import events
-from twostep.mfa import lockout, recovery_codes
+from twostep.mfa import lockout, notices, recovery_codes
 from twostep.mfa.models import Authenticator
 from twostep.mfa.services import MfaError, NoAuthenticatorError, as_datetime
 
@@ -42,7 +42,8 @@ def use_recovery_code(user, code: str, *, now: int, purpose: str = SIGNIN, reque
     unused codes remain.
 
     ``purpose`` is SIGNIN or STEP_UP (recorded in the audit event). The same transaction clears a
-    lockout or throttling of the user's authenticator. Raises MalformedRecoveryCodeError,
+    lockout or throttling of the user's authenticator; a sign-in (SIGNIN) sends the user a notice by e-mail
+    after the commit. Raises MalformedRecoveryCodeError,
     InvalidRecoveryCodeError or UsedRecoveryCodeError; a failure is written to the audit trail
     (committed) before the error is raised.
     """
@@ -55,6 +56,8 @@ def use_recovery_code(user, code: str, *, now: int, purpose: str = SIGNIN, reque
             left = recovery_codes.remaining(user)
             events.record(events.RECOVERY_CODE_USED, actor=user, subject=user, request=request,
                           purpose=purpose, remaining=left, cleared_lockout=cleared)
+            if purpose == SIGNIN:
+                notices.notify(user, "recovery_code_used", request=request, now=now, remaining=left)
         else:
             used = recovery_codes.was_used(user, normalized)
             error = UsedRecoveryCodeError() if used else InvalidRecoveryCodeError()
@@ -78,7 +81,8 @@ def _clear_lockout(user) -> bool:
 
 def regenerate_recovery_codes(user, *, now: int, request=None) -> list[str]:
     """Void the user's recovery codes and issue ``recovery_codes.COUNT`` new ones; returns them
-    (``xxxxx-xxxxx``) to show once. Raises NoAuthenticatorError when MFA is not set up."""
+    (``xxxxx-xxxxx``) to show once, and e-mail the user a notice after the commit. Raises
+    NoAuthenticatorError when MFA is not set up."""
     with transaction.atomic():
         # Locking the authenticator row serializes two regenerations of one user.
         authenticator = (Authenticator.objects.select_for_update()
@@ -88,6 +92,7 @@ def regenerate_recovery_codes(user, *, now: int, request=None) -> list[str]:
         codes = recovery_codes.issue(user, moment=as_datetime(now))
         events.record(events.RECOVERY_CODES_GENERATED, actor=user, subject=user, request=request,
                       count=len(codes), reason="regenerated")
+        notices.notify(user, "recovery_codes_regenerated", request=request, now=now)
     return codes
 
 

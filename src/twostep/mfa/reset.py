@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
-from twostep.mfa import policy, recovery_codes
+from twostep.mfa import notices, policy, recovery_codes
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.models import Authenticator
 from twostep.mfa.services import MfaError, as_datetime
@@ -75,8 +75,8 @@ def why_required(user) -> str | None:
 def disable_mfa(user, *, request=None) -> Removed:
     """Turn MFA off for ``user``: delete their authenticators and recovery codes (audited MFA_DISABLED).
 
-    Raises MfaStillRequiredError (nothing changes) when an organization of the user requires MFA, also
-    during its grace period, or when the user is staff.
+    The user gets a notice by e-mail after the commit. Raises MfaStillRequiredError (nothing changes) when
+    an organization of the user requires MFA, also during its grace period, or when the user is staff.
     """
     with transaction.atomic():
         reason = why_required(user)
@@ -85,6 +85,7 @@ def disable_mfa(user, *, request=None) -> Removed:
         removed = _remove_factors(user)
         events.record(events.MFA_DISABLED, actor=user, subject=user, request=request,
                       authenticators=removed.authenticators, recovery_codes=removed.recovery_codes)
+        notices.notify(user, "mfa_disabled", request=request)
     return removed
 
 

@@ -12,7 +12,7 @@ from django.db.models import Q
 from twostep import otp
 from twostep.audit import events
 from twostep.errors import ServiceError
-from twostep.mfa import lockout, recovery_codes, vault
+from twostep.mfa import lockout, notices, recovery_codes, vault
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator
 from twostep.mfa.throttling import describe_wait
@@ -151,7 +151,8 @@ def confirm_enrollment(user, code: str, *, now: int, request=None) -> Authentica
     """Activate the user's unconfirmed authenticator with a code from the app, and issue a new set of
     recovery codes (voiding the old set) in the same transaction.
 
-    Replaces any previously confirmed authenticator. Returns the authenticator; its transient
+    Replaces any previously confirmed authenticator (and then e-mails the user a notice after the
+    commit). Returns the authenticator; its transient
     ``recovery_codes`` attribute (list of str, ``xxxxx-xxxxx``) holds the new codes to show once: they
     are stored only hashed. Raises MalformedCodeError, InvalidCodeError, NoAuthenticatorError; on error
     nothing changes and the same secret stays pending.
@@ -163,7 +164,9 @@ def confirm_enrollment(user, code: str, *, now: int, request=None) -> Authentica
         step = _match(pending, code, now=now)
         if step is None:
             raise InvalidCodeError()
-        Authenticator.objects.filter(user=user, confirmed_at__isnull=False).delete()
+        replaced = Authenticator.objects.filter(user=user, confirmed_at__isnull=False).delete()[0]
+        if replaced:
+            notices.notify(user, "authenticator_replaced", request=request, now=now)
         pending.confirmed_at = as_datetime(now)
         pending.last_used_step = step
         pending.last_used_at = as_datetime(now)

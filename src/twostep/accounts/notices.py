@@ -1,0 +1,62 @@
+"""Security notices: a short plain-text e-mail to the user after a change to how they sign in.
+
+``schedule`` renders and sends the notice once the caller's transaction commits (a change that rolls back
+sends nothing), through Django's e-mail backend. A mail server failure is logged without the message and
+never undoes or hides the change. Each notice is one template, ``<app>/email/<name>.txt``, given ``user``,
+``issuer``, ``when`` ("30 November 2026 at 14:05 UTC"), ``ip`` (or "") and ``support_contact`` (or "").
+The notices never carry a secret, a code or a password.
+"""
+
+import logging
+import smtplib
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+# name -> subject; the body is the template accounts/email/<name>.txt
+SUBJECTS = {
+    "password_changed": "Your password was changed",
+    "password_reset": "Your password was reset",
+}
+
+
+def when(now: int) -> str:
+    """``now`` (Unix seconds) as the notices write it, in UTC."""
+    moment = datetime.fromtimestamp(now, tz=UTC)
+    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
+
+
+def _now() -> int:
+    clock = getattr(settings, "TWOSTEP_CLOCK", None)  # the injected clock of twostep (tests)
+    return int(clock() if clock is not None else time.time())
+
+
+def schedule(user, template: str, subject: str, *, request=None, now: int | None = None, **context) -> None:
+    """Send ``template`` (a path without ``.txt``) with ``subject`` to ``user.email`` after the commit.
+
+    ``now`` in Unix seconds (default: the clock); ``request`` gives the IP address shown, when there is one;
+    ``context`` adds template variables (never secrets)."""
+    ip = (request.META.get("REMOTE_ADDR") or "") if request is not None else ""
+    context = {"user": user, "issuer": getattr(settings, "TWOSTEP_ISSUER", "twostep"), "ip": ip,
+               "when": when(_now() if now is None else now),
+               "support_contact": getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""), **context}
+    address, user_id = user.email, user.pk
+    transaction.on_commit(lambda: _send(address, user_id, template, subject, context), robust=True)
+
+
+def _send(address: str, user_id: int, template: str, subject: str, context: dict) -> None:
+    try:
+        send_mail(subject, render_to_string(f"{template}.txt", context), None, [address])
+    except (OSError, smtplib.SMTPException):
+        logger.warning("Could not send the %s notice for user %s", template.rsplit("/", 1)[-1], user_id)
+
+
+def notify(user, name: str, *, request=None) -> None:
+    """Schedule the account notice ``name`` (a key of ``SUBJECTS``) for ``user``."""
+    schedule(user, f"accounts/email/{name}", SUBJECTS[name], request=request)

@@ -1,0 +1,18 @@
+"""Security notices of MFA changes, e-mailed to the user after the commit (see ``accounts.notices``).
+
+Each is one template, ``mfa/email/<name>.txt``; none carries a secret or a code.
+"""
+
+from twostep.accounts.notices import schedule
+
+SUBJECTS = {
+    "mfa_disabled": "Multi-factor authentication was turned off",
+    "authenticator_replaced": "A new authenticator app was set up for your account",
+    "recovery_codes_regenerated": "New recovery codes were generated for your account",
+    "recovery_code_used": "A recovery code was used to sign in to your account",
+}
+
+
+def notify(user, name: str, *, request=None, now: int | None = None, **context) -> None:
+    """Schedule the MFA notice ``name`` (a key of ``SUBJECTS``) for ``user``; ``now`` in Unix seconds."""
+    schedule(user, f"mfa/email/{name}", SUBJECTS[name], request=request, now=now, **context)
