@@ -94,7 +94,7 @@ def test_replacing_the_authenticator_keeps_the_old_one_until_the_new_one_is_conf
         client, clock, member, codes):
     post_password(client, "member@acme.example")
     post_code(client, code_for(member, clock.now))
-    clock.advance(30)
+    clock.advance(601)  # the step-up of the sign-in itself has expired
     assert client.get(reverse("mfa:enroll"))["Location"] == "/stepup/?next=%2Fmfa%2Fsetup%2F"
     stepup = client.post(reverse("mfa:stepup"), {"password": PASSWORD, "code": code_for(member, clock.now),
                                                  "next": reverse("mfa:enroll")})

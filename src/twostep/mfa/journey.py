@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from twostep.audit import events
-from twostep.mfa import pending, policy
+from twostep.mfa import pending, policy, stepup
 from twostep.mfa.services import as_datetime
 
 MFA_VERIFIED_AT = "twostep_mfa_verified_at"  # session key: Unix seconds of the last accepted code
@@ -42,11 +42,14 @@ def require_second_step(request, user, *, now: int, next_url: str = "", requirem
 
 
 def complete(request, user, *, now: int, verified: bool) -> None:
-    """Sign the user in (``login`` rotates the session key) and record it."""
+    """Sign the user in (``login`` rotates the session key) and record it. ``verified``: a code or a recovery
+    code was accepted with the password, which is a step-up too, so its window starts now (Unix seconds)."""
     next_url = (pending.raw(request) or {}).get("next", "")
     pending.clear(request)
     login(request, user, backend=BACKEND)
     request.session[MFA_VERIFIED_AT] = now if verified else None
+    if verified:
+        stepup.mark(request, now=now)
     request.session["twostep_next"] = next_url
     events.record(events.SIGNIN_SUCCEEDED, actor=user, subject=user, request=request, mfa=verified)
 
