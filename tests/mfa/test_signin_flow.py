@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from tests.conftest import PASSWORD, code_for, post_code, post_password
 from twostep.audit.models import AuditEvent
+from twostep.mfa import pending
 from twostep.mfa.journey import MFA_VERIFIED_AT
 from twostep.mfa.models import Authenticator
 
@@ -138,6 +139,8 @@ def test_replayed_code_is_refused(client, clock, member, enrolled):
     post_password(client, "member@acme.example")
     response = post_code(client, code)
     assert response.status_code == 400 and "already been used" in response.content.decode()
+    assert "attempts left" not in response.content.decode()  # a replay is not a guess
+    assert client.session[pending.SESSION_KEY]["attempts"] == 0
     assert signed_in_user_id(client) is None
 
 

@@ -160,6 +160,9 @@ class CodeView(View):
         return render(request, self.template_name, self.context(state, form), status=400)
 
     def wrong_code(self, request, state, form, exc):
+        if isinstance(exc, services.ReplayedCodeError):  # right once, already used: not a guess, not counted
+            form.add_error("code", exc.message)
+            return render(request, self.template_name, self.context(state, form), status=400)
         left = pending.record_failure(request)
         if left == 0:
             messages.error(request, "Too many wrong codes. For your security, sign in again with your password.")
