@@ -19,11 +19,13 @@ from twostep.support.access import is_support
 def home(request):
     memberships = Membership.objects.filter(user=request.user).select_related("organization__mfa_policy")
     authenticator = Authenticator.objects.filter(user=request.user, confirmed_at__isnull=False).first()
+    moment = as_datetime(clock_now())
     # A confirmed authenticator always means MFA is required: the policy query is only needed without one.
-    mfa_required = authenticator is not None or policy.mfa_required(request.user, moment=as_datetime(clock_now()))
+    mfa_required = authenticator is not None or policy.mfa_required(request.user, moment=moment)
     return render(request, "home.html", {
         "memberships": memberships,
         "authenticator": authenticator,
+        "now": moment,  # a policy whose enforce_from is later is in its grace period
         "mfa_required": mfa_required,
         "is_support": is_support(request.user),
     })

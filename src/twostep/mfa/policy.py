@@ -43,6 +43,21 @@ def requiring_policies(user_ref):
     ).order_by("enforce_from")
 
 
+def requiring_names(user) -> list[str]:
+    """Names of the organizations of ``user`` that require MFA (also in their grace period), by name."""
+    return sorted(requiring_policies(user.pk).values_list("organization__name", flat=True))
+
+
+def requirement_sentence(user) -> str:
+    """Which organizations require MFA of ``user``, as the start of a sentence: "Acme requires", "Acme and
+    Globex require"; "" when none does (staff)."""
+    names = requiring_names(user)
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{listed} require{'s' if len(names) == 1 else ''}"
+
+
 def requirement_for(user) -> MfaRequirement:
     """One indexed query: membership(user) joined to the policy rows, plus the authenticator lookup."""
     row = (

@@ -88,7 +88,8 @@ class SetupView(View):
 
 
 def _setup_context(state, enrollment, **extra) -> dict:
-    return {"state": state, "enrollment": enrollment, "qr_svg": qr_svg(enrollment.uri), **extra}
+    return {"state": state, "enrollment": enrollment, "qr_svg": qr_svg(enrollment.uri),
+            "required_by": policy.requirement_sentence(state.user), **extra}
 
 
 @method_decorator([*guarded, shows_secret], name="dispatch")
