@@ -79,3 +79,23 @@ def test_settings_page_links_to_the_audit_log(client, clock, world):
     post_password(client, "admin@acme.example")
     assert f'href="{URL}"' in client.get("/orgs/acme/settings/").content.decode()
     assert AuditEvent.objects.count() == 7
+
+
+def test_actions_show_as_labels_with_a_summary_of_the_details(client, clock, world):
+    events.record(events.RECOVERY_CODE_USED, actor=world["member"], subject=world["member"], purpose="signin",
+                  remaining=9, cleared_lockout=False)
+    post_password(client, "admin@acme.example")
+    page = client.get(URL).content.decode()
+    assert '<td data-label="Action">Recovery code used</td>' in page
+    assert '<td data-label="Details">purpose: signin; remaining: 9; cleared lockout: no</td>' in page
+    assert '<td data-label="Action">Wrong code</td>' in page
+    assert '<td data-label="Details">reason: invalid_code</td>' in page
+    assert '<option value="mfa.code_failed">Wrong code</option>' in page
+    assert ">mfa.code_failed<" not in page
+
+
+def test_every_action_has_a_label():
+    from twostep.audit.labels import LABELS
+
+    actions = {value for name, value in vars(events).items() if name.isupper() and isinstance(value, str)}
+    assert actions == set(LABELS)

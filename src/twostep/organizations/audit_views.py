@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from twostep.audit.labels import label
 from twostep.organizations.access import admin_membership
 from twostep.organizations.activity import events_for
 
@@ -19,7 +20,7 @@ class ActionFilterForm(forms.Form):
 
     def __init__(self, *args, actions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "All actions"), *((action, action) for action in actions)]
+        self.fields["action"].choices = [("", "All actions"), *((action, label(action)) for action in actions)]
 
 
 @never_cache

@@ -1,0 +1,55 @@
+"""How people read the audit trail: a label for every action of ``events`` and a one-line summary of an
+event's detail. The detail never holds secrets (``events.record`` refuses them); ids are left out."""
+
+from typing import Any
+
+from twostep.audit import events
+
+LABELS = {
+    events.SIGNIN_SUCCEEDED: "Signed in",
+    events.SIGNIN_FAILED: "Sign-in failed (wrong e-mail or password)",
+    events.SIGNIN_THROTTLED: "Sign-in refused (too many tries)",
+    events.SIGNOUT: "Signed out",
+    events.CODE_FAILED: "Wrong code",
+    events.CODE_THROTTLED: "Code refused (too many wrong codes)",
+    events.MFA_LOCKED: "MFA locked",
+    events.MFA_ENROLLED: "Authenticator app set up",
+    events.MFA_DISABLED: "MFA turned off",
+    events.MFA_RESET: "MFA reset by support",
+    events.RECOVERY_CODE_USED: "Recovery code used",
+    events.RECOVERY_CODES_GENERATED: "Recovery codes generated",
+    events.ORG_MFA_CHANGED: "Require MFA changed",
+    events.ORG_MEMBERS_NOTIFIED: "Members told about MFA",
+    events.INVITATION_SENT: "Invitation sent",
+    events.INVITATION_ACCEPTED: "Invitation accepted",
+    events.INVITATION_REVOKED: "Invitation revoked",
+    events.MEMBER_REMOVED: "Member removed",
+    events.MEMBER_ROLE_CHANGED: "Member role changed",
+    events.STEP_UP: "Confirmed identity (step-up)",
+    events.PASSWORD_RESET: "Password reset",
+    events.PASSWORD_CHANGED: "Password changed",
+    events.EMAIL_CHANGED: "E-mail address changed",
+}
+
+_KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recovery codes", "old_email": "from",
+         "new_email": "to", "enforce_from": "from", "all_sessions": "all sessions",
+         "cleared_lockout": "cleared lockout", "new_account": "new account"}
+
+
+def label(action: str) -> str:
+    """The label of ``action``; an unknown action (from an older or newer version) as it is stored."""
+    return LABELS.get(action, action)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(f"{_KEYS.get(k, k).replace('_', ' ')} {_value(v)}" for k, v in value.items())
+    return "—" if value is None or value == "" else str(value)
+
+
+def summary(detail: dict | None) -> str:
+    """``detail`` as "reason: Lost phone; ticket: T-1", ids left out."""
+    return "; ".join(f"{_KEYS.get(key, key).replace('_', ' ')}: {_value(value)}"
+                     for key, value in (detail or {}).items() if not key.endswith("_id"))
