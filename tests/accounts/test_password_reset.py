@@ -129,3 +129,8 @@ def test_malformed_address_is_a_clear_error(client, clock):
 def test_sign_in_page_links_to_the_reset(client, clock):
     page = client.get(reverse("mfa:signin")).content.decode()
     assert f'href="{reverse("accounts:password_reset")}"' in page and "Forgot your password?" in page
+
+
+def test_the_request_form_labels_the_field_e_mail_address(client, clock):
+    page = client.get(reverse("accounts:password_reset")).content.decode()
+    assert '<label for="id_email">E-mail address</label>' in page and ">Email<" not in page

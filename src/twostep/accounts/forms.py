@@ -1,6 +1,7 @@
 """Forms of the signed-in user's account pages (the password forms are Django's own)."""
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 
 from twostep.accounts.models import User, normalize_email
 
@@ -24,3 +25,11 @@ class ChangeEmailForm(forms.Form):
         if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
             raise forms.ValidationError(EMAIL_TAKEN, code="email_taken")
         return email
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Django's reset request, labelled like every other address field of the portal."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail address"

@@ -15,6 +15,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
 
 from twostep.accounts import services
+from twostep.accounts.forms import ResetRequestForm
 from twostep.accounts.headers import private_page
 from twostep.accounts.tokens import reset_tokens
 
@@ -32,6 +33,7 @@ class BadRequestOnInvalid:
 @method_decorator([private_page, forms_only], name="dispatch")
 class ResetRequestView(BadRequestOnInvalid, auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
+    form_class = ResetRequestForm
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_sent")
