@@ -1,8 +1,9 @@
-"""Project-level pages that draw on several apps: the home page."""
+"""Project-level pages that draw on several apps: the home page, and the page of a refused (expired) form."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
 from twostep.mfa import policy
@@ -29,3 +30,11 @@ def home(request):
         "mfa_required": mfa_required,
         "is_support": is_support(request.user),
     })
+
+
+@never_cache
+@requires_csrf_token
+def csrf_failure(request, reason: str = ""):
+    """``CSRF_FAILURE_VIEW``: a form posted from a stale tab (or without its cookie) gets HTTP 403 and a page
+    saying what to do; ``reason`` (Django's technical cause) is not shown."""
+    return render(request, "403_csrf.html", status=403)
