@@ -192,6 +192,7 @@ LOGGING = _problems.read(configured_logging, production=PRODUCTION, fallback={"v
 
 # --- twostep settings (documented in twostep.mfa.conf and twostep.organizations.conf) ---
 TWOSTEP_ISSUER = env("TWOSTEP_ISSUER", "twostep")
+TWOSTEP_SUPPORT_CONTACT = env("TWOSTEP_SUPPORT_CONTACT", "")  # shown on the code and locked pages, in notices
 TWOSTEP_BASE_URL = _problems.read(backing.base_url, production=PRODUCTION, fallback="")  # links in e-mails
 TWOSTEP_INVITATION_MAX_AGE = _problems.read(env_int, "TWOSTEP_INVITATION_MAX_AGE", 7 * 24 * 60 * 60, minimum=1)
 # reverse proxies appending to X-Forwarded-For

@@ -51,5 +51,6 @@ def test_recovery_codes_one_per_line_on_a_phone_and_two_columns_in_print(browser
     assert len({round(box["x"]) for box in boxes}) == 2  # 1-5 on the left, 6-10 on the right
     left, right = boxes[0], boxes[5]
     assert right["x"] - (left["x"] + left["width"]) >= 40  # a wide gap between the columns
-    assert page.locator(".print-only").first.is_visible()
+    assert page.locator(".print-only").first.inner_text() == (
+        "twostep recovery codes for phone@acme.example · generated 30 Nov 2026, 00:00 UTC")
     context.close()

@@ -189,7 +189,7 @@ def test_download_holds_only_the_users_unused_codes(client, clock, stepped_up, c
     assert response["Content-Disposition"] == 'attachment; filename="twostep-recovery-codes.txt"'
     assert "no-store" in response["Cache-Control"]
     text = response.content.decode()
-    assert text.splitlines()[0] == "Recovery codes for member@acme.example"
+    assert text.splitlines()[0] == "twostep recovery codes for member@acme.example"  # TWOSTEP_ISSUER
     assert text.splitlines()[3:] == codes[1:]
     assert client.get(url).status_code == 405
 
@@ -292,3 +292,9 @@ def test_a_locked_authenticator_still_steps_up_with_a_recovery_code(client, cloc
                                              "next": "/mfa/setup/"})
     assert ok.status_code == 302 and ok["Location"] == "/mfa/setup/"
     assert Authenticator.objects.get(user=member, confirmed_at__isnull=False).locked_at is None
+
+
+def test_download_names_the_site_from_the_issuer_setting(client, clock, stepped_up, codes, settings):
+    settings.TWOSTEP_ISSUER = "Acme Portal"
+    response = client.post(reverse("mfa:recovery_codes_download"), {"codes": codes})
+    assert response.content.decode().splitlines()[0] == "Acme Portal recovery codes for member@acme.example"

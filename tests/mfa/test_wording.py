@@ -64,3 +64,22 @@ def test_home_and_org_page_show_the_date_of_a_coming_requirement(client, clock, 
     assert "by admin@acme.example: Require MFA on from 14 December 2026.</p>" in page
     clock.advance(int(DEC_14.timestamp()) - clock.now)
     assert '<td data-label="Require MFA">On</td>' in client.get("/").content.decode()
+
+
+def test_support_contact_is_shown_on_the_code_and_locked_pages_when_set(client, clock, make_user, enrolled,
+                                                                        settings):
+    from twostep.mfa.models import Authenticator
+
+    user = make_user("member@acme.example")
+    enrolled(user)
+    post_password(client, "member@acme.example")
+    page = client.get(reverse("mfa:code")).content.decode()
+    assert "Contact your organization's support\n    desk: they can reset" in page
+    settings.TWOSTEP_SUPPORT_CONTACT = "help@acme.example"
+    page = client.get(reverse("mfa:code")).content.decode()
+    assert 'desk (<a href="mailto:help@acme.example">help@acme.example</a>): they can reset' in page
+    Authenticator.objects.filter(user=user).update(locked_at=as_datetime(clock.now))
+    locked = client.get(reverse("mfa:code"))
+    assert locked.status_code == 403
+    assert '<strong>support desk</strong>\n      (<a href="mailto:help@acme.example">help@acme.example</a>).' in (
+        locked.content.decode())

@@ -22,6 +22,9 @@
 |                                 |                | is forgotten (a correct password resets the account's)   |
 | TWOSTEP_PROXY_COUNT             | 0              | reverse proxies in front of the app: the client IP is    |
 |                                 |                | that many entries from the right of X-Forwarded-For      |
+| TWOSTEP_SUPPORT_CONTACT         | ""             | how to reach support (text: an e-mail address or URL),   |
+|                                 |                | shown on the code and locked pages and in notices; "" =  |
+|                                 |                | not shown                                                |
 
 Wrong-password counters live in Django's cache (``REDIS_URL``: Redis, shared by every app server; else local
 memory, per process). Wrong-code counters live in the Authenticator row, so every server shares them.
@@ -51,6 +54,7 @@ class MfaSettings:
     password_ip_free_failures: int
     password_failure_window: int
     proxy_count: int
+    support_contact: str
 
     @property
     def schedule(self) -> Schedule:
@@ -80,6 +84,7 @@ def app_settings() -> MfaSettings:
         password_ip_free_failures=getattr(settings, "TWOSTEP_PASSWORD_IP_FREE_FAILURES", 20),
         password_failure_window=getattr(settings, "TWOSTEP_PASSWORD_FAILURE_WINDOW", 86400),
         proxy_count=getattr(settings, "TWOSTEP_PROXY_COUNT", 0),
+        support_contact=getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""),
     )
 
 

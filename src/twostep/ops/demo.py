@@ -25,7 +25,8 @@ ACCOUNTS = [
     ("admin@acme.example", "Ada Admin", "admin of Acme Calibration (Require MFA on): sets up MFA at first sign-in"),
     ("member@acme.example", "Max Member",
      "member of Acme Calibration and Northwind Labs: MFA required because Acme requires it"),
-    ("user@northwind.example", "Nora North", "member of Northwind Labs only (Require MFA off): signs in without MFA"),
+    ("user@northwind.example", "Nora North",
+     "admin of Northwind Labs, in no other organization (Require MFA off): signs in without MFA"),
     ("support@twostep.example", "Sam Support",
      "support staff (support console at /support/): sets up MFA at first sign-in, as staff always must"),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from twostep.mfa import journey, pending, recovery, recovery_codes
+from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import RecoveryCodeForm
 from twostep.mfa.headers import shows_secret
@@ -45,6 +46,7 @@ def show_recovery_codes(request, codes: list[str], *, continue_url: str) -> Http
     with ``shows_secret`` (no-store, strict-origin)."""
     return render(request, "mfa/recovery_codes.html", {
         "codes": codes, "continue_url": continue_url, "generated_at": as_datetime(clock_now()),
+        "issuer": app_settings().issuer,
     })
 
 
@@ -125,7 +127,7 @@ def download_recovery_codes(request):
         return render(request, "mfa/recovery_codes_new.html",
                       {"remaining": recovery.remaining_recovery_codes(request.user)}, status=400)
     moment = as_datetime(clock_now())
-    lines = [f"Recovery codes for {request.user.email}",
+    lines = [f"{app_settings().issuer} recovery codes for {request.user.email}",
              f"Generated {moment:%Y-%m-%d %H:%M} UTC. Each code works once, in place of a code from your "
              "authenticator app.", "", *(recovery_codes.display(code) for code in codes), ""]
     response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

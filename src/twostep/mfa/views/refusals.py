@@ -2,6 +2,8 @@
 
 from django.shortcuts import render
 
+from twostep.mfa.conf import app_settings
+
 
 def throttled(request, template_name: str, context: dict, retry_after: int):
     """Re-render ``template_name`` (whose context says how long to wait) with HTTP 429 and ``Retry-After``
@@ -13,4 +15,5 @@ def throttled(request, template_name: str, context: dict, retry_after: int):
 
 def locked(request, *, user, pending: bool):
     """The page a user with locked MFA sees: why, and how to get back in (HTTP 403: retrying cannot help)."""
-    return render(request, "mfa/locked.html", {"locked_user": user, "pending": pending}, status=403)
+    return render(request, "mfa/locked.html", {"locked_user": user, "pending": pending,
+                                               "support_contact": app_settings().support_contact}, status=403)

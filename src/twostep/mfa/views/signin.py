@@ -13,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
 from twostep.mfa import journey, lockout, pending, policy, services
+from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm, SignInForm
 from twostep.mfa.headers import shows_secret
@@ -174,7 +175,8 @@ class CodeView(View):
 
     @staticmethod
     def context(state, form, *, wait: int = 0, **extra) -> dict:
-        return {"state": state, "form": form, "wait": describe_wait(wait) if wait else "", **extra}
+        return {"state": state, "form": form, "wait": describe_wait(wait) if wait else "",
+                "support_contact": app_settings().support_contact, **extra}
 
 
 @method_decorator([never_cache, csrf_protect], name="dispatch")
