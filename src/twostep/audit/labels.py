@@ -18,6 +18,7 @@ LABELS = {
     events.MFA_RESET: "MFA reset by support",
     events.RECOVERY_CODE_USED: "Recovery code used",
     events.RECOVERY_CODES_GENERATED: "Recovery codes generated",
+    events.ORG_CREATED: "Organization created",
     events.ORG_MFA_CHANGED: "Require MFA changed",
     events.ORG_MEMBERS_NOTIFIED: "Members told about MFA",
     events.INVITATION_SENT: "Invitation sent",
