@@ -17,6 +17,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from twostep.audit.client import client_address
+
 logger = logging.getLogger(__name__)
 
 # name -> subject; the body is the template accounts/email/<name>.txt
@@ -42,7 +44,7 @@ def schedule(user, template: str, subject: str, *, request=None, now: int | None
 
     ``now`` in Unix seconds (default: the clock); ``request`` gives the IP address shown, when there is one;
     ``context`` adds template variables (never secrets)."""
-    ip = (request.META.get("REMOTE_ADDR") or "") if request is not None else ""
+    ip = (client_address(request) or "") if request is not None else ""  # as the audit trail records it
     context = {"user": user, "issuer": getattr(settings, "TWOSTEP_ISSUER", "twostep"), "ip": ip,
                "when": when(_now() if now is None else now),
                "support_contact": getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""), **context}
