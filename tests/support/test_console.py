@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import post_password
-from tests.signin_helpers import force_sign_in
+from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep.accounts.models import User
 from twostep.audit import events
 from twostep.audit.models import AuditEvent
@@ -190,6 +190,25 @@ def test_support_cannot_reset_themselves_here(client, clock, support_user):
     response = client.post(reverse("support:reset", args=[support_user.pk]), {"reason": REASON})
     assert response.status_code == 403 and "You cannot reset your own MFA here" in response.content.decode()
     assert Authenticator.objects.filter(user=support_user).exists()
+
+
+def test_support_cannot_reset_a_staff_account_but_a_superuser_can(client, clock, support_user, grant_support,
+                                                                   make_user):
+    colleague = grant_support(make_user("colleague@twostep.example", is_staff=True))
+    enroll_with_codes(colleague, now=clock.now - 60)
+    force_sign_in(client, support_user, verified_at=clock.now)
+    page = client.get(reverse("support:user", args=[colleague.pk])).content.decode()
+    assert "This is a staff account: only a superuser or an operator" in page and "Reset MFA…" not in page
+    assert client.get(reverse("support:reset", args=[colleague.pk])).status_code == 403
+    response = client.post(reverse("support:reset", args=[colleague.pk]), {"reason": REASON})
+    assert response.status_code == 403 and "This is a staff account" in response.content.decode()
+    assert Authenticator.objects.filter(user=colleague).count() == 1 and not SupportReset.objects.exists()
+
+    root = User.objects.create_superuser("root@twostep.example", "x" * 12)
+    force_sign_in(client, root, verified_at=clock.now)
+    response = client.post(reverse("support:reset", args=[colleague.pk]), {"reason": REASON})
+    assert response.status_code == 302 and not Authenticator.objects.filter(user=colleague).exists()
+    assert SupportReset.objects.get().actor == root
 
 
 def test_unknown_user_is_not_found(client, clock, support_user):

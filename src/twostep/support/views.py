@@ -18,8 +18,19 @@ from twostep.support.forms import ResetForm, SearchForm
 from twostep.support.services import reset_user_mfa
 
 PAGE_SIZE = 20
-SELF_RESET = "You cannot reset your own MFA here: replace your authenticator on your Security page, or ask " \
-             "another support person."
+SELF_RESET = "This is your own account. You cannot reset your own MFA here: replace your authenticator on your " \
+             "Security page, or ask another support person."
+PRIVILEGED_RESET = "This is a staff account: only a superuser or an operator (twostep mfa-reset) can reset its " \
+                   "MFA, so that support cannot take over a more privileged account."
+
+
+def refusal(actor, target) -> str:
+    """Why ``actor`` may not reset ``target``'s MFA (answered with 403), or "" when they may."""
+    if target == actor:
+        return SELF_RESET
+    if (target.is_staff or target.is_superuser) and not actor.is_superuser:
+        return PRIVILEGED_RESET
+    return ""
 
 
 @never_cache
@@ -43,7 +54,7 @@ def _target(pk: int):
 def user_detail(request, pk: int):
     target = _target(pk)
     return render(request, "support/user.html", {"dossier": lookup.dossier(target, now=clock_now()),
-                                                 "self_reset": target == request.user})
+                                                 "refusal": refusal(request.user, target)})
 
 
 @method_decorator([never_cache, csrf_protect, support_required], name="dispatch")
@@ -55,8 +66,8 @@ class ResetView(View):
     def get(self, request, pk: int):
         """The form, or instead the reason a reset is refused (own account: 403; nothing to reset)."""
         target = _target(pk)
-        if target == request.user:
-            return self.render(request, target, None, refusal=SELF_RESET, status=403)
+        if refused := refusal(request.user, target):
+            return self.render(request, target, None, refusal=refused, status=403)
         if not has_factors(target):
             return self.render(request, target, None, refusal=NothingToResetError.message)
         return self.render(request, target, ResetForm())
@@ -64,8 +75,8 @@ class ResetView(View):
     def post(self, request, pk: int):
         target = _target(pk)
         form = ResetForm(request.POST)
-        if target == request.user:
-            form.add_error(None, SELF_RESET)
+        if refused := refusal(request.user, target):
+            form.add_error(None, refused)
             return self.render(request, target, form, status=403)
         if not form.is_valid():
             return self.render(request, target, form, status=400)
