@@ -95,6 +95,8 @@ def test_pages_of_fifty(client, clock, acme, make_user):
     assert rows(second) == [("x45@acme.example", "not_yet"), ("x46@acme.example", "not_yet"),
                             ("x47@acme.example", "not_yet"), ("x48@acme.example", "not_yet"),
                             ("x49@acme.example", "not_yet")]
+    filtered = client.get("/orgs/acme/settings/mfa/members/?status=not_yet").content.decode()
+    assert 'href="?status=not_yet&amp;page=2">Next</a>' in filtered  # the filter is kept across pages
 
 
 def test_query_count_does_not_grow_with_members(client, clock, acme, make_user, enrolled):
