@@ -49,6 +49,22 @@ def test_open_session_is_caught_when_the_switch_is_turned_on(client, clock, make
     assert client.get("/").status_code == 200
 
 
+def test_a_caught_open_session_is_not_stepped_up_by_its_code(client, clock, make_user, make_org, require_mfa):
+    """Its password was checked at an earlier sign-in, so the code alone is no step-up."""
+    from twostep.mfa import stepup
+
+    member = make_user("member@acme.example")
+    acme = make_org("Acme Calibration", members=[member])
+    post_password(client, "member@acme.example")
+    require_mfa(acme)
+    client.get("/")
+    client.get(reverse("mfa:setup"))
+    post_code(client, code_for(member, clock.now), url="mfa:setup_confirm")
+    assert client.get("/").status_code == 200
+    assert stepup.SESSION_KEY not in client.session
+    assert client.get(reverse("mfa:change_email"))["Location"].startswith(reverse("mfa:stepup"))
+
+
 def test_open_session_of_a_user_with_an_authenticator_is_asked_for_a_code(
         client, clock, make_user, make_org, require_mfa, enrolled):
     member = make_user("member@acme.example")

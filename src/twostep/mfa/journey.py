@@ -30,25 +30,30 @@ def after_password(request, user, *, now: int, next_url: str = "") -> str:
     if not requirement.required_at(as_datetime(now)):
         complete(request, user, now=now, verified=False)
         return next_url or resolve_url("home")
-    return require_second_step(request, user, now=now, next_url=next_url, requirement=requirement)
+    return require_second_step(request, user, now=now, next_url=next_url, requirement=requirement,
+                               password_checked=True)
 
 
-def require_second_step(request, user, *, now: int, next_url: str = "", requirement=None) -> str:
-    """Put the session in a pending sign-in for ``user``; returns the URL of its step."""
+def require_second_step(request, user, *, now: int, next_url: str = "", requirement=None,
+                        password_checked: bool = False) -> str:
+    """Put the session in a pending sign-in for ``user``; returns the URL of its step. ``password_checked``:
+    the password was verified in this request (not at an earlier sign-in of an open session)."""
     requirement = requirement or policy.requirement_for(user)
     stage = pending.CODE if requirement.has_authenticator else pending.SETUP
-    pending.begin(request, user, stage=stage, now=now, next_url=next_url)
+    pending.begin(request, user, stage=stage, now=now, next_url=next_url, password_checked=password_checked)
     return stage_url(stage)
 
 
 def complete(request, user, *, now: int, verified: bool) -> None:
     """Sign the user in (``login`` rotates the session key) and record it. ``verified``: a code or a recovery
-    code was accepted with the password, which is a step-up too, so its window starts now (Unix seconds)."""
-    next_url = (pending.raw(request) or {}).get("next", "")
+    code was accepted; with the password checked in the same pending sign-in that is a step-up too, so its
+    window starts now (Unix seconds)."""
+    state = pending.raw(request) or {}
+    next_url = state.get("next", "")
     pending.clear(request)
     login(request, user, backend=BACKEND)
     request.session[MFA_VERIFIED_AT] = now if verified else None
-    if verified:
+    if verified and state.get("password_checked", False):
         stepup.mark(request, now=now)
     request.session["twostep_next"] = next_url
     events.record(events.SIGNIN_SUCCEEDED, actor=user, subject=user, request=request, mfa=verified)

@@ -29,8 +29,10 @@ class PendingSignIn:
         return max(app_settings().pending_max_attempts - self.attempts, 0)
 
 
-def begin(request, user, *, stage: str, now: int, next_url: str = "") -> None:
+def begin(request, user, *, stage: str, now: int, next_url: str = "", password_checked: bool = True) -> None:
     """Start a pending sign-in; rotates the session key (the password step is a privilege change).
+    ``password_checked`` is False when an already signed-in session is sent to the code step (the password
+    was checked at some earlier sign-in), so completing it is not also a step-up.
 
     A visitor with no stored session has no key anyone could have planted: the session gets a new key
     when it is first saved, which spares writing an empty row and then updating it.
@@ -39,7 +41,7 @@ def begin(request, user, *, stage: str, now: int, next_url: str = "") -> None:
         request.session.cycle_key()
     request.session[SESSION_KEY] = {
         "user_id": user.pk, "stage": stage, "started_at": now, "attempts": 0, "next": next_url,
-        "auth_hash": user.get_session_auth_hash(),
+        "auth_hash": user.get_session_auth_hash(), "password_checked": password_checked,
     }
 
 
