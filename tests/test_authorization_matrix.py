@@ -67,7 +67,8 @@ MATRIX = [
     R("mfa:change_password", "GET",                 SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:change_password", "POST",                SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:organization", "GET",                    SIGNIN,      CODE,   403,    200,     403,    403,    403),
-    R("mfa:organization", "POST",                   SIGNIN,      CODE,   403,    ORG_MFA, 403,    403,    403),
+    # The matrix posts an empty form: Require MFA off, which needs a step-up first.
+    R("mfa:organization", "POST",                   SIGNIN,      CODE,   403,    STEPUP,  403,    403,    403),
     R("organizations:settings", "GET",              SIGNIN,      CODE,   403,    200,     403,    403,    403),
     R("organizations:settings", "POST",             SIGNIN,      CODE,   405,    405,     405,    405,    405),
     R("organizations:audit", "GET",                 SIGNIN,      CODE,   403,    200,     403,    403,    403),

@@ -201,3 +201,19 @@ def test_turning_off_is_audited_and_members_keep_their_authenticators(client, cl
     assert Authenticator.objects.filter(confirmed_at__isnull=False).count() == 2
     client.post("/signout/")
     assert post_password(client, "member@acme.example")["Location"] == "/signin/code/"
+
+
+def test_turning_off_needs_a_fresh_step_up(client, clock, acme, enrolled):
+    admin = acme.memberships.get(role="admin").user
+    set_require_mfa(acme, required=True, actor=admin, moment=clock.moment)
+    enrolled(admin)
+    post_password(client, "admin@acme.example")
+    post_code(client, code_for(admin, clock.now))
+    clock.advance(601)  # the sign-in's step-up window is over
+    response = client.post("/orgs/acme/settings/mfa/", {})
+    assert response.status_code == 302
+    assert response["Location"] == "/stepup/?next=%2Forgs%2Facme%2Fsettings%2Fmfa%2F"
+    assert OrganizationMfaPolicy.objects.get(organization=acme).required is True
+    client.post("/stepup/", {"password": PASSWORD, "code": code_for(admin, clock.now), "next": "/"})
+    assert client.post("/orgs/acme/settings/mfa/", {}).status_code == 302
+    assert OrganizationMfaPolicy.objects.get(organization=acme).required is False

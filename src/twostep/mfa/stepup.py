@@ -30,6 +30,11 @@ def mark(request, *, now: int) -> None:
     request.session[SESSION_KEY] = now
 
 
+def url_for(next_path: str) -> str:
+    """The step-up page's URL, coming back to ``next_path`` afterwards."""
+    return f"{reverse('mfa:stepup')}?{urlencode({'next': next_path})}"
+
+
 def step_up_required(view):
     """Decorator: send the user to the step-up page (and back to this URL) unless freshly stepped up."""
 
@@ -38,7 +43,7 @@ def step_up_required(view):
         if not request.user.is_authenticated:
             return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
         if not is_fresh(request, now=clock_now()):
-            return redirect(f"{reverse('mfa:stepup')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(url_for(request.get_full_path()))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -15,7 +15,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from twostep.mfa import notify, org_policy
+from twostep.mfa import notify, org_policy, stepup
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import RequireMfaForm
 from twostep.mfa.services import as_datetime
@@ -57,6 +57,11 @@ class OrganizationMfaView(View):
             policy = org_policy.policy_of(organization)
             return render(request, self.template_name, self.context(organization, policy, form), status=400)
         required, day = form.cleaned_data["require_mfa"], form.cleaned_data["enforce_date"]
+        if not required and org_policy.policy_of(organization).required and not stepup.is_fresh(
+                request, now=clock_now()):
+            # Switching MFA off weakens every member's sign-in: confirm it is the admin (step-up), then save again.
+            messages.info(request, "To switch Require MFA off, first confirm it's you; then save again.")
+            return redirect(stepup.url_for(request.get_full_path()))
         org_policy.set_require_mfa(organization, required=required, actor=request.user,
                                    moment=as_datetime(clock_now()), request=request,
                                    enforce_from=start_of(day) if day else None)
