@@ -134,3 +134,25 @@ def test_sign_in_page_links_to_the_reset(client, clock):
 def test_the_request_form_labels_the_field_e_mail_address(client, clock):
     page = client.get(reverse("accounts:password_reset")).content.decode()
     assert '<label for="id_email">E-mail address</label>' in page and ">Email<" not in page
+
+
+def request_reset(client, email: str):
+    return client.post(reverse("accounts:password_reset"), {"email": email})
+
+
+def test_at_most_three_reset_mails_per_address(client, clock, member, mailoutbox):
+    for _ in range(4):
+        response = request_reset(client, "member@acme.example")
+        assert response.status_code == 302 and response["Location"] == reverse("accounts:password_reset_sent")
+    assert [message.to for message in mailoutbox] == [["member@acme.example"]] * 3
+
+
+def test_reset_mails_per_client_are_limited_too(client, clock, make_user, mailoutbox, settings):
+    settings.TWOSTEP_RESET_MAILS_PER_CLIENT = 2
+    for name in ("a", "b", "c"):
+        make_user(f"{name}@acme.example")
+        assert request_reset(client, f"{name}@acme.example")["Location"] == reverse("accounts:password_reset_sent")
+    assert [message.to for message in mailoutbox] == [["a@acme.example"], ["b@acme.example"]]
+    other_client = Client(REMOTE_ADDR="192.0.2.7")
+    request_reset(other_client, "c@acme.example")
+    assert mailoutbox[-1].to == ["c@acme.example"]

@@ -5,6 +5,8 @@ in, so a user who must use MFA still gives a code after the new password. Every 
 ``Referrer-Policy: strict-origin`` and ``Cache-Control: no-store`` (the link's token must not leak).
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -17,7 +19,10 @@ from django.views.decorators.http import require_http_methods
 from twostep.accounts import services
 from twostep.accounts.forms import ResetRequestForm
 from twostep.accounts.headers import private_page
+from twostep.accounts.reset_limits import allow_reset_mail
 from twostep.accounts.tokens import reset_tokens
+
+logger = logging.getLogger(__name__)
 
 # Django's form views also take PUT as POST, and the reset-link view answers any method for a bad link.
 forms_only = require_http_methods(["GET", "HEAD", "POST"])
@@ -38,6 +43,13 @@ class ResetRequestView(BadRequestOnInvalid, auth_views.PasswordResetView):
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_sent")
     token_generator = reset_tokens
+
+    def form_valid(self, form):
+        if not allow_reset_mail(form.cleaned_data["email"], self.request):
+            # Same answer as a sent mail (no hint about the address); nothing is sent.
+            logger.warning("password reset mail not sent: too many requests for the address or the client")
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
     @property
     def extra_email_context(self) -> dict:
