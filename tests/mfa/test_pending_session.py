@@ -9,13 +9,6 @@ from tests.conftest import code_for, post_code, post_password
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def member(make_user, make_org, require_mfa):
-    user = make_user("member@acme.example")
-    require_mfa(make_org("Acme Calibration", slug="acme", members=[user]))
-    return user
-
-
 def test_a_made_up_session_key_is_replaced_at_the_password_step(client, clock, member, enrolled):
     enrolled(member)
     planted = "plantedbyanattacker0123456789abc"

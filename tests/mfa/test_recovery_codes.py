@@ -21,11 +21,6 @@ def member(make_user):
     return make_user("member@acme.example")
 
 
-@pytest.fixture
-def codes(clock, member):
-    return enroll_with_codes(member, now=clock.now - 60)
-
-
 def events_of(user):
     return list(AuditEvent.objects.filter(subject_id=user.pk).order_by("id").values_list("action", "outcome", "detail"))
 

@@ -5,7 +5,6 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from tests.conftest import post_password
-from tests.signin_helpers import enroll_with_codes
 from twostep.audit.models import AuditEvent
 from twostep.mfa import recovery
 from twostep.mfa.journey import MFA_VERIFIED_AT
@@ -13,18 +12,6 @@ from twostep.mfa.models import RecoveryCode
 
 pytestmark = pytest.mark.django_db
 RECOVERY = reverse("mfa:recovery")
-
-
-@pytest.fixture
-def member(make_user, make_org, require_mfa):
-    user = make_user("member@acme.example")
-    require_mfa(make_org("Acme Calibration", slug="acme", members=[user]))
-    return user
-
-
-@pytest.fixture
-def codes(clock, member):
-    return enroll_with_codes(member, now=clock.now - 60)
 
 
 def post_recovery(client, code: str):

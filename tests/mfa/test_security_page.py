@@ -21,18 +21,6 @@ SHOWN_CODE = re.compile(r"<code>([0-9a-z]{5}-[0-9a-z]{5})</code>")
 
 
 @pytest.fixture
-def member(make_user, make_org, require_mfa):
-    user = make_user("member@acme.example")
-    require_mfa(make_org("Acme Calibration", slug="acme", members=[user]))
-    return user
-
-
-@pytest.fixture
-def codes(clock, member):
-    return enroll_with_codes(member, now=clock.now - 60)
-
-
-@pytest.fixture
 def stepped_up(client, clock, member, codes):
     """The member, signed in with a code and freshly stepped up."""
     force_sign_in(client, member, verified_at=clock.now, stepped_up_at=clock.now)

@@ -12,13 +12,6 @@ from twostep.mfa.models import Authenticator
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def member(make_user, make_org, require_mfa):
-    user = make_user("member@acme.example")
-    require_mfa(make_org("Acme Calibration", slug="acme", members=[user]))
-    return user
-
-
 def set_up_in(browser, user, now: int) -> Authenticator:
     assert post_password(browser, user.email)["Location"] == reverse("mfa:setup")
     assert browser.get(reverse("mfa:setup")).status_code == 200
