@@ -5,17 +5,16 @@ running services (``check_services``) are tagged ``database`` like Django's own:
 ``--database default``, so ``check`` without it (and every other command) works with the services down.
 """
 
-import secrets
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
-from django.core.cache import cache
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from twostep.mfa import vault
 from twostep.mfa.models import Authenticator
+from twostep.ops.health import cache_keeps_a_value
 
 POSTGRESQL = "django.db.backends.postgresql"
 REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
@@ -68,11 +67,8 @@ def check_services(app_configs, databases=None, **kwargs) -> list:
 
 
 def _cache_problems() -> list:
-    key, value = f"check:{secrets.token_hex(8)}", secrets.token_hex(8)
     try:
-        cache.set(key, value, timeout=10)
-        answered = cache.get(key) == value
-        cache.delete(key)
+        answered = cache_keeps_a_value("check")
     except Exception as exc:
         return [Error(f"The cache does not answer ({type(exc).__name__}).",
                       hint="Start Redis or correct REDIS_URL.", id="twostep.E111")]

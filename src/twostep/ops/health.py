@@ -36,13 +36,19 @@ def _database_ok() -> bool:
         return False
 
 
+def cache_keeps_a_value(purpose: str) -> bool:
+    """Write, read back and delete a random value under ``<purpose>:<random>``; True when it came back.
+    Errors of the cache's client (e.g. Redis down) propagate to the caller."""
+    key, value = f"{purpose}:{secrets.token_hex(8)}", secrets.token_hex(8)
+    cache.set(key, value, timeout=10)
+    kept = cache.get(key) == value
+    cache.delete(key)
+    return kept
+
+
 def _cache_ok() -> bool:
-    key, value = f"readyz:{secrets.token_hex(8)}", secrets.token_hex(8)
     try:
-        cache.set(key, value, timeout=10)
-        ok = cache.get(key) == value
-        cache.delete(key)
-        return ok
+        return cache_keeps_a_value("readyz")
     except Exception as exc:
         logger.warning("readiness: cache unavailable (%s)", type(exc).__name__)
         return False
