@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from twostep import otp
 from twostep.audit import events
+from twostep.audit.client import client_address
 from twostep.errors import ServiceError
 from twostep.mfa import lockout, notices, recovery_codes, vault
 from twostep.mfa.conf import app_settings
@@ -170,7 +171,8 @@ def confirm_enrollment(user, code: str, *, now: int, request=None) -> Authentica
         pending.confirmed_at = as_datetime(now)
         pending.last_used_step = step
         pending.last_used_at = as_datetime(now)
-        pending.save(update_fields=["confirmed_at", "last_used_step", "last_used_at"])
+        pending.confirmed_ip = client_address(request) if request is not None else None
+        pending.save(update_fields=["confirmed_at", "last_used_step", "last_used_at", "confirmed_ip"])
         events.record(events.MFA_ENROLLED, actor=user, subject=user, request=request,
                       authenticator_id=pending.pk)
         pending.recovery_codes = recovery_codes.issue(user, moment=as_datetime(now))
