@@ -14,6 +14,7 @@ from twostep.accounts import notices
 from twostep.accounts.forms import EMAIL_TAKEN
 from twostep.accounts.models import normalize_email
 from twostep.accounts.sessions import end_all_sessions, end_other_sessions
+from twostep.accounts.signals import password_changed
 from twostep.audit import events
 from twostep.errors import ServiceError
 
@@ -56,6 +57,7 @@ def change_password(request, user, password: str) -> None:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
+        password_changed.send(sender=change_password, user=user)
         end_other_sessions(request, user)
         events.record(events.PASSWORD_CHANGED, actor=user, subject=user, request=request)
         notices.notify(user, "password_changed", request=request)
@@ -67,6 +69,7 @@ def finish_password_reset(form, *, request=None):
     anyone in: the next sign-in still asks for a code."""
     with transaction.atomic():
         user = form.save()
+        password_changed.send(sender=finish_password_reset, user=user)
         end_all_sessions(user)
         events.record(events.PASSWORD_RESET, actor=user, subject=user, request=request)
         notices.notify(user, "password_reset", request=request)
