@@ -1,6 +1,7 @@
 """Shared fixtures: an injected clock (no sleeping, no patching of time), users, organizations and
 helpers that walk the sign-in journey with Django's test client."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -117,3 +118,19 @@ def post_password(client, email: str, password: str = PASSWORD, **extra):
 
 def post_code(client, code: str, *, url: str = "mfa:code"):
     return client.post(reverse(url), {"code": code})
+
+
+MAILED_CODE = re.compile(r"^    (\d{3} \d{3})$", re.MULTILINE)
+
+
+def mailed_code(message) -> str:
+    """The setup code in a mailbox-proof e-mail (``twostep.mfa.mailbox``)."""
+    return MAILED_CODE.search(message.body).group(1)
+
+
+def prove_mailbox(client, url: str = "mfa:setup_mailbox", *, query: str = ""):
+    """Walk the mailbox proof before a first QR code: open the page (which mails a code), type the code."""
+    from django.core import mail
+
+    client.get(reverse(url) + query)
+    return client.post(reverse(url) + query, {"action": "code", "code": mailed_code(mail.outbox[-1])})

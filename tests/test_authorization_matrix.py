@@ -55,6 +55,7 @@ MATRIX = [
     R("home", "GET",                                SIGNIN,      CODE,   200,    200,     200,    200,    200),
     R("mfa:signin", "GET",                          200,         CODE,   HOME,   HOME,    HOME,   HOME,   HOME),
     R("mfa:signin", "POST",                         400,         CODE,   400,    400,     400,    400,    400),
+    R("mfa:setup_mailbox", "GET",                   SIGNIN,      CODE,   SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
     R("mfa:setup", "GET",                           SIGNIN,      CODE,   SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
     R("mfa:setup_confirm", "GET",                   SIGNIN,      CODE,   SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
     R("mfa:code", "GET",                            SIGNIN,      200,    SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
@@ -89,6 +90,7 @@ MATRIX = [
     R("support:user", "GET",                        SIGNIN,      CODE,   403,    403,     403,    200,    200),
     R("support:reset", "GET",                       SIGNIN,      CODE,   403,    403,     403,    200,    200),
     R("support:reset", "POST",                      SIGNIN,      CODE,   403,    403,     403,    400,    400),
+    R("mfa:enroll_mailbox", "GET",                  SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:enroll", "GET",                          SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:enroll_confirm", "GET",                  SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:enroll_confirm", "POST",                 SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
@@ -114,6 +116,8 @@ MATRIX = [
     # The other method of every view: a page that only shows answers a POST with 405, a form that only posts
     # answers a GET with 405, and neither lets anyone past the checks above.
     R("home", "POST",                               SIGNIN,      CODE,   405,    405,     405,    405,    405),
+    R("mfa:setup_mailbox", "POST",                  SIGNIN,      CODE,   SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
+    R("mfa:enroll_mailbox", "POST",                 SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:setup", "POST",                          405,         CODE,   405,    405,     405,    405,    405),
     R("mfa:setup_confirm", "POST",                  SIGNIN,      CODE,   SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
     R("mfa:code", "POST",                           SIGNIN,      400,    SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),

@@ -17,7 +17,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import PASSWORD, code_for, post_code, post_password
+from tests.conftest import PASSWORD, code_for, post_code, post_password, prove_mailbox
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
 from twostep.mfa import pending, stepup
@@ -51,8 +51,12 @@ def world(clock, make_user, make_org, require_mfa, enrolled):
 def client_in(state: str, world, clock) -> Client:
     """A browser in ``state``: anonymous, pending_setup, pending_code, signed_in (member), admin (boss)."""
     client = Client()
-    if state == "pending_setup":
+    if state == "pending_mailbox":
         post_password(client, "newbie@acme.example")
+        assert client.get("/signin/setup/email/").status_code == 200  # mails the code
+    elif state == "pending_setup":
+        post_password(client, "newbie@acme.example")
+        assert prove_mailbox(client).status_code == 302
         assert client.get("/signin/setup/").status_code == 200  # creates the authenticator being enrolled
     elif state in ("pending_code", "signed_in"):
         post_password(client, "member@acme.example")
@@ -69,6 +73,8 @@ def client_in(state: str, world, clock) -> Client:
 # view: (url, state, {field: valid value or None when the field must always be bad})
 POST_VIEWS = {
     "signin": ("/signin/", "anonymous", {"email": "member@acme.example", "password": PASSWORD}),
+    "setup_mailbox": ("/signin/setup/email/", "pending_mailbox", {"action": "code", "code": None}),
+    "setup_access_pass": ("/signin/setup/email/", "pending_mailbox", {"action": "access_pass", "access_pass": None}),
     "setup_confirm": ("/signin/setup/confirm/", "pending_setup", {"code": None}),
     "code": ("/signin/code/", "pending_code", {"code": None}),
     "stepup": ("/stepup/", "signed_in", {"password": PASSWORD, "code": None}),
@@ -77,7 +83,7 @@ POST_VIEWS = {
     "organization_mfa": ("/orgs/northwind/settings/mfa/", "admin", {"require_mfa": "on", "starts": "now"}),
     "signout": ("/signout/", "anonymous", {"anything": None}),
 }
-FAILURE_EVENTS = {"signin.failed", "stepup"}
+FAILURE_EVENTS = {"signin.failed", "stepup", "mfa.code_failed"}
 # An unticked checkbox is absent: "off" (tested below); "from when" left out means now.
 ALSO_VALID = {"require_mfa": {MISSING}, "starts": {MISSING, ""}}
 
@@ -154,6 +160,7 @@ def test_json_instead_of_form_data_gets_415(view, world, clock):
 
 # url: the state in which it is reachable
 URLS = {"/": "signed_in", "/signin/": "anonymous", "/signin/setup/": "pending_setup",
+        "/signin/setup/email/": "pending_mailbox",
         "/signin/setup/confirm/": "pending_setup", "/signin/code/": "pending_code", "/signout/": "anonymous",
         "/stepup/": "signed_in", "/orgs/northwind/settings/": "admin", "/orgs/northwind/settings/mfa/": "admin",
         "/mfa/setup/": "stepped_up", "/mfa/setup/confirm/": "stepped_up", "/account/email/": "stepped_up",

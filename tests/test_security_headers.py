@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, code_for, post_code, post_password
+from tests.conftest import PASSWORD, code_for, post_code, post_password, prove_mailbox
 from tests.production.conftest import production_env
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,7 @@ def signed_in(client, clock, admin):
 def pending_setup(client, newcomer, require_mfa):
     require_mfa(newcomer.memberships.get().organization)
     post_password(client, newcomer.email)
+    prove_mailbox(client)
     return client
 
 

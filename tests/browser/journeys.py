@@ -27,3 +27,19 @@ def scan_qr(page) -> otp.OtpauthURI:
     results = zxingcpp.read_barcodes(image)
     assert len(results) == 1, "exactly one QR code on the page"
     return otp.parse_uri(results[0].text)
+
+
+def prove_mailbox(page, *, shot: str | None = None) -> None:
+    """The step before a first QR code: read the code from the newest mail and type it (the live server runs
+    in this process, so its mails are in Django's test outbox)."""
+    from django.core import mail
+
+    from tests.conftest import mailed_code
+
+    page.wait_for_url("**/signin/setup/email/")
+    page.get_by_label("Code from the e-mail").fill(mailed_code(mail.outbox[-1]))
+    if shot:
+        from tests.browser.conftest import screenshot
+
+        screenshot(page, shot)
+    page.get_by_role("button", name="Confirm", exact=True).click()

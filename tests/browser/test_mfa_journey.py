@@ -11,6 +11,7 @@ import zxingcpp
 from PIL import Image
 
 from tests.browser.conftest import screenshot
+from tests.browser.journeys import prove_mailbox
 from tests.conftest import EPOCH
 from twostep import otp
 from twostep.mfa import services
@@ -84,6 +85,7 @@ def scan_page(page, tmp_path) -> str:
 
 def test_member_scans_the_qr_code_signs_in_and_signs_in_again_with_a_new_code(page, clock, demo):
     sign_in(page, MEMBER, demo[MEMBER], shot="signin")
+    prove_mailbox(page)
     page.wait_for_url("**/signin/setup/")
     assert page.get_by_role("heading", level=1).inner_text() == "Set up multi-factor authentication"
 
@@ -123,6 +125,7 @@ def test_member_scans_the_qr_code_signs_in_and_signs_in_again_with_a_new_code(pa
 
 def test_cant_scan_shows_the_key_by_hand_and_on_a_phone_the_app_link(page, phone, clock, demo, tmp_path):
     sign_in(page, MEMBER, demo[MEMBER])
+    prove_mailbox(page)
     page.wait_for_url("**/signin/setup/")
     uri = scan_page(page, tmp_path)
     secret = otp.b32encode(otp.parse_uri(uri).key)
@@ -136,6 +139,7 @@ def test_cant_scan_shows_the_key_by_hand_and_on_a_phone_the_app_link(page, phone
     assert not page.locator(".on-phone").is_visible()
 
     sign_in(phone, MEMBER, demo[MEMBER])
+    prove_mailbox(phone)
     phone.wait_for_url("**/signin/setup/")
     assert phone.locator(".on-phone").inner_text() == (
         "Setting up on this phone? Open I can't scan the code and tap Open in authenticator app.")
@@ -157,6 +161,7 @@ def test_user_of_an_organization_without_required_mfa_signs_in_with_the_password
 
 def test_admin_finds_the_require_mfa_switch_and_the_members_count(page, clock, demo, tmp_path):
     sign_in(page, ADMIN, demo[ADMIN])
+    prove_mailbox(page)
     page.wait_for_url("**/signin/setup/")
     key = otp.parse_uri(scan_page(page, tmp_path))
     page.get_by_role("link", name="I have completed the scan").click()

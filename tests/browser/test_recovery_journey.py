@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.browser.journeys import enter_code, scan_qr, sign_in
+from tests.browser.journeys import enter_code, prove_mailbox, scan_qr, sign_in
 from tests.conftest import PASSWORD
 from twostep import otp
 from twostep.mfa.models import Authenticator, RecoveryCode
@@ -37,6 +37,8 @@ def test_lost_phone_recovery_code_then_a_new_authenticator(page, clock, make_use
 
     # First sign-in: set up the phone's app, and save the recovery codes shown once.
     sign_in(page, "member@acme.example")
+    prove_mailbox(page)
+    page.wait_for_url("**/signin/setup/")
     old_phone = scan_qr(page)
     page.click("text=I have completed the scan")
     enter_code(page, otp.totp(old_phone.key, now=clock.now), "Verify and finish setup")

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 
 from tests.browser.conftest import screenshot
-from tests.browser.journeys import enter_code, sign_in
+from tests.browser.journeys import enter_code, prove_mailbox, sign_in
 from tests.conftest import code_for
 from tests.signin_helpers import enroll_with_codes
 from twostep.accounts.models import User
@@ -62,6 +62,7 @@ def test_support_resets_a_member_who_then_sets_up_again(browser, live_server, pa
     member_page.reload()
     member_page.wait_for_url("**/signin/?next=/")
     sign_in(member_page, "member@acme.example")
+    prove_mailbox(member_page)
     member_page.wait_for_url("**/signin/setup/")
     assert member_page.locator("h1").inner_text() == "Set up multi-factor authentication"
     member_context.close()

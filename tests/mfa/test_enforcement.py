@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import code_for, post_code, post_password
+from tests.conftest import code_for, post_code, post_password, prove_mailbox
 from twostep.mfa import policy
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,7 @@ def test_open_session_is_caught_when_the_switch_is_turned_on(client, clock, make
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == reverse("mfa:setup")
     assert client.session.get("_auth_user_id") is None
+    prove_mailbox(client)
     client.get(reverse("mfa:setup"))
     done = post_code(client, code_for(member, clock.now), url="mfa:setup_confirm")
     assert done.status_code == 200 and 'href="/">I have saved my recovery codes</a>' in done.content.decode()
@@ -58,6 +59,7 @@ def test_a_caught_open_session_is_not_stepped_up_by_its_code(client, clock, make
     post_password(client, "member@acme.example")
     require_mfa(acme)
     client.get("/")
+    prove_mailbox(client)
     client.get(reverse("mfa:setup"))
     post_code(client, code_for(member, clock.now), url="mfa:setup_confirm")
     assert client.get("/").status_code == 200

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import PASSWORD, code_for, post_code, post_password
+from tests.conftest import PASSWORD, code_for, post_code, post_password, prove_mailbox
 from twostep.audit.models import AuditEvent
 from twostep.mfa.context_processors import mfa_grace
 from twostep.mfa.journey import MFA_VERIFIED_AT
@@ -152,6 +152,8 @@ def test_member_sets_up_mfa_voluntarily(client, clock, acme):
     assert response.status_code == 302 and response["Location"] == "/stepup/?next=%2Fmfa%2Fsetup%2F%3Fnext%3D%2F"
     step_up = client.post("/stepup/", {"password": PASSWORD, "next": "/mfa/setup/?next=/"})
     assert step_up["Location"] == "/mfa/setup/?next=/"
+    assert client.get("/mfa/setup/?next=/")["Location"] == "/mfa/setup/email/?next=%2F"  # a first app: mailbox first
+    assert prove_mailbox(client, "mfa:enroll_mailbox", query="?next=%2F")["Location"] == "/mfa/setup/?next=%2F"
     qr = client.get("/mfa/setup/?next=/").content.decode()
     assert "Set up multi-factor authentication" in qr and "<svg" in qr and "requires MFA from" not in qr
     assert 'href="/mfa/setup/confirm/?next=%2F"' in qr
@@ -180,6 +182,7 @@ def test_enrollment_ignores_a_foreign_next(client, clock, acme):
     member = acme.memberships.get(role="member").user
     signed_in(client, "member@acme.example")
     client.post("/stepup/", {"password": PASSWORD, "next": "/"})
+    prove_mailbox(client, "mfa:enroll_mailbox")
     client.get("/mfa/setup/")
     done = client.post("/mfa/setup/confirm/", {"code": code_for(member, clock.now), "next": "https://evil.example/"})
     assert done.status_code == 200 and 'href="/">I have saved my recovery codes</a>' in done.content.decode()

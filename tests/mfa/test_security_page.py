@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, code_for, post_code, post_password
+from tests.conftest import PASSWORD, code_for, post_code, post_password, prove_mailbox
 from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep import otp
 from twostep.audit.models import AuditEvent
@@ -250,6 +250,7 @@ def test_voluntary_setup_keeps_the_session_signed_in(client, clock, make_user):
     step = client.get(reverse("mfa:stepup") + "?next=/mfa/setup/").content.decode()
     assert 'name="password"' in step and 'name="code"' not in step and "recovery code" not in step
     client.post(reverse("mfa:stepup"), {"password": PASSWORD, "next": "/mfa/setup/"})
+    prove_mailbox(client, "mfa:enroll_mailbox")
     page = client.get(reverse("mfa:enroll") + "?next=/security/").content.decode()
     assert "Set up multi-factor authentication" in page
     secret = otp.b32decode(re.search(r'id="setup-key">([A-Z2-7 ]+)<', page).group(1).replace(" ", ""))
@@ -258,7 +259,8 @@ def test_voluntary_setup_keeps_the_session_signed_in(client, clock, make_user):
     assert 'href="/security/">I have saved my recovery codes</a>' in done.content.decode()
     assert client.session[MFA_VERIFIED_AT] == clock.now
     assert client.get("/").status_code == 200
-    assert actions(user) == ["stepup", "mfa.setup_started", "mfa.enrolled", "mfa.recovery_codes_generated"]
+    assert actions(user) == ["stepup", "mfa.mailbox_code_sent", "mfa.mailbox_verified", "mfa.setup_started",
+                             "mfa.enrolled", "mfa.recovery_codes_generated"]
 
 
 def test_confirm_without_a_scan_goes_back_to_the_qr_code(client, clock, stepped_up):

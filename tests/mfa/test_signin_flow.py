@@ -3,9 +3,10 @@
 import re
 
 import pytest
+from django.core import mail as django_mail
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, code_for, post_code, post_password
+from tests.conftest import PASSWORD, code_for, mailed_code, post_code, post_password, prove_mailbox
 from twostep.audit.models import AuditEvent
 from twostep.mfa import pending
 from twostep.mfa.journey import MFA_VERIFIED_AT
@@ -23,6 +24,10 @@ def member(make_user, make_org, require_mfa):
 
 def otpauth_uri(response) -> str:
     return re.search(r'href="(otpauth://[^"]+)"', response.content.decode()).group(1)
+
+
+def mail_outbox():
+    return django_mail.outbox
 
 
 def signed_in_user_id(client):
@@ -55,6 +60,14 @@ def test_required_and_not_set_up_goes_through_setup_then_signs_in(client, clock,
     response = post_password(client, "member@acme.example")
     assert response["Location"] == reverse("mfa:setup")
     assert signed_in_user_id(client) is None
+    assert client.get(reverse("mfa:setup"))["Location"] == reverse("mfa:setup_mailbox")  # the mailbox first
+    asked = client.get(reverse("mfa:setup_mailbox"))
+    assert asked.status_code == 200 and "We sent a 6-digit code to <strong>member@acme.example</strong>" in (
+        asked.content.decode())
+    (mail,) = mail_outbox()
+    assert mail.to == ["member@acme.example"] and mail.subject.startswith("Your code to set up multi-factor")
+    proven = client.post(reverse("mfa:setup_mailbox"), {"action": "code", "code": mailed_code(mail)})
+    assert proven.status_code == 302 and proven["Location"] == reverse("mfa:setup")
 
     setup = client.get(reverse("mfa:setup"))
     page = setup.content.decode()
@@ -76,12 +89,13 @@ def test_required_and_not_set_up_goes_through_setup_then_signs_in(client, clock,
     authenticator = Authenticator.objects.get(user=member)
     assert authenticator.confirmed_at is not None and authenticator.last_used_step == clock.now // 30
     assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
-        "organization.require_mfa_changed", "mfa.setup_started", "mfa.enrolled", "mfa.recovery_codes_generated",
-        "signin.succeeded"]
+        "organization.require_mfa_changed", "mfa.mailbox_code_sent", "mfa.mailbox_verified", "mfa.setup_started",
+        "mfa.enrolled", "mfa.recovery_codes_generated", "signin.succeeded"]
 
 
 def test_setup_wrong_code_rerenders_with_the_same_secret_and_activates_nothing(client, clock, member):
     post_password(client, "member@acme.example")
+    prove_mailbox(client)
     first = otpauth_uri(client.get(reverse("mfa:setup")))
     response = post_code(client, "000000" if code_for(member, clock.now) != "000000" else "111111",
                          url="mfa:setup_confirm")

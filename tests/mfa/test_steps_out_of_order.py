@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import code_for, post_code, post_password
+from tests.conftest import code_for, post_code, post_password, prove_mailbox
 from twostep.audit.models import AuditEvent
 from twostep.mfa.models import Authenticator
 
@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def set_up_in(browser, user, now: int) -> Authenticator:
     assert post_password(browser, user.email)["Location"] == reverse("mfa:setup")
+    prove_mailbox(browser)
     assert browser.get(reverse("mfa:setup")).status_code == 200
     assert post_code(browser, code_for(user, now), url="mfa:setup_confirm").status_code == 200
     return Authenticator.objects.get(user=user, confirmed_at__isnull=False)

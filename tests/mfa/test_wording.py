@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from tests.conftest import post_password
+from tests.conftest import post_password, prove_mailbox
 from tests.signin_helpers import force_sign_in
 from twostep.mfa.org_policy import set_require_mfa
 from twostep.mfa.services import as_datetime
@@ -16,6 +16,7 @@ DEC_14 = datetime(2026, 12, 14, tzinfo=UTC)
 
 def setup_page(client, email: str) -> str:
     assert post_password(client, email)["Location"] == reverse("mfa:setup")
+    prove_mailbox(client)
     return client.get(reverse("mfa:setup")).content.decode()
 
 

@@ -15,6 +15,7 @@ LABELS = {
     events.MFA_LOCKED: "MFA locked",
     events.MFA_ENROLLED: "Authenticator app set up",
     events.MFA_SETUP_STARTED: "MFA setup started",
+    events.MFA_MAILBOX_CODE_SENT: "Code e-mailed for MFA setup",
     events.MFA_MAILBOX_VERIFIED: "E-mail address confirmed for MFA setup",
     events.ACCESS_PASS_ISSUED: "Temporary access pass issued",
     events.ACCESS_PASS_USED: "Temporary access pass used",

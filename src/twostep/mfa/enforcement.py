@@ -16,7 +16,8 @@ from twostep.mfa.conf import now as clock_now
 from twostep.mfa.services import as_datetime
 
 # The views a pending sign-in may reach at each stage (sign-out, i.e. cancel, at any stage).
-STAGE_VIEWS = {pending.SETUP: {"mfa:setup", "mfa:setup_confirm"}, pending.CODE: {"mfa:code", "mfa:recovery"}}
+STAGE_VIEWS = {pending.SETUP: {"mfa:setup_mailbox", "mfa:setup", "mfa:setup_confirm"},
+               pending.CODE: {"mfa:code", "mfa:recovery"}}
 ANY_STAGE_VIEWS = {"mfa:signout"}
 ALWAYS_ALLOWED_PREFIXES = ("/static/", "/healthz", "/readyz", "/favicon.ico")
 

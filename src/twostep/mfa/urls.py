@@ -1,10 +1,11 @@
 from django.urls import path
 
-from twostep.mfa.views import account, enroll, members, organization, recovery, security, signin, stepup
+from twostep.mfa.views import account, enroll, mailbox, members, organization, recovery, security, signin, stepup
 
 app_name = "mfa"
 urlpatterns = [
     path("signin/", signin.SignInView.as_view(), name="signin"),
+    path("signin/setup/email/", mailbox.SetupMailboxView.as_view(), name="setup_mailbox"),
     path("signin/setup/", signin.SetupView.as_view(), name="setup"),
     path("signin/setup/confirm/", signin.SetupConfirmView.as_view(), name="setup_confirm"),
     path("signin/code/", signin.CodeView.as_view(), name="code"),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("signout/", signin.SignOutView.as_view(), name="signout"),
     path("stepup/", stepup.StepUpView.as_view(), name="stepup"),
     # Signed-in enrollment (set up or replace the authenticator); see mfa/views/enroll.py.
+    path("mfa/setup/email/", mailbox.EnrollMailboxView.as_view(), name="enroll_mailbox"),
     path("mfa/setup/", enroll.EnrollView.as_view(), name="enroll"),
     path("mfa/setup/confirm/", enroll.EnrollConfirmView.as_view(), name="enroll_confirm"),
     path("account/email/", account.ChangeEmailView.as_view(), name="change_email"),

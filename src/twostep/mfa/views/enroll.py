@@ -26,7 +26,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from twostep.accounts.sessions import end_other_sessions
 from twostep.mfa import enrollment as enrollments
-from twostep.mfa import journey, services, setup_binding
+from twostep.mfa import journey, mailbox, services, setup_binding
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm
 from twostep.mfa.headers import shows_secret
@@ -57,6 +57,10 @@ class EnrollView(View):
     template_name = "mfa/enroll.html"
 
     def get(self, request):
+        if not mailbox.may_show_setup(request, request.user, now=clock_now()):  # a first app: mailbox first
+            next_url = _next(request)
+            query = f"?{urlencode({'next': next_url})}" if next_url else ""
+            return redirect(resolve_url("mfa:enroll_mailbox") + query)
         enrollment = enrollments.start_enrollment(request.user, binding=setup_binding.binding(request),
                                                   now=clock_now(), request=request)
         return render(request, self.template_name, {

@@ -13,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
 from twostep.mfa import enrollment as enrollments
-from twostep.mfa import journey, lockout, pending, policy, services, setup_binding
+from twostep.mfa import journey, lockout, mailbox, pending, policy, services, setup_binding
 from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm, SignInForm
@@ -74,6 +74,8 @@ def _at_setup(request):
         pending.set_stage(request, pending.CODE)
         messages.info(request, "An authenticator app was set up for this account meanwhile. Enter a code from it.")
         return None, redirect("mfa:code")
+    if not mailbox.may_show_setup(request, state.user, now=clock_now()):
+        return None, redirect("mfa:setup_mailbox")
     return state, None
 
 

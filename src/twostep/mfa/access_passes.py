@@ -1,0 +1,88 @@
+"""Temporary access passes: support's way to let a user who cannot receive e-mail set up MFA.
+
+A pass stands in for the mailbox proof of a first enrollment (``twostep.mfa.mailbox``), once, within
+``TWOSTEP_ACCESS_PASS_LIFETIME`` seconds (default 3600); it never replaces the password nor a second factor.
+It is shown once to whoever issued it and stored only as a keyed hash (HMAC-SHA256); issuing a new pass
+voids the user's unused ones. Passes look like ``ABCD-EFGH-JKMN-PQRS`` (16 characters of a 32-letter
+alphabet without 0, 1, I, L, O: 79 random bits); case, spaces and dashes are ignored.
+"""
+
+import secrets
+
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+
+from twostep.audit import events
+from twostep.mfa import mailbox
+from twostep.mfa.conf import app_settings
+from twostep.mfa.models import AccessPass
+from twostep.mfa.services import MfaError, as_datetime
+
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # 31 symbols: no 0/O, 1/I/L that read as one another
+LENGTH = 16
+
+
+class AccessPassError(MfaError):
+    code = "access_pass_error"
+
+
+class InvalidAccessPassError(AccessPassError):
+    code = "invalid_access_pass"
+    message = ("That temporary access pass is not valid: it may be mistyped, used already, replaced by a newer "
+               "one or expired. Ask your support desk for a new one.")
+
+
+class AccessPassReasonRequiredError(AccessPassError):
+    code = "reason_required"
+    message = "Give the reason for the pass (for example how you checked who asked)."
+
+
+def _normalize(text: str) -> str:
+    return "".join(ch for ch in (text or "").upper() if ch not in " -\t")
+
+
+def _digest(text: str) -> str:
+    return salted_hmac("twostep.access-pass", _normalize(text)).hexdigest()
+
+
+def _generate() -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    return "-".join(raw[i:i + 4] for i in range(0, LENGTH, 4))
+
+
+def issue_access_pass(user, *, actor, reason: str, now: int, request=None) -> tuple[str, AccessPass]:
+    """Issue a pass for ``user`` (voiding their unused ones); returns the pass text, to show once, and its row.
+
+    ``actor`` is the support user or a label (``twostep access-pass``: "operator (command line)"). Raises
+    AccessPassReasonRequiredError when ``reason`` is blank. Audited ``mfa.access_pass_issued`` with the reason.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise AccessPassReasonRequiredError()
+    text, moment = _generate(), as_datetime(now)
+    with transaction.atomic():
+        AccessPass.objects.filter(user=user, used_at__isnull=True, voided_at__isnull=True).update(voided_at=moment)
+        row = AccessPass.objects.create(
+            user=user, pass_hash=_digest(text), issued_by_label=str(actor)[:254], reason=reason[:500],
+            created_at=moment, expires_at=as_datetime(now + app_settings().access_pass_lifetime))
+        events.record(events.ACCESS_PASS_ISSUED, actor=actor, subject=user, request=request, reason=reason[:500],
+                      valid_for=app_settings().access_pass_lifetime)
+    return text, row
+
+
+def use_access_pass(request, user, text: str, *, now: int) -> None:
+    """Spend one of ``user``'s passes as this session's mailbox proof. Raises InvalidAccessPassError (audited
+    ``mfa.code_failed``, reason ``invalid_access_pass``); success is audited ``mfa.access_pass_used``."""
+    moment = as_datetime(now)
+    with transaction.atomic():
+        claimed = AccessPass.objects.filter(  # the conditional UPDATE is the single-use guard
+            user=user, pass_hash=_digest(text), used_at__isnull=True, voided_at__isnull=True,
+            expires_at__gt=moment).update(used_at=moment)
+        if claimed:
+            events.record(events.ACCESS_PASS_USED, actor=user, subject=user, request=request)
+        else:
+            events.record(events.CODE_FAILED, actor=user, subject=user, request=request, outcome="failure",
+                          reason=InvalidAccessPassError.code)
+    if not claimed:
+        raise InvalidAccessPassError()
+    mailbox.mark_proven(request, user, mailbox.ACCESS_PASS, now=now)

@@ -1,0 +1,136 @@
+"""The mailbox proof before a first QR code (``twostep.mfa.mailbox``): at sign-in (``mfa:setup_mailbox``) and
+while signed in (``mfa:enroll_mailbox``). GET mails a code when this session has none yet; POST takes the
+code (``action=code``), a temporary access pass (``action=access_pass``) or asks for a new code
+(``action=resend``, at most one a minute: HTTP 429 with ``Retry-After`` past the limits)."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from twostep.mfa import access_passes, journey, mailbox, pending
+from twostep.mfa.conf import now as clock_now
+from twostep.mfa.forms import CodeForm
+from twostep.mfa.services import MfaError, as_datetime
+from twostep.mfa.stepup import step_up_required
+from twostep.mfa.views import refusals
+
+guarded = [never_cache, csrf_protect, sensitive_post_parameters("code", "access_pass")]
+
+
+class AccessPassForm(forms.Form):
+    access_pass = forms.CharField(label="Temporary access pass", max_length=64, strip=True,
+                                  error_messages={"required": "Enter the pass your support desk gave you."},
+                                  widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+
+
+class MailboxProofView(View):
+    template_name = "mfa/mailbox.html"
+
+    def subject(self, request):
+        """``(user, None)`` for whom this session proves the mailbox, else ``(None, response)``."""
+        raise NotImplementedError
+
+    def continue_url(self, request) -> str:
+        raise NotImplementedError
+
+    def get(self, request):
+        user, elsewhere = self.subject(request)
+        if user is None:
+            return elsewhere
+        if mailbox.may_show_setup(request, user, now=clock_now()):
+            return redirect(self.continue_url(request))
+        if mailbox.challenge(request, user) is None:
+            try:
+                mailbox.send_mailbox_code(request, user, now=clock_now())
+            except mailbox.MailboxSendLimitedError as exc:
+                messages.warning(request, exc.message)
+        return self.render(request, user, CodeForm(), AccessPassForm())
+
+    def post(self, request):
+        user, elsewhere = self.subject(request)
+        if user is None:
+            return elsewhere
+        action = request.POST.get("action")
+        if action == "resend":
+            return self.resend(request, user)
+        if action == "access_pass":
+            return self.access_pass(request, user)
+        return self.code(request, user)
+
+    def resend(self, request, user):
+        try:
+            mailbox.send_mailbox_code(request, user, now=clock_now())
+        except mailbox.MailboxSendLimitedError as exc:
+            form = CodeForm()
+            form.add_error(None, exc.message)
+            return refusals.throttled(request, self.template_name, self.context(request, user, form, AccessPassForm()),
+                                      mailbox.RESEND_AFTER)
+        messages.info(request, f"A new code is on its way to {user.email}.")
+        return redirect(request.get_full_path())
+
+    def code(self, request, user):
+        form = CodeForm(request.POST, digits=6)
+        if form.is_valid():
+            try:
+                mailbox.verify_mailbox_code(request, user, form.cleaned_data["code"], now=clock_now())
+            except MfaError as exc:
+                form.add_error("code", exc.message)
+            else:
+                messages.success(request, "Thank you: your e-mail address is confirmed. Now set up your app.")
+                return redirect(self.continue_url(request))
+        return self.render(request, user, form, AccessPassForm(), status=400)
+
+    def access_pass(self, request, user):
+        form = AccessPassForm(request.POST)
+        if form.is_valid():
+            try:
+                access_passes.use_access_pass(request, user, form.cleaned_data["access_pass"], now=clock_now())
+            except MfaError as exc:
+                form.add_error("access_pass", exc.message)
+            else:
+                messages.success(request, "Your temporary access pass is accepted. Now set up your app.")
+                return redirect(self.continue_url(request))
+        return self.render(request, user, CodeForm(), form, status=400, pass_open=True)
+
+    def context(self, request, user, form, pass_form, **extra) -> dict:
+        current = mailbox.challenge(request, user)
+        return {"mailbox_user": user, "form": form, "pass_form": pass_form, "challenge": current,
+                "code_until": as_datetime(current.expires_at) if current else None,
+                "in_signin": isinstance(self, SetupMailboxView), **extra}
+
+    def render(self, request, user, form, pass_form, *, status: int = 200, **extra):
+        return render(request, self.template_name, self.context(request, user, form, pass_form, **extra),
+                      status=status)
+
+
+@method_decorator(guarded, name="dispatch")
+class SetupMailboxView(MailboxProofView):
+    """At sign-in, between the password and the QR code of a first authenticator."""
+
+    def subject(self, request):
+        state = getattr(request, "pending_sign_in", None) or pending.load(request, now=clock_now())
+        if state is None or state.stage != pending.SETUP:
+            return None, redirect("mfa:signin")
+        return state.user, None
+
+    def continue_url(self, request) -> str:
+        return resolve_url("mfa:setup")
+
+
+@method_decorator([*guarded, step_up_required], name="dispatch")
+class EnrollMailboxView(MailboxProofView):
+    """Signed in, before the QR code of a voluntary first authenticator (a grace period)."""
+
+    def subject(self, request):
+        return request.user, None
+
+    def continue_url(self, request) -> str:
+        next_url = journey.safe_next(request, request.POST.get("next") or request.GET.get("next"))
+        return resolve_url("mfa:enroll") + (f"?{urlencode({'next': next_url})}" if next_url else "")
