@@ -7,7 +7,7 @@ can read the account's mailbox, in one of three ways (``TWOSTEP_MAILBOX_PROOF``,
   ``TWOSTEP_MAILBOX_CODE_LIFETIME`` seconds (900), single use, 5 tries, bound to this session and user; at
   most ``SENDS_PER_HOUR`` mails an hour and ``SENDS_PER_DAY`` a day per account (counted in the cache, which
   every app server shares), at least ``RESEND_AFTER`` seconds apart;
-- an invitation link to that address opened in this session (``note_invitation``);
+- an invitation link to that address opened in this session (``organizations.invitations.note_opened``);
 - a temporary access pass from support (``twostep.mfa.access_passes``).
 
 The proof lives in the session next to the pending sign-in, for ``TWOSTEP_SETUP_TIMEOUT`` seconds; sign-out
@@ -32,11 +32,11 @@ from twostep.audit import events
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator
 from twostep.mfa.services import MalformedCodeError, MfaError
+from twostep.organizations import invitations
 
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "twostep_mailbox"
-INVITATION_KEY = "twostep_mailbox_invitation"
 MAX_TRIES, RESEND_AFTER, SENDS_PER_HOUR, SENDS_PER_DAY = 5, 60, 3, 10
 EMAIL, INVITATION, ACCESS_PASS = "email", "invitation", "access_pass"
 
@@ -68,19 +68,14 @@ def proven(request, user, *, now: int) -> str | None:
     at = data.get("proven_at")
     if at is not None and 0 <= now - at <= app_settings().setup_timeout:
         return data["via"]
-    invited = request.session.get(INVITATION_KEY) or {}
-    if invited.get("email") == user.email and 0 <= now - invited.get("at", -10**12) <= app_settings().setup_timeout:
+    invited = invitations.opened_address(request)
+    if invited and invited[0] == user.email and 0 <= now - invited[1] <= app_settings().setup_timeout:
         return INVITATION
     return None
 
 
 def mark_proven(request, user, via: str, *, now: int) -> None:
     request.session[SESSION_KEY] = {"user_id": user.pk, "proven_at": now, "via": via}
-
-
-def note_invitation(request, email: str, *, now: int) -> None:
-    """An invitation link for ``email`` (normalized) was opened in this session: proof of that mailbox."""
-    request.session[INVITATION_KEY] = {"email": email, "at": now}
 
 
 def challenge(request, user) -> Challenge | None:

@@ -104,6 +104,7 @@ class AcceptInvitationView(View):
             invitations.check_open(self.invitation, now=conf.now())
         except invitations.InvitationError as exc:
             return _invalid(request, exc)
+        invitations.note_opened(request, self.invitation, now=conf.now())
         user = request.user
         if user.is_authenticated and normalize_email(user.email) != self.invitation.email:
             return render(request, self.template_name, self.context(mode="wrong_account"), status=403)
