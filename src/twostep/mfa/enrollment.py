@@ -59,7 +59,7 @@ def _live_setup(user, binding: str, *, now: int) -> Authenticator | None:
     """The unconfirmed authenticator of ``user`` bound to ``binding`` and not expired, locked for update."""
     return (Authenticator.objects.select_for_update()
             .filter(user=user, confirmed_at__isnull=True, setup_binding=binding,
-                    setup_expires_at__gt=as_datetime(now)).first())
+                    setup_expires_at__gte=as_datetime(now)).first())
 
 
 def start_enrollment(user, *, binding: str, now: int, request=None) -> Enrollment:
@@ -102,7 +102,7 @@ def setup_of(user, binding: str | None, *, now: int) -> Authenticator | None:
     if not binding:
         return None
     return (Authenticator.objects.filter(user=user, confirmed_at__isnull=True, setup_binding=binding,
-                                         setup_expires_at__gt=as_datetime(now)).first())
+                                         setup_expires_at__gte=as_datetime(now)).first())
 
 
 def discard_setup(user, *, binding: str | None = None) -> int:
