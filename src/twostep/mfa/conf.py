@@ -1,5 +1,9 @@
 """twostep's MFA settings, typed and read lazily from Django settings (``TWOSTEP_*``).
 
+The settings module reads each of them from the environment variable of the same name (``TWOSTEP_CLOCK``
+excepted: tests set it) and stops start-up on a value out of range: the ranges are in ``twostep.tuning``
+(``TWOSTEP_PROXY_COUNT``: 0 to 10) and the README's Configuration table.
+
 | setting                         | default        | meaning                                                  |
 |---------------------------------|----------------|----------------------------------------------------------|
 | TWOSTEP_ISSUER                  | "twostep"      | issuer shown in the authenticator app (no ":")           |
@@ -9,7 +13,8 @@
 | TWOSTEP_TOTP_ALGORITHM          | "sha1"         | HMAC hash for new authenticators                         |
 | TWOSTEP_PENDING_TIMEOUT         | 300            | seconds between password and code before starting over   |
 | TWOSTEP_PENDING_MAX_ATTEMPTS    | 5              | wrong codes allowed in one pending sign-in               |
-| TWOSTEP_CLOCK                   | None           | callable returning Unix seconds (tests); None = time.time|
+| TWOSTEP_CLOCK                   | None           | callable returning Unix seconds (tests only, not from the|
+|                                 |                | environment); None = time.time                           |
 | TWOSTEP_THROTTLE_FREE_FAILURES  | 5              | wrong codes (per authenticator) or passwords (per account)|
 |                                 |                | before the next try must wait                            |
 | TWOSTEP_THROTTLE_BASE_DELAY     | 30             | seconds of the first wait; each further failure doubles it|
