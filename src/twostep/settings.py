@@ -92,8 +92,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-# Redis (production): the cache (throttling counters) and the task queue. The demo keeps the cache in
-# memory and runs tasks in-process.
+# Redis (production): the cache (throttling counters) and the task queue. The demo keeps the cache in a table
+# of its database, shared by all its processes, and runs tasks in-process.
 REDIS_URL = _problems.read(backing.redis_url, production=PRODUCTION)  # None: malformed, already reported
 CACHES = _problems.read(backing.cache, REDIS_URL or "", fallback=backing.CACHE_FALLBACK)
 TWOSTEP_TASKS_ASYNC = _problems.read(env_bool, "TWOSTEP_TASKS_ASYNC", bool(REDIS_URL), fallback=False)

@@ -124,20 +124,22 @@ print(json.dumps(answers))
 """
 
 
-@pytest.mark.redis
-def test_pages_answer_503_while_the_database_is_down(tmp_path):
-    """The password step (the throttling counters in the real Redis answer, the user table does not) and a
-    signed-in session's page (its session row is in the database) in a real process."""
-    client, prefix = require_redis(), unique_name("dbdown")
+@pytest.mark.parametrize("redis", [pytest.param(True, marks=pytest.mark.redis), False])
+def test_pages_answer_503_while_the_database_is_down(tmp_path, redis):
+    """The password step (with the real Redis its counters answer and the user table does not; without, the
+    counters are in the database too) and a signed-in session's page (its session row is in the database), in a
+    real process."""
+    client, prefix = require_redis() if redis else None, unique_name("dbdown")
     url = f"postgresql://twostep:db-secret-value@127.0.0.1:{closed_port()}/twostep"
-    env = production_env(tmp_path, TWOSTEP_PROFILE="demo", DATABASE_URL=url, REDIS_URL=REDIS_URL,
+    env = production_env(tmp_path, TWOSTEP_PROFILE="demo", DATABASE_URL=url, REDIS_URL=REDIS_URL if redis else None,
                          TWOSTEP_CACHE_KEY_PREFIX=prefix, DJANGO_SETTINGS_MODULE="twostep.settings",
                          ALLOWED_HOSTS=None)
     try:
         result = subprocess.run([sys.executable, "-c", DATABASE_DOWN_SCRIPT], env=env, capture_output=True,
                                 text=True, timeout=120, check=False)
     finally:
-        delete_keys(client, f"{prefix}:*")
+        if client is not None:
+            delete_keys(client, f"{prefix}:*")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [[503, "30", True], [503, "30", True]]
     assert "db-secret-value" not in result.stdout + result.stderr

@@ -31,8 +31,9 @@ excepted: tests set it) and stops start-up on a value out of range: the ranges a
 |                                 |                | shown on the code and locked pages and in notices; "" =  |
 |                                 |                | not shown                                                |
 
-Wrong-password counters live in Django's cache (``REDIS_URL``: Redis, shared by every app server; else local
-memory, per process). Wrong-code counters live in the Authenticator row, so every server shares them.
+Wrong-password counters live in Django's cache (``REDIS_URL``: Redis, shared by every app server; else a table
+of the database, shared by every process on it). Wrong-code counters live in the Authenticator row, so every
+server shares them.
 """
 
 import time
