@@ -10,7 +10,7 @@ Profiles (``TWOSTEP_PROFILE``):
 
 from pathlib import Path
 
-from twostep import backing
+from twostep import backing, tuning
 from twostep.config import Problems, data_dir, env, env_bool, env_int, env_time_zone, profile
 from twostep.ops.logs import configured_logging
 
@@ -92,8 +92,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-# Redis (production): the cache (throttling counters) and the task queue. The demo keeps the cache in
-# memory and runs tasks in-process.
+# Redis (production): the cache (throttling counters) and the task queue. The demo keeps the cache in a table
+# of its database, shared by all its processes, and runs tasks in-process.
 REDIS_URL = _problems.read(backing.redis_url, production=PRODUCTION)  # None: malformed, already reported
 CACHES = _problems.read(backing.cache, REDIS_URL or "", fallback=backing.CACHE_FALLBACK)
 TWOSTEP_TASKS_ASYNC = _problems.read(env_bool, "TWOSTEP_TASKS_ASYNC", bool(REDIS_URL), fallback=False)
@@ -191,7 +191,10 @@ DEFAULT_FROM_EMAIL = _email["DEFAULT_FROM_EMAIL"]
 LOGGING = _problems.read(configured_logging, production=PRODUCTION, fallback={"version": 1})
 
 # --- twostep settings (documented in twostep.mfa.conf and twostep.organizations.conf) ---
-TWOSTEP_ISSUER = env("TWOSTEP_ISSUER", "twostep")
+TWOSTEP_ISSUER = _problems.read(tuning.issuer, fallback="twostep")
+# TWOSTEP_TOTP_*, TWOSTEP_PENDING_*, TWOSTEP_THROTTLE_*, TWOSTEP_CODE_LOCK_AFTER, TWOSTEP_PASSWORD_* and
+# TWOSTEP_RESET_MAIL*: every name and range is in twostep/tuning.py.
+globals().update(_problems.read(tuning.tuning, fallback=tuning.DEFAULTS))
 TWOSTEP_SUPPORT_CONTACT = env("TWOSTEP_SUPPORT_CONTACT", "")  # shown on the code and locked pages, in notices
 TWOSTEP_BASE_URL = _problems.read(backing.base_url, production=PRODUCTION, fallback="")  # links in e-mails
 TWOSTEP_INVITATION_MAX_AGE = _problems.read(env_int, "TWOSTEP_INVITATION_MAX_AGE", 7 * 24 * 60 * 60, minimum=1)

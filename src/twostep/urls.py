@@ -12,3 +12,7 @@ urlpatterns = [
     path("support/", include("twostep.support.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Uncaught errors: 503 with Retry-After when the database or the cache is down, else 500 (both pages rendered
+# without the request, so without queries). 400, 403 and 404 are Django's handlers with the site's templates.
+handler500 = "twostep.ops.outages.server_error"

@@ -151,10 +151,37 @@ def test_csv_neutralizes_spreadsheet_formulas(client, clock, acme, make_user):
 
 @pytest.mark.parametrize("value, expected", [
     ("=cmd", "'=cmd"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("a=b", "a=b"), ("", ""), (None, ""), ("2026-11-30T00:00:00+00:00", "2026-11-30T00:00:00+00:00"),
+    ("\uff1d1+2", "'\uff1d1+2"), ("\uff0b1", "'\uff0b1"), ("\uff0d1", "'\uff0d1"), ("\uff20x", "'\uff20x"),
+    ("\ufe661", "'\ufe661"), (" =1", "' =1"), ('"=1', "'\"=1"), ("\u3000=1", "'\u3000=1"),
+    ("ok;=1+2", "ok;'=1+2"), ("ok,=1+2", "ok,'=1+2"), ("ok; \"@x", "ok;' \"@x"), ("a\n-1", "a\n'-1"),
+    ("a\t+1", "a\t'+1"), ("ok;\uff1d1", "ok;'\uff1d1"), ("=a;=b", "'=a;'=b"),
+    ("a=b", "a=b"), ("x;y, z", "x;y, z"), ("Anna-Lena", "Anna-Lena"), ("", ""), (None, ""),
+    ("2026-11-30T00:00:00+00:00", "2026-11-30T00:00:00+00:00"),
 ])
 def test_neutralize(value, expected):
     assert members.neutralize(value) == expected
+
+
+def test_csv_quotes_every_field(client, clock, acme):
+    body = b"".join(signed_in(client).get("/orgs/acme/settings/mfa/members.csv?status=set_up").streaming_content)
+    assert body.decode().splitlines() == [
+        '"email","name","role","mfa_status","mfa_set_up_at","last_sign_in"',
+        '"ready@acme.example","Rita Ready","member","set_up","2026-11-29T23:59:05+00:00","2026-11-20T09:30:00+00:00"',
+    ]
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_no_cell_starts_a_formula_whatever_separator_the_spreadsheet_splits_at(client, clock, acme, make_user,
+                                                                                separator):
+    """Finnish and German Excel split at ";", a paste at tabs: read with each, no cell runs as a formula."""
+    for email, name in [("ok@acme.example", "ok;=1+2"), ("wide@acme.example", "\uff1dSUM(A1)"),
+                        ("comma@acme.example", 'Doe, "@SUM(A1)'), ("tab@acme.example", "x\t-2+3"),
+                        ("line@acme.example", "x\n+cmd")]:
+        Membership.objects.create(user=make_user(email, name=name), organization=acme)
+    body = b"".join(signed_in(client).get("/orgs/acme/settings/mfa/members.csv").streaming_content).decode()
+    cells = [cell for row in csv.reader(io.StringIO(body), delimiter=separator) for cell in row]
+    runnable = [cell for cell in cells if cell.lstrip(members.PADDING)[:1] in tuple(members.FORMULA_CHARACTERS)]
+    assert len(cells) > 8 and runnable == []
 
 
 @pytest.mark.parametrize("url", ["/orgs/acme/settings/mfa/members/", "/orgs/acme/settings/mfa/members.csv"])

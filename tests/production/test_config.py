@@ -41,6 +41,13 @@ MALFORMED = [
     ("PROMETHEUS_MULTIPROC_DIR", {"PROMETHEUS_MULTIPROC_DIR": "/nonexistent/twostep-metrics"}, "not an existing"),
     ("TWOSTEP_TASKS_ASYNC", {"TWOSTEP_PROFILE": "demo", "REDIS_URL": None, "TWOSTEP_TASKS_ASYNC": "true"},
      "REDIS_URL is not set"),
+    ("TWOSTEP_TOTP_WINDOW", {"TWOSTEP_TOTP_WINDOW": "3"}, "must be a whole number from 0 to 2"),
+    ("TWOSTEP_TOTP_ALGORITHM", {"TWOSTEP_TOTP_ALGORITHM": "md5"}, "must be one of sha1, sha256, sha512"),
+    ("TWOSTEP_THROTTLE_MAX_DELAY", {"TWOSTEP_THROTTLE_MAX_DELAY": "10"},
+     "must be at least TWOSTEP_THROTTLE_BASE_DELAY"),
+    ("TWOSTEP_RESET_MAILS_PER_ADDRESS", {"TWOSTEP_RESET_MAILS_PER_ADDRESS": "0"},
+     "must be a whole number from 1 to 100"),
+    ("TWOSTEP_ISSUER", {"TWOSTEP_ISSUER": "Acme:Portal"}, "must be 1 to 64 characters without ':'"),
 ]
 
 

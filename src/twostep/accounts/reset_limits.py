@@ -1,7 +1,8 @@
 """Limits on password-reset e-mails, so the reset form cannot flood a mailbox or the mail server.
 
 Per ``TWOSTEP_RESET_MAIL_WINDOW`` seconds (default 3600) at most ``TWOSTEP_RESET_MAILS_PER_ADDRESS`` (3)
-mails go to one address and ``TWOSTEP_RESET_MAILS_PER_CLIENT`` (20) requests are served for one client IP.
+mails go to one address and ``TWOSTEP_RESET_MAILS_PER_CLIENT`` (20) requests are served for one client IP (all
+three read from the environment, ranges in ``twostep.tuning``).
 Counters live in Django's cache (Redis in production, shared by every app server), keyed by an HMAC of the
 address so none sits in the cache in clear. Past a limit the form answers as always (the "sent" page) but
 sends nothing, so the limit tells nothing about which addresses have accounts.

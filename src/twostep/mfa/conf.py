@@ -1,5 +1,9 @@
 """twostep's MFA settings, typed and read lazily from Django settings (``TWOSTEP_*``).
 
+The settings module reads each of them from the environment variable of the same name (``TWOSTEP_CLOCK``
+excepted: tests set it) and stops start-up on a value out of range: the ranges are in ``twostep.tuning``
+(``TWOSTEP_PROXY_COUNT``: 0 to 10) and the README's Configuration table.
+
 | setting                         | default        | meaning                                                  |
 |---------------------------------|----------------|----------------------------------------------------------|
 | TWOSTEP_ISSUER                  | "twostep"      | issuer shown in the authenticator app (no ":")           |
@@ -15,7 +19,8 @@
 |                                 |                | code by e-mail (or an invitation link, or an access pass)|
 | TWOSTEP_MAILBOX_CODE_LIFETIME   | 900            | seconds a mailed setup code stays valid                  |
 | TWOSTEP_ACCESS_PASS_LIFETIME    | 3600           | seconds a temporary access pass stays valid              |
-| TWOSTEP_CLOCK                   | None           | callable returning Unix seconds (tests); None = time.time|
+| TWOSTEP_CLOCK                   | None           | callable returning Unix seconds (tests only, not from the|
+|                                 |                | environment); None = time.time                           |
 | TWOSTEP_THROTTLE_FREE_FAILURES  | 5              | wrong codes (per authenticator) or passwords (per account)|
 |                                 |                | before the next try must wait                            |
 | TWOSTEP_THROTTLE_BASE_DELAY     | 30             | seconds of the first wait; each further failure doubles it|
@@ -32,8 +37,9 @@
 |                                 |                | shown on the code and locked pages and in notices; "" =  |
 |                                 |                | not shown                                                |
 
-Wrong-password counters live in Django's cache (``REDIS_URL``: Redis, shared by every app server; else local
-memory, per process). Wrong-code counters live in the Authenticator row, so every server shares them.
+Wrong-password counters live in Django's cache (``REDIS_URL``: Redis, shared by every app server; else a table
+of the database, shared by every process on it). Wrong-code counters live in the Authenticator row, so every
+server shares them.
 """
 
 import time

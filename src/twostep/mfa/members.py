@@ -4,6 +4,7 @@ Status of a member: ``set_up`` (a confirmed authenticator), ``locked`` (confirme
 many wrong codes), ``not_yet`` (no confirmed authenticator). Every list is one annotated query.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -14,8 +15,16 @@ from twostep.mfa.models import Authenticator
 SET_UP, NOT_YET, LOCKED = "set_up", "not_yet", "locked"
 STATUS_LABELS = {SET_UP: "Set up", NOT_YET: "Not yet", LOCKED: "Locked"}
 CSV_HEADER = ["email", "name", "role", "mfa_status", "mfa_set_up_at", "last_sign_in"]
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# CSV injection. A spreadsheet runs a cell as a formula when it starts with = + - @, a tab or a carriage return
+# (OWASP's list), or with their full-width or small forms, which Excel in East Asian locales reads the same.
+FORMULA_CHARACTERS = "=+-@\t\r\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b"
+# A cell may also start inside ours: where a spreadsheet reading the file with another separator splits it (";"
+# in Finnish or German Excel, a tab when pasted, "," in ours), or at a line break in a quoted field it misreads.
+CELL_BREAKS = ",;\t\r\n"
+# Spaces and quotes a spreadsheet may skip before it looks at a cell's first character.
+PADDING = " \"\u00a0\u3000"
+_FORMULA_START = re.compile(
+    f"(^|[{re.escape(CELL_BREAKS)}])(?=[{re.escape(PADDING)}]*[{re.escape(FORMULA_CHARACTERS)}])")
 
 
 @dataclass(frozen=True)
@@ -53,9 +62,11 @@ def status_counts(organization) -> StatusCounts:
 
 
 def neutralize(value) -> str:
-    """The cell as text; a leading formula character gets a "'" so spreadsheets show it as text."""
+    """The cell as text that no spreadsheet runs: a "'" (which makes the rest text) goes at its start and after
+    every cell break when a formula character follows there, spaces and quotes skipped (``"ok;=1"`` becomes
+    ``"ok;'=1"``). Every field is also quoted when written (``csv.QUOTE_ALL``)."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+    return _FORMULA_START.sub(r"\1'", text)
 
 
 def _iso(moment) -> str:

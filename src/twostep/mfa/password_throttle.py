@@ -1,6 +1,7 @@
 """Throttling of wrong passwords, per account and per client IP, in Django's cache.
 
-In production the cache is Redis (``REDIS_URL``), shared by every app server; the demo uses local memory.
+In production the cache is Redis (``REDIS_URL``), shared by every app server; the demo uses a table of its
+database, shared by its processes (``twostep.ops.dbcache``).
 Each wrong password counts against two keys with the back-off of ``twostep.mfa.throttling``:
 
 - the account: an HMAC (keyed with ``SECRET_KEY``) of the normalized e-mail, so addresses never sit in the
