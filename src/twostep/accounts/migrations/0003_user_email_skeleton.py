@@ -20,7 +20,8 @@ def fill_skeletons(apps, schema_editor):
         sys.stdout.write(f"\n  accounts.0003: {len(problems)} accounts were left without a look-alike key:\n")
         for problem in problems:
             sys.stdout.write(f"    {problem}\n")
-        sys.stdout.write("  They can still sign in; resolve them as README, *Look-alike addresses* says.\n")
+        sys.stdout.write("  Resolve them as README, *Look-alike addresses* says; until then "
+                         "`twostep check --database default` lists them.\n")
 
 
 class Migration(migrations.Migration):
