@@ -21,6 +21,8 @@ from twostep.accounts.models import User
     ("  Ann@STAFF.Example  ", REAL),
     ("ann@staff.example.", REAL),  # the root's trailing dot names the same domain
     ("ann@ＳＴＡＦＦ.ＥＸＡＭＰＬＥ", REAL),
+    ("ａnn@staff.example", REAL),  # the local part through NFKC too (the domain also goes through UTS #46)
+    ("oﬃce@staff.example", "office@staff.example"),
     ("carl@BÜCHER.example", "carl@bücher.example"),
     ("carl@xn--bcher-kva.example", "carl@bücher.example"),  # an A-label is stored as its Unicode form
     (CYRILLIC, CYRILLIC),  # a real, different address: IDNA allows it; the skeleton tells it apart
@@ -56,6 +58,7 @@ def test_invisible_format_bidi_and_control_characters_are_refused(raw):
     ("ann@-staff.example", "The part after @ is not a valid domain name."),
     ("ann@" + "a" * 64 + ".example", "The part after @ is not a valid domain name."),
     ("a" * 200 + "@" + "b" * 60 + ".example", "This address is too long."),
+    ("a@" + "\ucb94" * 50 + ".example", "This address is too long."),  # its skeleton: over 1,024 bytes
 ])
 def test_malformed_addresses_are_refused(raw, message):
     with pytest.raises(InvalidAddressError) as refused:

@@ -74,6 +74,19 @@ def test_the_migration_fills_every_key_it_can_and_reports_the_rest_by_id(old_acc
     assert err.getvalue().count("twostep.W04") == 3 and "twostep email-skeletons" in err.getvalue()
 
 
+def test_an_account_already_in_canonical_form_keeps_the_key_over_an_older_spelling(db):
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old_user = executor.loader.project_state(BEFORE).apps.get_model("accounts", "User")
+    older, canonical = (old_user.objects.create(email=email, password="!").pk for email in (FULL_WIDTH, REAL))
+    try:
+        migrate_forward()
+        assert list(User.objects.order_by("pk").values_list("pk", "email", "email_skeleton")) == [
+            (older, FULL_WIDTH, None), (canonical, REAL, "ann@staff.exarnple")]
+    finally:
+        MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_resolving_the_reported_accounts_clears_the_warnings(old_accounts, capsys):
     a1, a2, _, a4, a5, *_ = old_accounts
     migrate_forward()
