@@ -34,8 +34,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='email_skeleton',
-            field=models.CharField(db_index=True, editable=False, max_length=1024, null=True,
-                                   verbose_name='look-alike key'),
+            field=models.CharField(editable=False, max_length=1024, null=True, verbose_name='look-alike key'),
+        ),
+        # For the fill's look-ups only; the unique constraint below brings its own index.
+        migrations.AddIndex(
+            model_name='user',
+            index=models.Index(fields=['email_skeleton'], name='accounts_user_skel_fill'),
         ),
         migrations.AlterField(
             model_name='user',
@@ -45,6 +49,7 @@ class Migration(migrations.Migration):
                                     verbose_name='e-mail address'),
         ),
         migrations.RunPython(fill_skeletons, migrations.RunPython.noop, elidable=False),
+        migrations.RemoveIndex(model_name='user', name='accounts_user_skel_fill'),
         migrations.AlterField(
             model_name='user',
             name='email_skeleton',
