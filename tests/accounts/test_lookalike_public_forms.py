@@ -2,6 +2,8 @@
 the address itself; a refused address or a look-alike answers, costs and counts exactly like an unknown
 address (no account-enumeration oracle), and signs in to nothing."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -85,3 +87,20 @@ def test_the_reset_mail_limit_counts_every_spelling_of_the_address(make_user, ma
     for typed in [FULL_WIDTH, LIGATURE, REAL, FULL_WIDTH]:
         assert ask_reset(typed).status_code == 302
     assert [m.to for m in mailoutbox] == [[REAL]] * 3
+
+
+def test_an_account_left_without_a_key_can_still_reset_its_password(settings, make_user, mailoutbox):
+    settings.TWOSTEP_BASE_URL = "https://portal.example"
+    make_user(REAL)
+    twin = make_user("twin@staff.example")
+    User.objects.filter(pk=twin.pk).update(email=CYRILLIC, email_skeleton=None)  # as accounts.0003 leaves it
+    client = Client()
+    assert client.post(reverse("accounts:password_reset"), {"email": CYRILLIC}).status_code == 302
+    [message] = mailoutbox
+    link = re.search(r"https://portal\.example(/account/password-reset/[^/\s]+/[^/\s]+/)", message.body).group(1)
+    form_url = client.get(link)["Location"]
+    new = "a brand new passphrase 42"
+    response = client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302 and response["Location"] == reverse("mfa:signin")
+    twin.refresh_from_db()
+    assert (message.to, twin.email, twin.email_skeleton, twin.check_password(new)) == ([CYRILLIC], CYRILLIC, None, True)

@@ -93,7 +93,8 @@ def finish_password_reset(form, *, request=None):
     and record it (the user gets a notice by e-mail after the commit); returns the user. It never signs
     anyone in: the next sign-in still asks for a code."""
     with transaction.atomic():
-        user = form.save()
+        user = form.save(commit=False)
+        user.save(update_fields=["password"])  # only the password: an address left without a key stays as it is
         end_all_sessions(user)
         events.record(events.PASSWORD_RESET, actor=user, subject=user, request=request)
         notices.notify(user, "password_reset", request=request)
