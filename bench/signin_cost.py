@@ -77,6 +77,7 @@ def setup_django(database_url: str | None) -> None:
 def member_with_authenticator(email: str, password: str):
     from twostep import otp
     from twostep.accounts.models import User
+    from twostep.mfa import enrollment as enrollments
     from twostep.mfa import services
     from twostep.mfa.org_policy import set_require_mfa
     from twostep.organizations.models import Membership, Organization
@@ -86,8 +87,8 @@ def member_with_authenticator(email: str, password: str):
     Membership.objects.create(user=user, organization=organization)
     enrolled_at = int(time.time()) - 60
     set_require_mfa(organization, required=True, actor=None, moment=services.as_datetime(enrolled_at))
-    secret = services.start_enrollment(user, now=enrolled_at).secret
-    services.confirm_enrollment(user, otp.totp(secret, now=enrolled_at), now=enrolled_at)
+    secret = enrollments.start_enrollment(user, binding="fixture", now=enrolled_at).secret
+    enrollments.confirm_enrollment(user, otp.totp(secret, now=enrolled_at), binding="fixture", now=enrolled_at)
     return secret
 
 

@@ -101,11 +101,11 @@ def code_for(user, now: int, *, offset_steps: int = 0) -> str:
 @pytest.fixture
 def enrolled(clock):
     """Give ``user`` a confirmed authenticator (as if set up one minute ago)."""
-    from twostep.mfa import services
+    from twostep.mfa import enrollment as enrollments
 
     def enroll(user):
-        services.start_enrollment(user, now=clock.now - 60)
-        services.confirm_enrollment(user, code_for(user, clock.now - 60), now=clock.now - 60)
+        enrollments.start_enrollment(user, binding="fixture", now=clock.now - 60)
+        enrollments.confirm_enrollment(user, code_for(user, clock.now - 60), binding="fixture", now=clock.now - 60)
         return Authenticator.objects.get(user=user, confirmed_at__isnull=False)
 
     return enroll

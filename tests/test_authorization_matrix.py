@@ -22,7 +22,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from tests.conftest import PASSWORD, code_for, post_password
 from twostep.accounts.models import User
-from twostep.mfa import services
+from twostep.mfa import enrollment as enrollments
 from twostep.mfa.journey import MFA_VERIFIED_AT
 from twostep.mfa.org_policy import set_require_mfa
 from twostep.organizations import invitations
@@ -184,8 +184,9 @@ def world(clock) -> dict:
                                      ("admin", acme, "admin"), ("other_admin", globex, "admin")]:
         Membership.objects.create(user=people[role], organization=organization, role=kind)
     set_require_mfa(acme, required=True, actor=people["admin"], moment=clock.moment)
-    services.start_enrollment(people["pending"], now=clock.now)
-    services.confirm_enrollment(people["pending"], code_for(people["pending"], clock.now - 30), now=clock.now - 30)
+    enrollments.start_enrollment(people["pending"], binding="fixture", now=clock.now)
+    enrollments.confirm_enrollment(people["pending"], code_for(people["pending"], clock.now - 30), binding="fixture",
+                                   now=clock.now - 30)
     invitation = invitations.invite_member(acme, email="newcomer@example.com", role="member",
                                            actor=people["admin"], now=clock.now)
     return {**people, "membership": Membership.objects.get(user=people["member"]), "invitation": invitation}

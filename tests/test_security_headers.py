@@ -61,7 +61,9 @@ def test_anonymous_pages(client, clock, path, kind):
 
 @pytest.mark.parametrize("path", ["/signin/setup/", "/signin/setup/confirm/"])
 def test_setup_pages_show_the_secret_and_are_never_stored(client, clock, people, require_mfa, path):
-    response = pending_setup(client, people[1], require_mfa).get(path)
+    session = pending_setup(client, people[1], require_mfa)
+    session.get("/signin/setup/")  # the QR code first: the confirm page needs this session's setup
+    response = session.get(path)
     assert response.status_code == 200
     assert_headers(response, SECRET_PAGE)
     assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"

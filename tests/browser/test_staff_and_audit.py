@@ -55,7 +55,8 @@ def test_admin_reads_the_audit_log(page, refused, clock, make_user, make_org, en
     rows = [(row.locator("td").nth(1).inner_text(), row.locator("td").nth(2).inner_text())
             for row in page.locator("tbody tr").all()]
     assert rows == [("Signed in", "Success"), ("Signed out", "Success"), ("Signed in", "Success"),
-                    ("Recovery codes generated", "Success"), ("Authenticator app set up", "Success")]
+                    ("Recovery codes generated", "Success"), ("Authenticator app set up", "Success"),
+                    ("MFA setup started", "Success")]
     assert "max@acme.example" in page.locator("tbody tr").nth(1).inner_text()
     page.select_option("select[name=action]", "signout")
     page.click("button:has-text('Show')")

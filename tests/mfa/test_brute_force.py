@@ -82,4 +82,4 @@ def test_two_hundred_wrong_codes(client, clock, member):
     assert trail.filter(action="mfa.throttled", detail__reason="locked").count() == 101
     assert list(trail.filter(action="mfa.locked").values_list("outcome", "detail__failures")) == [("failure", 100)]
     assert not trail.filter(action="signin.succeeded").exists()
-    assert trail.count() == 100 + 95 + 101 + 1 + 2  # the +2: 'mfa.enrolled' and 'mfa.recovery_codes_generated' at setup
+    assert trail.count() == 100 + 95 + 101 + 1 + 3  # the +3: setup started, enrolled and recovery codes generated

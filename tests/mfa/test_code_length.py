@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.conftest import PASSWORD, post_code, post_password, secret_of
 from twostep import otp
-from twostep.mfa import services
+from twostep.mfa import enrollment as enrollments
 from twostep.mfa.models import Authenticator
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,8 @@ def member(clock, settings, make_user, make_org, require_mfa):
     settings.TWOSTEP_TOTP_DIGITS = 8
     user = make_user("member@acme.example")
     require_mfa(make_org("Acme Calibration", slug="acme", members=[user]))
-    services.start_enrollment(user, now=clock.now - 60)
-    services.confirm_enrollment(user, eight_digit_code(user, clock.now - 60), now=clock.now - 60)
+    enrollments.start_enrollment(user, binding="fixture", now=clock.now - 60)
+    enrollments.confirm_enrollment(user, eight_digit_code(user, clock.now - 60), binding="fixture", now=clock.now - 60)
     assert Authenticator.objects.get(user=user).digits == 8
     return user
 

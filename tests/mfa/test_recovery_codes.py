@@ -9,6 +9,7 @@ import pytest
 from tests.signin_helpers import enroll_with_codes
 from twostep import otp
 from twostep.audit.models import AuditEvent
+from twostep.mfa import enrollment as enrollments
 from twostep.mfa import recovery, recovery_codes, services
 from twostep.mfa.models import Authenticator, RecoveryCode
 
@@ -42,6 +43,7 @@ def test_setup_issues_ten_distinct_codes_stored_only_as_keyed_hashes(member, cod
 
 def test_setup_audits_the_new_set_without_the_codes(member, codes):
     assert events_of(member) == [
+        ("mfa.setup_started", "success", {"discarded_other": False, "expires_in": 900}),
         ("mfa.enrolled", "success", {"authenticator_id": Authenticator.objects.get(user=member).pk}),
         ("mfa.recovery_codes_generated", "success", {"count": 10, "reason": "enrollment"}),
     ]
@@ -76,7 +78,7 @@ def test_a_code_works_once_and_a_second_use_fails(clock, member, codes):
     with pytest.raises(recovery.UsedRecoveryCodeError):
         recovery.use_recovery_code(member, codes[0], now=clock.now + 1)
     assert recovery.remaining_recovery_codes(member) == 9
-    assert events_of(member)[2:] == [
+    assert events_of(member)[3:] == [
         ("mfa.recovery_code_used", "success", {"purpose": "signin", "remaining": 9, "cleared_lockout": False}),
         ("mfa.code_failed", "failure", {"reason": "used_recovery_code", "purpose": "signin"}),
     ]
@@ -104,14 +106,14 @@ def test_wrong_code_and_another_users_code_are_refused(clock, make_user, member,
         with pytest.raises(recovery.InvalidRecoveryCodeError):
             recovery.use_recovery_code(member, typed, now=clock.now)
     assert recovery.remaining_recovery_codes(member) == recovery.remaining_recovery_codes(other) == 10
-    assert [e[:2] for e in events_of(member)[2:]] == [("mfa.code_failed", "failure")] * 2
-    assert events_of(member)[2][2] == {"reason": "invalid_recovery_code", "purpose": "signin"}
+    assert [e[:2] for e in events_of(member)[3:]] == [("mfa.code_failed", "failure")] * 2
+    assert events_of(member)[3][2] == {"reason": "invalid_recovery_code", "purpose": "signin"}
 
 
 def test_malformed_code_changes_nothing_and_is_not_audited(clock, member, codes):
     with pytest.raises(recovery.MalformedRecoveryCodeError):
         recovery.use_recovery_code(member, "not a code", now=clock.now)
-    assert len(events_of(member)) == 2 and recovery.remaining_recovery_codes(member) == 10
+    assert len(events_of(member)) == 3 and recovery.remaining_recovery_codes(member) == 10
 
 
 def test_a_recovery_code_clears_a_lockout_in_the_same_transaction(clock, member, codes):
@@ -134,7 +136,7 @@ def test_a_new_set_voids_the_old_one(clock, member, codes):
     with pytest.raises(recovery.InvalidRecoveryCodeError):
         recovery.use_recovery_code(member, codes[0], now=clock.now)
     assert recovery.use_recovery_code(member, new[0], now=clock.now) == 9
-    assert events_of(member)[2] == ("mfa.recovery_codes_generated", "success", {"count": 10, "reason": "regenerated"})
+    assert events_of(member)[3] == ("mfa.recovery_codes_generated", "success", {"count": 10, "reason": "regenerated"})
 
 
 def test_no_new_set_without_an_authenticator(clock, member):
@@ -144,9 +146,10 @@ def test_no_new_set_without_an_authenticator(clock, member):
 
 
 def test_replacing_the_authenticator_issues_a_new_set(clock, member, codes):
-    enrollment = services.start_enrollment(member, now=clock.now)
+    enrollment = enrollments.start_enrollment(member, binding="fixture", now=clock.now)
     assert recovery.use_recovery_code(member, codes[0], now=clock.now) == 9  # old set works until confirmed
-    new = services.confirm_enrollment(member, otp.totp(enrollment.secret, now=clock.now), now=clock.now)
+    new = enrollments.confirm_enrollment(member, otp.totp(enrollment.secret, now=clock.now), binding="fixture",
+                                         now=clock.now)
     assert len(new.recovery_codes) == 10 and recovery.remaining_recovery_codes(member) == 10
     with pytest.raises(recovery.InvalidRecoveryCodeError):
         recovery.use_recovery_code(member, codes[1], now=clock.now)

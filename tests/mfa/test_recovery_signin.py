@@ -42,7 +42,7 @@ def test_sign_in_with_a_recovery_code_tells_how_many_are_left(client, clock, mem
     assert signed_in_user_id(client) == str(member.pk)
     assert client.session[MFA_VERIFIED_AT] == clock.now
     assert texts(response) == ["You used a recovery code. 9 recovery codes left."]
-    assert list(AuditEvent.objects.filter(subject_id=member.pk).order_by("id").values_list("action", "detail"))[2:] == [
+    assert list(AuditEvent.objects.filter(subject_id=member.pk).order_by("id").values_list("action", "detail"))[3:] == [
         ("mfa.recovery_code_used", {"purpose": "signin", "remaining": 9, "cleared_lockout": False}),
         ("signin.succeeded", {"mfa": True}),
     ]

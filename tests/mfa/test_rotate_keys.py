@@ -10,7 +10,8 @@ from django.db import connection
 
 from tests.conftest import code_for, post_code, post_password, secret_of
 from twostep import otp
-from twostep.mfa import services, vault
+from twostep.mfa import enrollment as enrollments
+from twostep.mfa import vault
 from twostep.mfa.models import Authenticator
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_rotation_reseals_old_rows_so_the_new_key_alone_opens_them(settings, cli
     secrets = {user.pk: secret_of(user) for user in users}
     settings.TWOSTEP_ENCRYPTION_KEYS = [NEW, OLD]
     late = make_user("late@example.com")
-    services.start_enrollment(late, now=clock.now)  # sealed with the new key already
+    enrollments.start_enrollment(late, binding="fixture", now=clock.now)  # sealed with the new key already
     secrets[late.pk] = secret_of(late)
 
     assert rotate(batch_size=2) == ("Authenticators: 4; re-sealed with the newest key: 3; "
@@ -66,7 +67,7 @@ def test_rows_no_key_opens_are_reported_and_left_alone(settings, clock, make_use
 def test_the_raw_database_row_holds_no_trace_of_the_secret(clock, make_user, enrolled):
     user = make_user("u@example.com")
     enrolled(user)
-    services.start_enrollment(user, now=clock.now)  # and one enrollment in progress
+    enrollments.start_enrollment(user, binding="fixture", now=clock.now)  # and one enrollment in progress
     for authenticator in Authenticator.objects.filter(user=user):
         secret = vault.unseal(authenticator.sealed_secret)
         with connection.cursor() as cursor:

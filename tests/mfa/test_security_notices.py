@@ -10,7 +10,8 @@ from django.urls import reverse
 from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep import otp
 from twostep.accounts import services as accounts
-from twostep.mfa import recovery, reset, services, vault
+from twostep.mfa import enrollment as enrollments
+from twostep.mfa import recovery, reset, vault
 from twostep.mfa.models import Authenticator
 
 pytestmark = pytest.mark.django_db
@@ -89,11 +90,11 @@ def test_replacing_the_authenticator_sends_a_notice_the_first_setup_none(
     with django_capture_on_commit_callbacks(execute=True):
         enroll_with_codes(user, now=clock.now - 60)
     assert mailoutbox == []
-    services.start_enrollment(user, now=clock.now)
+    enrollments.start_enrollment(user, binding="fixture", now=clock.now)
     pending = Authenticator.objects.get(user=user, confirmed_at__isnull=True)
     code = otp.totp(vault.unseal(pending.sealed_secret), now=clock.now)
     with django_capture_on_commit_callbacks(execute=True):
-        new = services.confirm_enrollment(user, code, now=clock.now, request=request_from_ip)
+        new = enrollments.confirm_enrollment(user, code, binding="fixture", now=clock.now, request=request_from_ip)
     body = only_notice(mailoutbox, "A new authenticator app was set up for your account")
     assert "The previous one\nno longer works" in body and f"{WHEN}\nFrom: IP address {IP}\n" in body
     assert code not in body and not any(c in body for c in new.recovery_codes)

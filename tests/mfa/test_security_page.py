@@ -144,7 +144,7 @@ def test_step_up_accepts_a_recovery_code_in_place_of_the_app(client, clock, memb
     assert ok.status_code == 302 and ok["Location"] == "/security/"
     assert client.session["twostep_stepup_at"] == clock.now
     assert recovery.remaining_recovery_codes(member) == 9
-    assert actions(member)[2:] == ["mfa.code_failed", "stepup", "mfa.recovery_code_used", "stepup"]
+    assert actions(member)[3:] == ["mfa.code_failed", "stepup", "mfa.recovery_code_used", "stepup"]
     assert list(AuditEvent.objects.filter(action="stepup").order_by("id").values_list("outcome", flat=True)) == [
         "failure", "success"]
 
@@ -258,7 +258,7 @@ def test_voluntary_setup_keeps_the_session_signed_in(client, clock, make_user):
     assert 'href="/security/">I have saved my recovery codes</a>' in done.content.decode()
     assert client.session[MFA_VERIFIED_AT] == clock.now
     assert client.get("/").status_code == 200
-    assert actions(user) == ["stepup", "mfa.enrolled", "mfa.recovery_codes_generated"]
+    assert actions(user) == ["stepup", "mfa.setup_started", "mfa.enrolled", "mfa.recovery_codes_generated"]
 
 
 def test_confirm_without_a_scan_goes_back_to_the_qr_code(client, clock, stepped_up):

@@ -76,7 +76,8 @@ def test_required_and_not_set_up_goes_through_setup_then_signs_in(client, clock,
     authenticator = Authenticator.objects.get(user=member)
     assert authenticator.confirmed_at is not None and authenticator.last_used_step == clock.now // 30
     assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
-        "organization.require_mfa_changed", "mfa.enrolled", "mfa.recovery_codes_generated", "signin.succeeded"]
+        "organization.require_mfa_changed", "mfa.setup_started", "mfa.enrolled", "mfa.recovery_codes_generated",
+        "signin.succeeded"]
 
 
 def test_setup_wrong_code_rerenders_with_the_same_secret_and_activates_nothing(client, clock, member):

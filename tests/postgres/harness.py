@@ -215,12 +215,13 @@ SEED_ENROLLED_USER = """
 import sys, time
 from twostep import otp
 from twostep.accounts.models import User
+from twostep.mfa import enrollment as enrollments
 from twostep.mfa import services
 email, password = sys.argv[1:3]
 user = User.objects.create_user(email, password)
 then = int(time.time()) - 120  # enrolled two minutes ago: its step is older than any code sent now
-enrollment = services.start_enrollment(user, now=then)
-services.confirm_enrollment(user, otp.totp(enrollment.secret, now=then), now=then)
+enrollment = enrollments.start_enrollment(user, binding="fixture", now=then)
+enrollments.confirm_enrollment(user, otp.totp(enrollment.secret, now=then), binding="fixture", now=then)
 print(otp.b32encode(enrollment.secret))
 """
 

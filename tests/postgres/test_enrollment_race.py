@@ -12,6 +12,7 @@ RACE = """
 import json, sys, threading, time
 from django.db import connection
 from twostep.accounts.models import User
+from twostep.mfa import enrollment as enrollments
 from twostep.mfa import services
 from twostep.mfa.models import Authenticator
 
@@ -36,7 +37,7 @@ def at_once(call, times=2):
 now, results = int(time.time()), []
 for n in range(int(sys.argv[1])):
     user = User.objects.create_user(f"tabs{n}@example.com")
-    outcomes = at_once(lambda: services.start_enrollment(user, now=now))
+    outcomes = at_once(lambda: enrollments.start_enrollment(user, binding="fixture", now=now))
     rows = list(Authenticator.objects.filter(user=user).values_list("pk", "confirmed_at"))
     results.append({"same": outcomes[0] == outcomes[1], "errors": [o for o in outcomes if isinstance(o, str)],
                     "rows": [[pk, confirmed] for pk, confirmed in rows], "shown": outcomes[0][0]})

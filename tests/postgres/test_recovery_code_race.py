@@ -16,12 +16,13 @@ SEED_WITH_RECOVERY_CODES = """
 import json, sys, time
 from twostep import otp
 from twostep.accounts.models import User
+from twostep.mfa import enrollment as enrollments
 from twostep.mfa import services
 email, password = sys.argv[1:3]
 user = User.objects.create_user(email, password)
 then = int(time.time()) - 120
-enrollment = services.start_enrollment(user, now=then)
-confirmed = services.confirm_enrollment(user, otp.totp(enrollment.secret, now=then), now=then)
+enrollment = enrollments.start_enrollment(user, binding="fixture", now=then)
+confirmed = enrollments.confirm_enrollment(user, otp.totp(enrollment.secret, now=then), binding="fixture", now=then)
 print(json.dumps(confirmed.recovery_codes))
 """
 FACTS = """

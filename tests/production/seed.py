@@ -18,7 +18,7 @@ def main() -> None:
     django.setup()
     from twostep import otp
     from twostep.accounts.models import User
-    from twostep.mfa import services
+    from twostep.mfa import enrollment as enrollments
     from twostep.mfa.org_policy import set_require_mfa
     from twostep.mfa.services import as_datetime
     from twostep.organizations.models import Membership, Organization
@@ -29,8 +29,9 @@ def main() -> None:
     Membership.objects.create(user=user, organization=organization, role=Membership.Role.MEMBER)
     enrolled_at = int(time.time()) - 60
     set_require_mfa(organization, required=True, actor=None, moment=as_datetime(enrolled_at))
-    enrollment = services.start_enrollment(user, now=enrolled_at)
-    services.confirm_enrollment(user, otp.totp(enrollment.secret, now=enrolled_at), now=enrolled_at)
+    enrollment = enrollments.start_enrollment(user, binding="fixture", now=enrolled_at)
+    enrollments.confirm_enrollment(user, otp.totp(enrollment.secret, now=enrolled_at), binding="fixture",
+                                   now=enrolled_at)
     print(otp.b32encode(enrollment.secret))
 
 

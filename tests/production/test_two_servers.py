@@ -72,8 +72,9 @@ def test_a_sign_in_started_on_one_server_finishes_on_the_other(deployment):
 
     events = deployment.query("SELECT action, outcome FROM audit_auditevent "
                               "WHERE action LIKE 'signin.%%' OR action LIKE 'mfa.%%' ORDER BY id")
-    assert events == [("mfa.enrolled", "success"), ("mfa.recovery_codes_generated", "success"),
-                      ("signin.succeeded", "success"), ("mfa.code_failed", "failure")]
+    assert events == [("mfa.setup_started", "success"), ("mfa.enrolled", "success"),
+                      ("mfa.recovery_codes_generated", "success"), ("signin.succeeded", "success"),
+                      ("mfa.code_failed", "failure")]
 
 
 def test_each_server_counts_all_its_workers_and_logs_json_lines_only(deployment):

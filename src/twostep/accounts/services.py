@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from twostep.accounts import notices
 from twostep.accounts.addresses import LookAlikeAddressError, canonical_email, email_skeleton
 from twostep.accounts.sessions import end_all_sessions, end_other_sessions
+from twostep.accounts.signals import password_changed
 from twostep.audit import events
 from twostep.errors import ServiceError
 
@@ -83,6 +84,7 @@ def change_password(request, user, password: str) -> None:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
+        password_changed.send(sender=change_password, user=user)
         end_other_sessions(request, user)
         events.record(events.PASSWORD_CHANGED, actor=user, subject=user, request=request)
         notices.notify(user, "password_changed", request=request)
@@ -95,6 +97,7 @@ def finish_password_reset(form, *, request=None):
     with transaction.atomic():
         user = form.save(commit=False)
         user.save(update_fields=["password"])  # only the password: an address left without a key stays as it is
+        password_changed.send(sender=finish_password_reset, user=user)
         end_all_sessions(user)
         events.record(events.PASSWORD_RESET, actor=user, subject=user, request=request)
         notices.notify(user, "password_reset", request=request)

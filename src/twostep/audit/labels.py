@@ -14,6 +14,10 @@ LABELS = {
     events.CODE_THROTTLED: "Code refused (too many wrong codes)",
     events.MFA_LOCKED: "MFA locked",
     events.MFA_ENROLLED: "Authenticator app set up",
+    events.MFA_SETUP_STARTED: "MFA setup started",
+    events.MFA_MAILBOX_VERIFIED: "E-mail address confirmed for MFA setup",
+    events.ACCESS_PASS_ISSUED: "Temporary access pass issued",
+    events.ACCESS_PASS_USED: "Temporary access pass used",
     events.MFA_DISABLED: "MFA turned off",
     events.MFA_RESET: "MFA reset by support",
     events.RECOVERY_CODE_USED: "Recovery code used",
@@ -34,7 +38,8 @@ LABELS = {
 
 _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recovery codes", "old_email": "from",
          "new_email": "to", "enforce_from": "from", "all_sessions": "all sessions",
-         "cleared_lockout": "cleared lockout", "new_account": "new account"}
+         "cleared_lockout": "cleared lockout", "new_account": "new account",
+         "discarded_other": "replaced another setup", "expires_in": "valid for (s)"}
 
 
 def label(action: str) -> str:

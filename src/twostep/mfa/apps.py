@@ -9,7 +9,11 @@ class MfaConfig(AppConfig):
     verbose_name = "Multi-factor authentication"
 
     def ready(self) -> None:
+        from twostep.accounts.signals import password_changed
         from twostep.mfa import checks  # noqa: F401  (registers the system checks)
+        from twostep.mfa.enrollment import discard_on_password_change
+
+        password_changed.connect(discard_on_password_change, dispatch_uid="mfa.discard_setups")
 
 
 class AdminSiteConfig(admin_apps.AdminConfig):

@@ -9,6 +9,12 @@
 | TWOSTEP_TOTP_ALGORITHM          | "sha1"         | HMAC hash for new authenticators                         |
 | TWOSTEP_PENDING_TIMEOUT         | 300            | seconds between password and code before starting over   |
 | TWOSTEP_PENDING_MAX_ATTEMPTS    | 5              | wrong codes allowed in one pending sign-in               |
+| TWOSTEP_SETUP_TIMEOUT           | 900            | seconds a setup (first enrollment at sign-in, or a QR    |
+|                                 |                | code shown while signed in) stays valid                  |
+| TWOSTEP_MAILBOX_PROOF           | True           | a first enrollment first proves the mailbox: a one-time  |
+|                                 |                | code by e-mail (or an invitation link, or an access pass)|
+| TWOSTEP_MAILBOX_CODE_LIFETIME   | 900            | seconds a mailed setup code stays valid                  |
+| TWOSTEP_ACCESS_PASS_LIFETIME    | 3600           | seconds a temporary access pass stays valid              |
 | TWOSTEP_CLOCK                   | None           | callable returning Unix seconds (tests); None = time.time|
 | TWOSTEP_THROTTLE_FREE_FAILURES  | 5              | wrong codes (per authenticator) or passwords (per account)|
 |                                 |                | before the next try must wait                            |
@@ -47,6 +53,10 @@ class MfaSettings:
     algorithm: str
     pending_timeout: int
     pending_max_attempts: int
+    setup_timeout: int
+    mailbox_proof: bool
+    mailbox_code_lifetime: int
+    access_pass_lifetime: int
     throttle_free_failures: int
     throttle_base_delay: int
     throttle_max_delay: int
@@ -77,6 +87,10 @@ def app_settings() -> MfaSettings:
         algorithm=getattr(settings, "TWOSTEP_TOTP_ALGORITHM", "sha1"),
         pending_timeout=getattr(settings, "TWOSTEP_PENDING_TIMEOUT", 300),
         pending_max_attempts=getattr(settings, "TWOSTEP_PENDING_MAX_ATTEMPTS", 5),
+        setup_timeout=getattr(settings, "TWOSTEP_SETUP_TIMEOUT", 900),
+        mailbox_proof=getattr(settings, "TWOSTEP_MAILBOX_PROOF", True),
+        mailbox_code_lifetime=getattr(settings, "TWOSTEP_MAILBOX_CODE_LIFETIME", 900),
+        access_pass_lifetime=getattr(settings, "TWOSTEP_ACCESS_PASS_LIFETIME", 3600),
         throttle_free_failures=getattr(settings, "TWOSTEP_THROTTLE_FREE_FAILURES", 5),
         throttle_base_delay=getattr(settings, "TWOSTEP_THROTTLE_BASE_DELAY", 30),
         throttle_max_delay=getattr(settings, "TWOSTEP_THROTTLE_MAX_DELAY", 900),

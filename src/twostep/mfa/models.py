@@ -1,5 +1,5 @@
-"""MFA data: authenticators (one confirmed and at most one being enrolled per user) and the
-per-organization *Require MFA* policy."""
+"""MFA data: authenticators (one confirmed and at most one being enrolled per user), the
+per-organization *Require MFA* policy, recovery codes and temporary access passes."""
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +11,9 @@ from twostep.organizations.models import Organization
 
 class Authenticator(models.Model):
     """A TOTP authenticator app. ``confirmed_at`` is None while enrollment is unconfirmed: such a row
-    never verifies a sign-in. The secret is stored sealed by ``twostep.mfa.vault``."""
+    never verifies a sign-in, and belongs to the one session that started the setup (``setup_binding``,
+    the SHA-256 of a random nonce kept in that session) until ``setup_expires_at``. The secret is stored
+    sealed by ``twostep.mfa.vault``."""
 
     class Type(models.TextChoices):
         TOTP = "totp", "Authenticator app (TOTP)"
@@ -25,6 +27,12 @@ class Authenticator(models.Model):
     period = models.PositiveSmallIntegerField(default=30, help_text="Seconds per time step.")
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_ip = models.GenericIPAddressField(null=True, blank=True,
+                                                help_text="Client address of the confirming request.")
+    setup_binding = models.CharField(max_length=64, blank=True, default="",
+                                     help_text="SHA-256 (hex) of the nonce of the session setting it up.")
+    setup_expires_at = models.DateTimeField(null=True, blank=True,
+                                            help_text="An unconfirmed authenticator is void after this.")
     last_used_step = models.BigIntegerField(null=True, blank=True, help_text="Last accepted TOTP time step.")
     last_used_at = models.DateTimeField(null=True, blank=True)
     # Throttling of wrong codes, shared by every app server because it lives in this row.
@@ -88,3 +96,26 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code of {self.user} ({'used' if self.used_at else 'unused'})"
+
+
+class AccessPass(models.Model):
+    """A temporary access pass: issued by support (or an operator) to a user who cannot receive e-mail, it
+    stands in for the mailbox proof of a first enrollment, once, until ``expires_at``. Only its keyed hash
+    is stored (see ``twostep.mfa.access_passes``). Issuing a new pass voids the user's unused ones."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_passes")
+    pass_hash = models.CharField(max_length=64, unique=True, help_text="HMAC-SHA256 (hex) of the pass.")
+    issued_by_label = models.CharField(max_length=254)
+    reason = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "temporary access pass"
+        verbose_name_plural = "temporary access passes"
+        indexes = [models.Index(fields=["user", "used_at"], name="access_pass_user_used")]
+
+    def __str__(self) -> str:
+        return f"access pass of {self.user} ({'used' if self.used_at else 'unused'})"

@@ -2,7 +2,9 @@
 
 The user is *not* signed in while it exists. It holds the user id, the time the password was checked
 (Unix seconds), the wrong codes so far and the page to return to, and it is bound to the user's password
-hash, so it dies with a password change. It expires after ``TWOSTEP_PENDING_TIMEOUT`` seconds.
+hash, so it dies with a password change. At the code step it expires after ``TWOSTEP_PENDING_TIMEOUT``
+seconds; at setup after ``TWOSTEP_SETUP_TIMEOUT`` (long enough to install an app). An expired sign-in leaves
+the e-mail address behind (``REMEMBERED_EMAIL``) so the sign-in page can fill it in again.
 """
 
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from django.utils.crypto import constant_time_compare
 from twostep.mfa.conf import app_settings
 
 SESSION_KEY = "twostep_pending"
+REMEMBERED_EMAIL = "twostep_signin_email"
 SETUP, CODE = "setup", "code"
 
 
@@ -28,6 +31,21 @@ class PendingSignIn:
     def attempts_left(self) -> int:
         return max(app_settings().pending_max_attempts - self.attempts, 0)
 
+    @property
+    def expires_at(self) -> int:
+        """Unix seconds after which this sign-in starts over at the password."""
+        return self.started_at + timeout(self.stage)
+
+
+def timeout(stage: str) -> int:
+    """Seconds a pending sign-in lives at ``stage``."""
+    conf = app_settings()
+    return conf.setup_timeout if stage == SETUP else conf.pending_timeout
+
+
+def _expired(data: dict, now: int) -> bool:
+    return now - data["started_at"] > timeout(data["stage"]) or now < data["started_at"]
+
 
 def begin(request, user, *, stage: str, now: int, next_url: str = "", password_checked: bool = True) -> None:
     """Start a pending sign-in; rotates the session key (the password step is a privilege change).
@@ -41,7 +59,7 @@ def begin(request, user, *, stage: str, now: int, next_url: str = "", password_c
         request.session.cycle_key()
     request.session[SESSION_KEY] = {
         "user_id": user.pk, "stage": stage, "started_at": now, "attempts": 0, "next": next_url,
-        "auth_hash": user.get_session_auth_hash(), "password_checked": password_checked,
+        "auth_hash": user.get_session_auth_hash(), "password_checked": password_checked, "email": user.email,
     }
 
 
@@ -54,7 +72,8 @@ def load(request, *, now: int) -> PendingSignIn | None:
     data = raw(request)
     if not data:
         return None
-    if now - data["started_at"] > app_settings().pending_timeout or now < data["started_at"]:
+    if _expired(data, now):
+        request.session[REMEMBERED_EMAIL] = data.get("email", "")
         clear(request)
         return None
     user = get_user_model()._default_manager.filter(pk=data["user_id"], is_active=True).first()
@@ -62,11 +81,6 @@ def load(request, *, now: int) -> PendingSignIn | None:
         clear(request)
         return None
     return PendingSignIn(user, data["stage"], data["started_at"], data["attempts"], data.get("next", ""))
-
-
-def expired(request, *, now: int) -> bool:
-    data = raw(request)
-    return bool(data) and now - data["started_at"] > app_settings().pending_timeout
 
 
 def record_failure(request) -> int:

@@ -50,9 +50,10 @@ class Removed:
 
 
 def has_factors(user) -> bool:
-    """True when ``user`` has anything a reset removes: an authenticator (confirmed or being set up, which
-    also holds any lockout) or an unused recovery code."""
-    return (Authenticator.objects.filter(user=user).exists()
+    """True when ``user`` has anything a reset removes: a confirmed authenticator (which also holds any
+    lockout) or an unused recovery code. A setup in progress alone is nothing to reset (it never verifies
+    anything), though a reset discards it too."""
+    return (Authenticator.objects.filter(user=user, confirmed_at__isnull=False).exists()
             or recovery_codes.remaining(user) > 0)
 
 

@@ -3,16 +3,15 @@
 Errors are ``MfaError`` subclasses with a stable ``code`` (used by forms and any JSON API).
 """
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 
 from twostep import otp
 from twostep.audit import events
 from twostep.errors import ServiceError
-from twostep.mfa import lockout, notices, recovery_codes, vault
+from twostep.mfa import lockout, vault
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator
 from twostep.mfa.throttling import describe_wait
@@ -66,55 +65,8 @@ class NoAuthenticatorError(MfaError):
     message = "There is no authenticator to check this code against. Start the setup again."
 
 
-@dataclass(frozen=True)
-class Enrollment:
-    """An unconfirmed authenticator and what the setup page shows: the secret and its otpauth URI."""
-
-    authenticator: Authenticator
-    secret: bytes
-    uri: str
-
-    @property
-    def key_text(self) -> str:
-        """The base32 key in groups of 4, for typing by hand."""
-        return otp.group(otp.b32encode(self.secret))
-
-
 def as_datetime(now: int) -> datetime:
     return datetime.fromtimestamp(now, tz=UTC)
-
-
-def _enrollment(user, authenticator: Authenticator) -> Enrollment:
-    secret = vault.unseal(authenticator.sealed_secret)
-    uri = otp.build_uri(secret, account=user.email, issuer=app_settings().issuer,
-                        algorithm=authenticator.algorithm, digits=authenticator.digits,
-                        period=authenticator.period)
-    return Enrollment(authenticator, secret, uri)
-
-
-def start_enrollment(user, *, now: int) -> Enrollment:
-    """The user's unconfirmed authenticator, created with a new 160-bit secret when there is none.
-
-    Calling it again returns the same secret, so a re-rendered setup page shows the same QR code; so do
-    two calls at the same moment (two tabs): the one whose row loses the unique constraint reads the other's.
-    """
-    with transaction.atomic():
-        pending = Authenticator.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
-        if pending is None:
-            try:
-                with transaction.atomic():  # a savepoint: the outer transaction survives losing the race
-                    pending = _new_authenticator(user, now=now)
-            except IntegrityError:
-                pending = Authenticator.objects.select_for_update().get(user=user, confirmed_at__isnull=True)
-    return _enrollment(user, pending)
-
-
-def _new_authenticator(user, *, now: int) -> Authenticator:
-    conf = app_settings()
-    return Authenticator.objects.create(
-        user=user, sealed_secret=vault.seal(otp.generate_secret(20)), algorithm=conf.algorithm,
-        digits=conf.digits, period=conf.period, created_at=as_datetime(now),
-    )
 
 
 def code_digits(user) -> int:
@@ -145,38 +97,6 @@ def _claim_step(authenticator: Authenticator, step: int, *, now: int) -> bool:
         Q(last_used_step__isnull=True) | Q(last_used_step__lt=step), pk=authenticator.pk
     ).update(last_used_step=step, last_used_at=as_datetime(now), failed_attempts=0, throttled_until=None)
     return claimed == 1
-
-
-def confirm_enrollment(user, code: str, *, now: int, request=None) -> Authenticator:
-    """Activate the user's unconfirmed authenticator with a code from the app, and issue a new set of
-    recovery codes (voiding the old set) in the same transaction.
-
-    Replaces any previously confirmed authenticator (and then e-mails the user a notice after the
-    commit). Returns the authenticator; its transient
-    ``recovery_codes`` attribute (list of str, ``xxxxx-xxxxx``) holds the new codes to show once: they
-    are stored only hashed. Raises MalformedCodeError, InvalidCodeError, NoAuthenticatorError; on error
-    nothing changes and the same secret stays pending.
-    """
-    with transaction.atomic():
-        pending = Authenticator.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
-        if pending is None:
-            raise NoAuthenticatorError()
-        step = _match(pending, code, now=now)
-        if step is None:
-            raise InvalidCodeError()
-        replaced = Authenticator.objects.filter(user=user, confirmed_at__isnull=False).delete()[0]
-        if replaced:
-            notices.notify(user, "authenticator_replaced", request=request, now=now)
-        pending.confirmed_at = as_datetime(now)
-        pending.last_used_step = step
-        pending.last_used_at = as_datetime(now)
-        pending.save(update_fields=["confirmed_at", "last_used_step", "last_used_at"])
-        events.record(events.MFA_ENROLLED, actor=user, subject=user, request=request,
-                      authenticator_id=pending.pk)
-        pending.recovery_codes = recovery_codes.issue(user, moment=as_datetime(now))
-        events.record(events.RECOVERY_CODES_GENERATED, actor=user, subject=user, request=request,
-                      count=len(pending.recovery_codes), reason="enrollment")
-    return pending
 
 
 def verify_code(user, code: str, *, now: int, request=None) -> int:

@@ -5,9 +5,10 @@ Security page's *Replace authenticator app*): ``{% url 'mfa:enroll' %}?next=<loc
 
 - Both views need a fresh step-up (``mfa.stepup``: the password, and a code or a recovery code when the
   user has an authenticator already), because adding or replacing the second factor is a sensitive change.
-- ``mfa:enroll`` shows the QR code of the user's unconfirmed authenticator (``services.start_enrollment``:
-  the same secret on every visit until confirmed). A current authenticator keeps working meanwhile.
-- ``mfa:enroll_confirm`` takes the first code (``services.confirm_enrollment``, which replaces any earlier
+- ``mfa:enroll`` shows the QR code of this session's setup (``enrollment.start_enrollment``: the same secret
+  on every visit from this session until confirmed or expired; another session's setup is discarded). A
+  current authenticator keeps working meanwhile.
+- ``mfa:enroll_confirm`` takes the first code (``enrollment.confirm_enrollment``, which replaces any earlier
   authenticator, issues new recovery codes and records ``mfa.enrolled``), rotates the session key, marks
   the session as having passed a code (so the enforcement middleware keeps it signed in) and shows the
   new recovery codes once, with a link on to ``next`` or home.
@@ -24,7 +25,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from twostep.accounts.sessions import end_other_sessions
-from twostep.mfa import journey, services
+from twostep.mfa import enrollment as enrollments
+from twostep.mfa import journey, services, setup_binding
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm
 from twostep.mfa.headers import shows_secret
@@ -46,8 +48,8 @@ def _replacing(user) -> bool:
     return Authenticator.objects.filter(user=user, confirmed_at__isnull=False).exists()
 
 
-def _pending(user) -> Authenticator | None:
-    return Authenticator.objects.filter(user=user, confirmed_at__isnull=True).first()
+def _pending(request) -> Authenticator | None:
+    return enrollments.setup_of(request.user, setup_binding.existing(request), now=clock_now())
 
 
 @method_decorator(guarded, name="dispatch")
@@ -55,9 +57,11 @@ class EnrollView(View):
     template_name = "mfa/enroll.html"
 
     def get(self, request):
-        enrollment = services.start_enrollment(request.user, now=clock_now())
+        enrollment = enrollments.start_enrollment(request.user, binding=setup_binding.binding(request),
+                                                  now=clock_now(), request=request)
         return render(request, self.template_name, {
             "enrollment": enrollment, "qr_svg": qr_svg(enrollment.uri), "next": _next(request),
+            "until": enrollment.expires_at,
             "replacing": _replacing(request.user)})
 
 
@@ -66,24 +70,26 @@ class EnrollConfirmView(View):
     template_name = "mfa/enroll_confirm.html"
 
     def get(self, request):
-        if _pending(request.user) is None:
+        if _pending(request) is None:
             return redirect(self.scan_url(request))
         return self.render(request, CodeForm())
 
     def post(self, request):
-        authenticator = _pending(request.user)
-        if authenticator is None:  # nothing scanned (or confirmed meanwhile): a new secret would not match
+        authenticator = _pending(request)
+        if authenticator is None:  # nothing scanned, expired, or begun elsewhere: a new secret would not match
             messages.info(request, "Start by scanning the QR code with your authenticator app.")
             return redirect(self.scan_url(request))
         replacing = _replacing(request.user)
         form = CodeForm(request.POST, digits=authenticator.digits)
         if form.is_valid():
             try:
-                confirmed = services.confirm_enrollment(request.user, form.cleaned_data["code"], now=clock_now(),
-                                                        request=request)
+                confirmed = enrollments.confirm_enrollment(
+                    request.user, form.cleaned_data["code"], binding=setup_binding.existing(request),
+                    now=clock_now(), request=request)
             except services.MfaError as exc:
                 form.add_error("code", exc.message)
             else:
+                setup_binding.forget(request)
                 # Whoever signed in with the old authenticator (a stolen phone) is signed out everywhere;
                 # this session stays, under a new key.
                 end_other_sessions(request, request.user)

@@ -13,12 +13,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.accounts.addresses import comparable_email, unambiguous
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
-from twostep.mfa import journey, lockout, pending, policy, services
+from twostep.mfa import enrollment as enrollments
+from twostep.mfa import journey, lockout, pending, policy, services, setup_binding
 from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm, SignInForm
 from twostep.mfa.headers import shows_secret
 from twostep.mfa.qr import qr_svg
+from twostep.mfa.services import as_datetime
 from twostep.mfa.throttling import describe_wait
 from twostep.mfa.views import refusals
 from twostep.mfa.views.recovery import show_recovery_codes
@@ -33,7 +35,8 @@ class SignInView(View):
     def get(self, request):
         if request.user.is_authenticated:
             return redirect("home")
-        return render(request, self.template_name, {"form": SignInForm(request), "next": request.GET.get("next", "")})
+        form = SignInForm(request, initial={"email": request.session.pop(pending.REMEMBERED_EMAIL, "")})
+        return render(request, self.template_name, {"form": form, "next": request.GET.get("next", "")})
 
     def post(self, request):
         form = SignInForm(request, data=request.POST, now=clock_now())
@@ -86,13 +89,21 @@ class SetupView(View):
         state, elsewhere = _at_setup(request)
         if state is None:
             return elsewhere
-        enrollment = services.start_enrollment(state.user, now=clock_now())
+        enrollment = enrollments.start_enrollment(state.user, binding=setup_binding.binding(request),
+                                                  now=clock_now(), request=request)
         return render(request, self.template_name, _setup_context(state, enrollment))
 
 
 def _setup_context(state, enrollment, **extra) -> dict:
     return {"state": state, "enrollment": enrollment, "qr_svg": qr_svg(enrollment.uri),
-            "required_by": policy.requirement_sentence(state.user), **extra}
+            "until": _until(state, enrollment.expires_at), "required_by": policy.requirement_sentence(state.user),
+            **extra}
+
+
+def _until(state, setup_expires_at=None):
+    """When the setup of this sign-in runs out (aware datetime): the pending sign-in's end, or the QR code's."""
+    ends = as_datetime(state.expires_at)
+    return min(ends, setup_expires_at) if setup_expires_at else ends
 
 
 @method_decorator([*guarded, shows_secret], name="dispatch")
@@ -106,26 +117,41 @@ class SetupConfirmView(View):
         state, elsewhere = _at_setup(request)
         if state is None:
             return elsewhere
-        return render(request, self.template_name, {"state": state, "form": CodeForm()})
+        if self.live_setup(request, state) is None:
+            return redirect("mfa:setup")
+        return render(request, self.template_name, self.context(request, state, CodeForm()))
 
     def post(self, request):
         state, elsewhere = _at_setup(request)
         if state is None:
             return elsewhere
-        enrollment = services.start_enrollment(state.user, now=clock_now())
-        form = CodeForm(request.POST, digits=enrollment.authenticator.digits)
+        setup = self.live_setup(request, state)
+        if setup is None:  # expired or discarded: confirming would need a QR code this session never saw
+            messages.warning(request, enrollments.SetupGoneError.message)
+            return redirect("mfa:setup")
+        form = CodeForm(request.POST, digits=setup.digits)
         if form.is_valid():
             try:
-                confirmed = services.confirm_enrollment(state.user, form.cleaned_data["code"], now=clock_now(),
-                                                        request=request)
+                confirmed = enrollments.confirm_enrollment(
+                    state.user, form.cleaned_data["code"], binding=setup_binding.existing(request),
+                    now=clock_now(), request=request)
             except services.MfaError as exc:
                 form.add_error("code", exc.message)
             else:
+                setup_binding.forget(request)
                 journey.complete(request, state.user, now=clock_now(), verified=True)
                 messages.success(request, "Your authenticator app is set up. You will be asked for a code "
                                           "at every sign-in.")
                 return show_recovery_codes(request, confirmed.recovery_codes, continue_url=journey.landing(request))
-        return render(request, self.template_name, {"state": state, "form": form}, status=400)
+        return render(request, self.template_name, self.context(request, state, form), status=400)
+
+    @staticmethod
+    def live_setup(request, state):
+        return enrollments.setup_of(state.user, setup_binding.existing(request), now=clock_now())
+
+    def context(self, request, state, form) -> dict:
+        setup = self.live_setup(request, state)
+        return {"state": state, "form": form, "until": _until(state, setup.setup_expires_at if setup else None)}
 
 
 @method_decorator(guarded, name="dispatch")
@@ -190,6 +216,7 @@ class SignOutView(View):
         return render(request, "mfa/signout.html")
 
     def post(self, request):
+        enrollments.discard_session_setup(setup_binding.existing(request))  # its key dies with the sign-in
         if request.user.is_authenticated:
             with transaction.atomic():
                 end_all_sessions(request.user)
