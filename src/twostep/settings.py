@@ -30,13 +30,13 @@ CSRF_TRUSTED_ORIGINS = _problems.read(backing.trusted_origins, fallback=[])
 
 INSTALLED_APPS = [
     "twostep.mfa.apps.AdminSiteConfig",  # Django's admin, open only to staff who passed a code
+    "twostep.accounts",  # before contrib.auth: its createsuperuser (look-alike addresses refused) wins
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "twostep.audit",
-    "twostep.accounts",
     "twostep.organizations",
     "twostep.mfa",
     "twostep.support",

@@ -4,9 +4,10 @@ In production the cache is Redis (``REDIS_URL``), shared by every app server; th
 database, shared by its processes (``twostep.ops.dbcache``).
 Each wrong password counts against two keys with the back-off of ``twostep.mfa.throttling``:
 
-- the account: an HMAC (keyed with ``SECRET_KEY``) of the normalized e-mail, so addresses never sit in the
-  cache in clear. Unknown e-mails count exactly like known ones, so the limit tells nothing about which
-  accounts exist. A correct password resets this counter.
+- the account: an HMAC (keyed with ``SECRET_KEY``) of the canonical e-mail (``accounts.addresses``: every
+  spelling of one address counts together), so addresses never sit in the cache in clear. Unknown e-mails
+  (an address that is refused, or only looks like an account's, included) count exactly like known ones, so
+  the limit tells nothing about which accounts exist. A correct password resets this counter.
 - the client IP (IPv6 addresses per /64), with more free failures because many people may share one
   address. A correct password does not reset it. Behind ``TWOSTEP_PROXY_COUNT`` reverse proxies the client
   is the address that many entries from the right of ``X-Forwarded-For`` (each proxy appends the address
@@ -25,6 +26,7 @@ from contextlib import contextmanager
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from twostep.accounts.addresses import comparable_email
 from twostep.audit.client import client_address
 from twostep.mfa.conf import app_settings
 from twostep.mfa.throttling import Schedule, describe_wait
@@ -40,7 +42,7 @@ def message(retry_after: int) -> str:
 
 
 def account_key(email: str) -> str:
-    normalized = email.strip().lower()
+    normalized = comparable_email(email)
     return f"{PREFIX}:account:{salted_hmac('twostep.password-throttle', normalized).hexdigest()}"
 
 

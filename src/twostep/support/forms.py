@@ -2,10 +2,26 @@
 
 from django import forms
 
+from twostep.accounts.addresses import AddressError, canonical_email, fold, has_unusual_characters
+
+UNUSUAL_SEARCH = "This search contains invisible or unusual characters. Type it again by hand."
+
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="E-mail or name", max_length=254, required=False, strip=True,
                         widget=forms.TextInput(attrs={"type": "search", "autofocus": True, "autocomplete": "off"}))
+
+    def clean_q(self) -> str:
+        """The query as addresses are compared: NFKC and lower case, a whole address also with its domain
+        through IDNA; one with invisible or unusual characters (but for spaces) is refused (code
+        ``unusual_characters``)."""
+        query = self.cleaned_data["q"]
+        if has_unusual_characters(query.replace(" ", "")):  # a name has spaces
+            raise forms.ValidationError(UNUSUAL_SEARCH, code="unusual_characters")
+        try:
+            return canonical_email(query) if "@" in query else fold(query)
+        except AddressError:
+            return fold(query)
 
 
 class ResetForm(forms.Form):

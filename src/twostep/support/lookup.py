@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
+from twostep.accounts.addresses import email_skeleton
 from twostep.audit.models import AuditEvent
 from twostep.mfa import policy, recovery
 from twostep.mfa.models import Authenticator
@@ -15,14 +16,16 @@ RECENT_EVENTS = 20
 
 
 def find_users(query: str):
-    """Users whose e-mail or name contains ``query`` (case-insensitive), by e-mail, each annotated with
+    """Users whose e-mail or name contains ``query`` (case-insensitive; cleaned by ``SearchForm``) or whose
+    address looks like it does (its skeleton contains the query's), by e-mail, each annotated with
     ``has_mfa``; none for a blank query."""
     query = query.strip()
     users = get_user_model().objects.all()
     if not query:
         return users.none()
     confirmed = Authenticator.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)
-    return (users.filter(Q(email__icontains=query) | Q(name__icontains=query))
+    looks_like = Q(email_skeleton__contains=email_skeleton(query))
+    return (users.filter(Q(email__icontains=query) | Q(name__icontains=query) | looks_like)
             .annotate(has_mfa=Exists(confirmed)).order_by("email"))
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from twostep.accounts.addresses import comparable_email, unambiguous
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
 from twostep.mfa import enrollment as enrollments
@@ -47,7 +48,8 @@ class SignInView(View):
 
     def refused(self, request, form, next_url: str):
         context = {"form": form, "next": next_url}
-        email = form.cleaned_data.get("email", "")[:254]
+        # Canonical, in ASCII (A-label, \u escapes): a look-alike of an address reads apart from it.
+        email = unambiguous(comparable_email(form.cleaned_data.get("email", "")))[:254]
         if form.has_error("__all__", "throttled"):
             events.record(events.SIGNIN_THROTTLED, request=request, outcome="failure", email=email,
                           retry_after=form.retry_after)
