@@ -34,7 +34,8 @@ LABELS = {
 
 _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recovery codes", "old_email": "from",
          "new_email": "to", "enforce_from": "from", "all_sessions": "all sessions",
-         "cleared_lockout": "cleared lockout", "new_account": "new account"}
+         "cleared_lockout": "cleared lockout", "new_account": "new account",
+         "known_device": "known browser"}
 
 
 def label(action: str) -> str:

@@ -9,7 +9,10 @@ class MfaConfig(AppConfig):
     verbose_name = "Multi-factor authentication"
 
     def ready(self) -> None:
-        from twostep.mfa import checks  # noqa: F401  (registers the system checks)
+        from twostep.audit.events import event_recorded
+        from twostep.mfa import checks, password_throttle  # noqa: F401  (checks registers the system checks)
+
+        event_recorded.connect(password_throttle.lift_account_wait, dispatch_uid="twostep.mfa.password_reset")
 
 
 class AdminSiteConfig(admin_apps.AdminConfig):

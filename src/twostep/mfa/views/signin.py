@@ -45,12 +45,13 @@ class SignInView(View):
     def refused(self, request, form, next_url: str):
         context = {"form": form, "next": next_url}
         email = form.cleaned_data.get("email", "")[:254]
+        known = {"known_device": True} if form.device else {}  # the try counted against its device cookie
         if form.has_error("__all__", "throttled"):
             events.record(events.SIGNIN_THROTTLED, request=request, outcome="failure", email=email,
-                          retry_after=form.retry_after)
+                          retry_after=form.retry_after, **known)
             return refusals.throttled(request, self.template_name, context, form.retry_after)
         if form.has_error("__all__", "invalid_login"):
-            events.record(events.SIGNIN_FAILED, request=request, outcome="failure", email=email)
+            events.record(events.SIGNIN_FAILED, request=request, outcome="failure", email=email, **known)
         return render(request, self.template_name, context, status=400)
 
 
