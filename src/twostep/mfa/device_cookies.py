@@ -35,13 +35,20 @@ NAME_PREFIX = "twostep_device_"
 _ISSUED = "_twostep_device_cookie"  # request attribute: (name, value) for DeviceCookieMiddleware to set
 
 
-def _account_hmac(email: str, purpose: str) -> str:
-    return salted_hmac(f"{SALT}.{purpose}", email.strip().lower(), algorithm="sha256").hexdigest()
+def _keys() -> list[str]:
+    """The secret key, then its fallbacks: cookies issued before a key rotation stay known while it is kept."""
+    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
 
 
-def cookie_name(email: str) -> str:
-    """The name of the device cookie of ``email``'s account (any spelling of the address)."""
-    return NAME_PREFIX + _account_hmac(email, "name")[:16]
+def _account_hmac(email: str, purpose: str, key: str | None = None) -> str:
+    return salted_hmac(f"{SALT}.{purpose}", email.strip().lower(), secret=key or settings.SECRET_KEY,
+                       algorithm="sha256").hexdigest()
+
+
+def cookie_name(email: str, key: str | None = None) -> str:
+    """The name of the device cookie of ``email``'s account (any spelling of the address), under ``key``
+    (default: the secret key)."""
+    return NAME_PREFIX + _account_hmac(email, "name", key)[:16]
 
 
 def make_value(email: str, *, now: int) -> str:
@@ -56,9 +63,10 @@ def issue(request, user, *, now: int) -> None:
     setattr(request, _ISSUED, (cookie_name(user.email), make_value(user.email, now=now)))
 
 
-def nonce_of(value: str | None, email: str, *, now: int) -> str | None:
-    """The nonce of ``value`` when it is a well-signed, unexpired device cookie of ``email``'s account, else
-    None (forged, tampered with, another account's, expired, malformed)."""
+def nonce_of(value: str | None, email: str, *, now: int, key: str | None = None) -> str | None:
+    """The nonce of ``value`` when it is a well-signed, unexpired device cookie of ``email``'s account (issued
+    under ``key``, default the secret key), else None (forged, tampered with, another account's, expired,
+    malformed)."""
     if not value:
         return None
     try:
@@ -70,7 +78,7 @@ def nonce_of(value: str | None, email: str, *, now: int) -> str | None:
     account, nonce, issued = payload.get("a"), payload.get("n"), payload.get("t")
     if not (isinstance(account, str) and isinstance(nonce, str) and type(issued) is int):
         return None
-    if not constant_time_compare(account, _account_hmac(email, "account")):
+    if not constant_time_compare(account, _account_hmac(email, "account", key)):
         return None
     return nonce if now - issued <= app_settings().device_cookie_age else None
 
@@ -81,7 +89,8 @@ def known_device(request, email: str, *, now: int) -> str | None:
     browser. ``now`` in Unix seconds."""
     if request is None:
         return None
-    nonce = nonce_of(request.COOKIES.get(cookie_name(email)), email, now=now)
+    nonces = (nonce_of(request.COOKIES.get(cookie_name(email, key)), email, now=now, key=key) for key in _keys())
+    nonce = next((nonce for nonce in nonces if nonce is not None), None)
     if nonce is None or password_throttle.device_failures(nonce) >= app_settings().device_cookie_max_failures:
         return None
     return nonce
