@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "twostep.ops.middleware.FormRequestsMiddleware",
     "twostep.mfa.enforcement.MfaEnforcementMiddleware",
+    "twostep.mfa.device_cookies.DeviceCookieMiddleware",  # sets the cookie of a sign-in completed in the request
 ]
 
 ROOT_URLCONF = "twostep.urls"

@@ -31,15 +31,20 @@ excepted: tests set it) and stops start-up on a value out of range: the ranges a
 |                                 |                | its next try waits; more than per account (shared NAT)   |
 | TWOSTEP_PASSWORD_FAILURE_WINDOW | 86400          | seconds after its first failure that a password counter  |
 |                                 |                | is forgotten (a correct password resets the account's)   |
+| TWOSTEP_DEVICE_COOKIE_AGE       | 31536000       | seconds a device cookie (a browser that completed a      |
+|                                 |                | sign-in) stays known: 365 days                           |
+| TWOSTEP_DEVICE_COOKIE_MAX_FAILURES | 10          | wrong passwords through one device cookie within         |
+|                                 |                | TWOSTEP_PASSWORD_FAILURE_WINDOW after which the cookie is|
+|                                 |                | distrusted (its browser counts as unknown); OWASP's N    |
 | TWOSTEP_PROXY_COUNT             | 0              | reverse proxies in front of the app: the client IP is    |
 |                                 |                | that many entries from the right of X-Forwarded-For      |
 | TWOSTEP_SUPPORT_CONTACT         | ""             | how to reach support (text: an e-mail address or URL),   |
 |                                 |                | shown on the code and locked pages and in notices; "" =  |
 |                                 |                | not shown                                                |
 
-Wrong-password counters live in Django's cache (``REDIS_URL``: Redis, shared by every app server; else a table
-of the database, shared by every process on it). Wrong-code counters live in the Authenticator row, so every
-server shares them.
+Wrong-password counters (per account, per client IP and per device cookie, see ``device_cookies``) live in
+Django's cache (``REDIS_URL``: Redis, shared by every app server; else a table of the database, shared by every
+process on it). Wrong-code counters live in the Authenticator row, so every server shares them.
 """
 
 import time
@@ -69,6 +74,8 @@ class MfaSettings:
     code_lock_after: int
     password_ip_free_failures: int
     password_failure_window: int
+    device_cookie_age: int
+    device_cookie_max_failures: int
     proxy_count: int
     support_contact: str
 
@@ -103,6 +110,8 @@ def app_settings() -> MfaSettings:
         code_lock_after=getattr(settings, "TWOSTEP_CODE_LOCK_AFTER", 100),
         password_ip_free_failures=getattr(settings, "TWOSTEP_PASSWORD_IP_FREE_FAILURES", 20),
         password_failure_window=getattr(settings, "TWOSTEP_PASSWORD_FAILURE_WINDOW", 86400),
+        device_cookie_age=getattr(settings, "TWOSTEP_DEVICE_COOKIE_AGE", 365 * 86400),
+        device_cookie_max_failures=getattr(settings, "TWOSTEP_DEVICE_COOKIE_MAX_FAILURES", 10),
         proxy_count=getattr(settings, "TWOSTEP_PROXY_COUNT", 0),
         support_contact=getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""),
     )

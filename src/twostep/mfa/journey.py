@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from twostep.audit import events
-from twostep.mfa import pending, policy, stepup
+from twostep.mfa import device_cookies, pending, policy, stepup
 from twostep.mfa.services import as_datetime
 
 MFA_VERIFIED_AT = "twostep_mfa_verified_at"  # session key: Unix seconds of the last accepted code
@@ -56,6 +56,7 @@ def complete(request, user, *, now: int, verified: bool) -> None:
     if verified and state.get("password_checked", False):
         stepup.mark(request, now=now)
     request.session["twostep_next"] = next_url
+    device_cookies.issue(request, user, now=now)  # only here: the whole sign-in is done
     events.record(events.SIGNIN_SUCCEEDED, actor=user, subject=user, request=request, mfa=verified)
 
 

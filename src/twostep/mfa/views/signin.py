@@ -50,12 +50,13 @@ class SignInView(View):
         context = {"form": form, "next": next_url}
         # Canonical, in ASCII (A-label, \u escapes): a look-alike of an address reads apart from it.
         email = unambiguous(comparable_email(form.cleaned_data.get("email", "")))[:254]
+        known = {"known_device": True} if form.device else {}  # the try counted against its device cookie
         if form.has_error("__all__", "throttled"):
             events.record(events.SIGNIN_THROTTLED, request=request, outcome="failure", email=email,
-                          retry_after=form.retry_after)
+                          retry_after=form.retry_after, **known)
             return refusals.throttled(request, self.template_name, context, form.retry_after)
         if form.has_error("__all__", "invalid_login"):
-            events.record(events.SIGNIN_FAILED, request=request, outcome="failure", email=email)
+            events.record(events.SIGNIN_FAILED, request=request, outcome="failure", email=email, **known)
         return render(request, self.template_name, context, status=400)
 
 
