@@ -1,5 +1,6 @@
 """Real browser: an admin requires MFA from a date two weeks ahead and notifies the members; a member
-then sees the grace-period banner. Screenshots for the README: members.png, grace-banner.png."""
+then sees the grace-period banner. Screenshots for the README: require-mfa-confirm.png, members.png,
+grace-banner.png."""
 
 from datetime import timedelta
 
@@ -50,6 +51,13 @@ def test_admin_sets_a_date_notifies_members_and_a_member_sees_the_banner(browser
     page.check("input[name=starts][value=date]")
     page.fill("input[name=enforce_date]", day.isoformat())
     page.click("button:has-text('Save')")
+    page.wait_for_url("**/orgs/acme/settings/mfa/confirm/?starts=date&enforce_date=2026-12-14")
+    confirmation = page.inner_text("main")
+    assert "3 of 6 members have not set up MFA yet. From 14 December 2026 they will be asked" in confirmation
+    assert page.locator("table.members tbody tr").all_inner_texts() == [
+        "Max Member\tmax@acme.example\tMember", "Nina New\tnina@acme.example\tMember", "—\totto@acme.example\tMember"]
+    screenshot(page, "require-mfa-confirm")
+    page.click("button:has-text('Require MFA from 14 December 2026')")
     page.wait_for_url("**/orgs/acme/settings/mfa/")
     assert "Require MFA is now on for Acme Calibration from 14 December 2026." in page.inner_text("main")
 
