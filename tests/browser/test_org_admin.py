@@ -25,6 +25,8 @@ def acme(make_user, make_org, enrolled, clock):
     for user in (admin, ready, locked):
         enrolled(user)
     Authenticator.objects.filter(user=locked).update(locked_at=clock.moment)
+    for user, address in ((admin, "203.0.113.7"), (ready, "198.51.100.23"), (locked, "2001:db8::7")):
+        Authenticator.objects.filter(user=user).update(confirmed_ip=address)  # as recorded at confirmation
     return make_org("Acme Calibration", slug="acme", admins=[admin], members=[ready, locked, *waiting])
 
 
@@ -75,6 +77,7 @@ def test_admin_sets_a_date_notifies_members_and_a_member_sees_the_banner(browser
     page.click("a:has-text('See who')")
     page.wait_for_url("**/settings/mfa/members/")
     assert page.locator("table.members tbody tr").count() == 6
+    assert page.locator("td[data-label='MFA set up']").first.inner_text() == "29 Nov 2026, 23:59\nfrom 203.0.113.7"
     screenshot(page, "members")
 
     member = browser.new_context(base_url=live_server.url, viewport={"width": 1000, "height": 700}).new_page()

@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
-from twostep.mfa import journey, lockout, pending, policy, services
+from twostep.mfa import journey, lockout, password_notice, pending, policy, services
 from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm, SignInForm
@@ -166,6 +166,7 @@ class CodeView(View):
             form.add_error("code", exc.message)
             return render(request, self.template_name, self.context(state, form), status=400)
         left = pending.record_failure(request)
+        password_notice.wrong_code(request, state, left=left, now=clock_now())
         if left == 0:
             messages.error(request, "Too many wrong codes. For your security, sign in again with your password.")
             return redirect("mfa:signin")
@@ -188,6 +189,8 @@ class SignOutView(View):
         return render(request, "mfa/signout.html")
 
     def post(self, request):
+        if pending.raw(request):  # cancelling a pending sign-in that had wrong codes tells the user
+            password_notice.abandoned(request, reason=password_notice.CANCELLED, now=clock_now())
         if request.user.is_authenticated:
             with transaction.atomic():
                 end_all_sessions(request.user)
