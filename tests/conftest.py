@@ -67,6 +67,16 @@ def _fresh_local_cache(settings):
             cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_held_tasks():
+    """Delayed tasks held in-process (the demo's ``enqueue_in``) must not run in a later test."""
+    from twostep import tasks
+
+    tasks.forget_held()
+    yield
+    tasks.forget_held()
+
+
 @pytest.fixture
 def make_user(db):
     def make(email: str, *, password: str = PASSWORD, **fields) -> User:

@@ -70,6 +70,7 @@ MATRIX = [
     R("mfa:organization", "GET",                    SIGNIN,      CODE,   403,    200,     403,    403,    403),
     # The matrix posts an empty form: Require MFA off, which needs a step-up first.
     R("mfa:organization", "POST",                   SIGNIN,      CODE,   403,    STEPUP,  403,    403,    403),
+    R("mfa:organization_confirm", "GET",            SIGNIN,      CODE,   403,    200,     403,    403,    403),
     R("organizations:settings", "GET",              SIGNIN,      CODE,   403,    200,     403,    403,    403),
     R("organizations:settings", "POST",             SIGNIN,      CODE,   405,    405,     405,    405,    405),
     R("organizations:audit", "GET",                 SIGNIN,      CODE,   403,    200,     403,    403,    403),
@@ -124,6 +125,7 @@ MATRIX = [
     R("mfa:enroll", "POST",                         SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:security", "POST",                       SIGNIN,      CODE,   405,    405,     405,    405,    405),
     R("mfa:notify", "POST",                         SIGNIN,      CODE,   403,    ORG_MFA, 403,    403,    403),
+    R("mfa:organization_confirm", "POST",           SIGNIN,      CODE,   405,    405,     405,    405,    405),
     R("mfa:members", "POST",                        SIGNIN,      CODE,   405,    405,     405,    405,    405),
     R("mfa:members_csv", "POST",                    SIGNIN,      CODE,   405,    405,     405,    405,    405),
     R("organizations:audit", "POST",                SIGNIN,      CODE,   405,    405,     405,    405,    405),
@@ -140,7 +142,8 @@ MATRIX = [
 # invitation to Acme, links with tokens that are not valid. A function gets the ``world`` fixture.
 ACME = {"slug": "acme"}
 KWARGS = {
-    "mfa:organization": ACME, "mfa:members": ACME, "mfa:members_csv": ACME, "mfa:notify": ACME,
+    "mfa:organization": ACME, "mfa:organization_confirm": ACME, "mfa:members": ACME, "mfa:members_csv": ACME,
+    "mfa:notify": ACME,
     "organizations:settings": ACME, "organizations:audit": ACME, "organizations:invite": ACME,
     "organizations:member_role": lambda world: {"slug": "acme", "pk": world["membership"].pk},
     "organizations:member_remove": lambda world: {"slug": "acme", "pk": world["membership"].pk},
@@ -187,6 +190,8 @@ def world(clock) -> dict:
     for role, organization, kind in [("pending", acme, "member"), ("member", acme, "member"),
                                      ("admin", acme, "admin"), ("other_admin", globex, "admin")]:
         Membership.objects.create(user=people[role], organization=organization, role=kind)
+    services.start_enrollment(people["admin"], now=clock.now - 60)  # only an admin with MFA may require it
+    services.confirm_enrollment(people["admin"], code_for(people["admin"], clock.now - 60), now=clock.now - 60)
     set_require_mfa(acme, required=True, actor=people["admin"], moment=clock.moment)
     enrollments.start_enrollment(people["pending"], binding="fixture", now=clock.now)
     enrollments.confirm_enrollment(people["pending"], code_for(people["pending"], clock.now - 30), binding="fixture",

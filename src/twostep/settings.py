@@ -48,6 +48,8 @@ MIDDLEWARE = [
     # First: /healthz, /readyz and /metrics answer before host checks and the HTTPS redirect (load balancers
     # and Prometheus call app servers by address, over plain HTTP).
     "twostep.ops.middleware.OpsEndpointsMiddleware",
+    # The demo's delayed tasks (held in-process) run after a response is ready, outside its timing.
+    "twostep.tasks.DueTasksMiddleware",
     "twostep.ops.middleware.RequestTelemetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -23,6 +23,7 @@ LABELS = {
     events.MFA_RESET: "MFA reset by support",
     events.RECOVERY_CODE_USED: "Recovery code used",
     events.RECOVERY_CODES_GENERATED: "Recovery codes generated",
+    events.PASSWORD_WITHOUT_CODE_NOTICE: "Warned: password used without the code",
     events.ORG_CREATED: "Organization created",
     events.ORG_MFA_CHANGED: "Require MFA changed",
     events.ORG_MEMBERS_NOTIFIED: "Members told about MFA",
@@ -39,7 +40,7 @@ LABELS = {
 
 _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recovery codes", "old_email": "from",
          "new_email": "to", "enforce_from": "from", "all_sessions": "all sessions",
-         "cleared_lockout": "cleared lockout", "new_account": "new account",
+         "cleared_lockout": "cleared lockout", "new_account": "new account", "wrong_codes": "wrong codes",
          "discarded_other": "replaced another setup", "expires_in": "valid for (s)", "known_device": "known browser"}
 
 

@@ -1,7 +1,8 @@
 """Middleware: keeps a session on its MFA step and nothing else.
 
 - A pending sign-in (password done, code not yet) may see only its step, sign-out and static files;
-  every other URL redirects to the step. An expired one is sent back to the password.
+  every other URL redirects to the step. An expired one is sent back to the password (and, if it had a
+  wrong code, the user is told: ``password_notice``).
 - A signed-in session that has not passed a code while the policy now requires one (the organization
   switched *Require MFA* on after it signed in) is turned into a pending sign-in at setup or code.
 """
@@ -11,7 +12,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
-from twostep.mfa import journey, pending, policy
+from twostep.mfa import journey, password_notice, pending, policy
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.services import as_datetime
 
@@ -45,6 +46,8 @@ class MfaEnforcementMiddleware:
         return None
 
     def _keep_on_step(self, request, now: int):
+        if pending.expired(request, now=now):  # before load() clears it: wrong codes in it tell the user
+            password_notice.abandoned(request, reason=password_notice.EXPIRED, now=now)
         state = pending.load(request, now=now)
         if state is None:
             messages.warning(request, "Your sign-in took too long or was interrupted. Please sign in again.")

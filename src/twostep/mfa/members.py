@@ -14,7 +14,8 @@ from twostep.mfa.models import Authenticator
 
 SET_UP, NOT_YET, LOCKED = "set_up", "not_yet", "locked"
 STATUS_LABELS = {SET_UP: "Set up", NOT_YET: "Not yet", LOCKED: "Locked"}
-CSV_HEADER = ["email", "name", "role", "mfa_status", "mfa_set_up_at", "last_sign_in"]
+# New columns go at the end, so that scripts reading the export by position keep working.
+CSV_HEADER = ["email", "name", "role", "mfa_status", "mfa_set_up_at", "last_sign_in", "mfa_set_up_ip"]
 # CSV injection. A spreadsheet runs a cell as a formula when it starts with = + - @, a tab or a carriage return
 # (OWASP's list), or with their full-width or small forms, which Excel in East Asian locales reads the same.
 FORMULA_CHARACTERS = "=+-@\t\r\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b"
@@ -41,11 +42,13 @@ class StatusCounts:
 
 
 def members_with_status(organization, *, status: str | None = None):
-    """Memberships (with ``user``) annotated ``mfa_status``, ``mfa_set_up_at``, ``mfa_locked_at``,
-    ordered by e-mail; only those of ``status`` when given."""
+    """Memberships (with ``user``) annotated ``mfa_status``, ``mfa_set_up_at``, ``mfa_set_up_ip`` (the client
+    address that confirmed the authenticator; None when not recorded), ``mfa_locked_at``, ordered by e-mail;
+    only those of ``status`` when given."""
     confirmed = Authenticator.objects.filter(user=OuterRef("user_id"), confirmed_at__isnull=False)
     rows = (organization.memberships.select_related("user")
             .annotate(mfa_set_up_at=Subquery(confirmed.values("confirmed_at")[:1]),
+                      mfa_set_up_ip=Subquery(confirmed.values("confirmed_ip")[:1]),
                       mfa_locked_at=Subquery(confirmed.values("locked_at")[:1]))
             .annotate(mfa_status=Case(When(mfa_set_up_at__isnull=True, then=Value(NOT_YET)),
                                       When(mfa_locked_at__isnull=False, then=Value(LOCKED)),
@@ -78,4 +81,4 @@ def csv_rows(organization, *, status: str | None = None) -> Iterator[list[str]]:
     yield CSV_HEADER
     for m in members_with_status(organization, status=status).iterator(chunk_size=500):
         yield [neutralize(cell) for cell in (m.user.email, m.user.name, m.role, m.mfa_status,
-                                              _iso(m.mfa_set_up_at), _iso(m.user.last_login))]
+                                              _iso(m.mfa_set_up_at), _iso(m.user.last_login), m.mfa_set_up_ip)]

@@ -10,6 +10,7 @@ SUBJECTS = {
     "authenticator_replaced": "A new authenticator app was set up for your account",
     "recovery_codes_regenerated": "New recovery codes were generated for your account",
     "recovery_code_used": "A recovery code was used to sign in to your account",
+    "password_without_code": "Someone signed in with your password but did not have your code",
 }
 
 

@@ -23,6 +23,8 @@ urlpatterns = [
     path("security/recovery-codes/download/", recovery.download_recovery_codes, name="recovery_codes_download"),
     path("security/turn-off/", security.DisableView.as_view(), name="disable"),
     path("orgs/<slug:slug>/settings/mfa/", organization.OrganizationMfaView.as_view(), name="organization"),
+    path("orgs/<slug:slug>/settings/mfa/confirm/", organization.ConfirmRequireMfaView.as_view(),
+         name="organization_confirm"),
     path("orgs/<slug:slug>/settings/mfa/notify/", organization.NotifyMembersView.as_view(), name="notify"),
     path("orgs/<slug:slug>/settings/mfa/members/", members.members_page, name="members"),
     path("orgs/<slug:slug>/settings/mfa/members.csv", members.members_csv, name="members_csv"),

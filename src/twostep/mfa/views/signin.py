@@ -14,7 +14,7 @@ from twostep.accounts.addresses import comparable_email, unambiguous
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
 from twostep.mfa import enrollment as enrollments
-from twostep.mfa import journey, lockout, mailbox, pending, policy, services, setup_binding
+from twostep.mfa import journey, lockout, mailbox, password_notice, pending, policy, services, setup_binding
 from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm, SignInForm
@@ -197,6 +197,7 @@ class CodeView(View):
             form.add_error("code", exc.message)
             return render(request, self.template_name, self.context(state, form), status=400)
         left = pending.record_failure(request)
+        password_notice.wrong_code(request, state, left=left, now=clock_now())
         if left == 0:
             messages.error(request, "Too many wrong codes. For your security, sign in again with your password.")
             return redirect("mfa:signin")
@@ -220,6 +221,8 @@ class SignOutView(View):
 
     def post(self, request):
         enrollments.discard_session_setup(setup_binding.existing(request))  # its key dies with the sign-in
+        if pending.raw(request):  # cancelling a pending sign-in that had wrong codes tells the user
+            password_notice.abandoned(request, reason=password_notice.CANCELLED, now=clock_now())
         if request.user.is_authenticated:
             with transaction.atomic():
                 end_all_sessions(request.user)
