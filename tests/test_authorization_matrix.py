@@ -190,8 +190,9 @@ def world(clock) -> dict:
     for role, organization, kind in [("pending", acme, "member"), ("member", acme, "member"),
                                      ("admin", acme, "admin"), ("other_admin", globex, "admin")]:
         Membership.objects.create(user=people[role], organization=organization, role=kind)
-    services.start_enrollment(people["admin"], now=clock.now - 60)  # only an admin with MFA may require it
-    services.confirm_enrollment(people["admin"], code_for(people["admin"], clock.now - 60), now=clock.now - 60)
+    enrollments.start_enrollment(people["admin"], binding="admin", now=clock.now - 60)  # only an admin with MFA
+    enrollments.confirm_enrollment(people["admin"], code_for(people["admin"], clock.now - 60), binding="admin",
+                                   now=clock.now - 60)  # may require it
     set_require_mfa(acme, required=True, actor=people["admin"], moment=clock.moment)
     enrollments.start_enrollment(people["pending"], binding="fixture", now=clock.now)
     enrollments.confirm_enrollment(people["pending"], code_for(people["pending"], clock.now - 30), binding="fixture",

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import code_for, post_password
 from twostep.accounts.models import User
-from twostep.mfa import members, services
+from twostep.mfa import enrollment as enrollments
+from twostep.mfa import members
 from twostep.mfa.models import Authenticator
 from twostep.organizations.models import Membership
 
@@ -64,8 +65,8 @@ def test_members_page_shows_status_counts_and_dates(client, clock, acme):
 def test_the_address_that_confirmed_the_setup_is_shown(client, clock, acme, make_user, rf):
     newcomer = make_user("new@acme.example")
     Membership.objects.create(user=newcomer, organization=acme)
-    services.start_enrollment(newcomer, now=clock.now)
-    services.confirm_enrollment(newcomer, code_for(newcomer, clock.now), now=clock.now,
+    enrollments.start_enrollment(newcomer, binding="fixture", now=clock.now)
+    enrollments.confirm_enrollment(newcomer, code_for(newcomer, clock.now), binding="fixture", now=clock.now,
                                 request=rf.post("/", REMOTE_ADDR="198.51.100.23"))
     page = signed_in(client).get("/orgs/acme/settings/mfa/members/?status=set_up").content.decode()
     assert '30 Nov 2026, 00:00<br><span class="meta">from 198.51.100.23</span>' in page
@@ -183,8 +184,9 @@ def test_neutralize(value, expected):
 def test_csv_quotes_every_field(client, clock, acme):
     body = b"".join(signed_in(client).get("/orgs/acme/settings/mfa/members.csv?status=set_up").streaming_content)
     assert body.decode().splitlines() == [
-        '"email","name","role","mfa_status","mfa_set_up_at","last_sign_in"',
-        '"ready@acme.example","Rita Ready","member","set_up","2026-11-29T23:59:05+00:00","2026-11-20T09:30:00+00:00"',
+        '"email","name","role","mfa_status","mfa_set_up_at","last_sign_in","mfa_set_up_ip"',
+        '"ready@acme.example","Rita Ready","member","set_up","2026-11-29T23:59:05+00:00","2026-11-20T09:30:00+00:00",'
+        '"203.0.113.7"',
     ]
 
 

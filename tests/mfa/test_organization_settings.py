@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from tests.conftest import PASSWORD, code_for, post_code, post_password
 from twostep.audit.models import AuditEvent
-from twostep.mfa import org_policy, services
+from twostep.mfa import enrollment as enrollments
+from twostep.mfa import org_policy
 from twostep.mfa.models import OrganizationMfaPolicy
 from twostep.organizations.models import Membership
 
@@ -180,7 +181,7 @@ def test_the_use_case_refuses_an_actor_without_mfa_and_writes_nothing(clock, acm
 
 def test_an_unconfirmed_setup_is_not_mfa_of_ones_own(clock, acme):
     admin = acme.memberships.get(role="admin").user
-    services.start_enrollment(admin, now=clock.now)
+    enrollments.start_enrollment(admin, binding="fixture", now=clock.now)
     with pytest.raises(org_policy.OwnMfaRequiredError):
         org_policy.set_require_mfa(acme, required=True, actor=admin, moment=clock.moment)
 
