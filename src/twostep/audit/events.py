@@ -25,6 +25,7 @@ event_recorded = Signal()
 SIGNIN_SUCCEEDED = "signin.succeeded"
 SIGNIN_FAILED = "signin.failed"
 SIGNIN_THROTTLED = "signin.throttled"
+SIGNIN_ON_HOLD = "signin.on_hold"
 SIGNOUT = "signout"
 CODE_FAILED = "mfa.code_failed"
 CODE_THROTTLED = "mfa.throttled"
@@ -32,6 +33,7 @@ MFA_LOCKED = "mfa.locked"
 MFA_ENROLLED = "mfa.enrolled"
 MFA_DISABLED = "mfa.disabled"
 MFA_RESET = "mfa.reset"
+MFA_DISOWNED = "mfa.disowned"
 RECOVERY_CODE_USED = "mfa.recovery_code_used"
 RECOVERY_CODES_GENERATED = "mfa.recovery_codes_generated"
 ORG_CREATED = "organization.created"
@@ -46,6 +48,7 @@ STEP_UP = "stepup"
 PASSWORD_RESET = "account.password_reset"
 PASSWORD_CHANGED = "account.password_changed"
 EMAIL_CHANGED = "account.email_changed"
+HOLD_LIFTED = "account.hold_lifted"
 
 _FORBIDDEN_DETAIL_KEYS = {"password", "code", "secret", "key", "token", "recovery_code"}
 

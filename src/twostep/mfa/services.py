@@ -13,7 +13,7 @@ from twostep import otp
 from twostep.audit import events
 from twostep.audit.client import client_address
 from twostep.errors import ServiceError
-from twostep.mfa import lockout, notices, recovery_codes, vault
+from twostep.mfa import disown_links, lockout, recovery_codes, vault
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator
 from twostep.mfa.throttling import describe_wait
@@ -152,8 +152,9 @@ def confirm_enrollment(user, code: str, *, now: int, request=None) -> Authentica
     """Activate the user's unconfirmed authenticator with a code from the app, and issue a new set of
     recovery codes (voiding the old set) in the same transaction.
 
-    Replaces any previously confirmed authenticator (and then e-mails the user a notice after the
-    commit). Returns the authenticator; its transient
+    Replaces any previously confirmed authenticator. After the commit the user gets the "MFA was set up"
+    notice with its *This wasn't me* link (``disown_links.announce_enrollment``). Returns the
+    authenticator; its transient
     ``recovery_codes`` attribute (list of str, ``xxxxx-xxxxx``) holds the new codes to show once: they
     are stored only hashed. Raises MalformedCodeError, InvalidCodeError, NoAuthenticatorError; on error
     nothing changes and the same secret stays pending.
@@ -166,13 +167,12 @@ def confirm_enrollment(user, code: str, *, now: int, request=None) -> Authentica
         if step is None:
             raise InvalidCodeError()
         replaced = Authenticator.objects.filter(user=user, confirmed_at__isnull=False).delete()[0]
-        if replaced:
-            notices.notify(user, "authenticator_replaced", request=request, now=now)
         pending.confirmed_at = as_datetime(now)
         pending.last_used_step = step
         pending.last_used_at = as_datetime(now)
         pending.confirmed_ip = client_address(request) if request is not None else None
         pending.save(update_fields=["confirmed_at", "last_used_step", "last_used_at", "confirmed_ip"])
+        disown_links.announce_enrollment(user, pending, replaced=bool(replaced), now=now, request=request)
         events.record(events.MFA_ENROLLED, actor=user, subject=user, request=request,
                       authenticator_id=pending.pk)
         pending.recovery_codes = recovery_codes.issue(user, moment=as_datetime(now))

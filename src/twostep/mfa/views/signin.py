@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
-from twostep.mfa import journey, lockout, pending, policy, services
+from twostep.mfa import holds, journey, lockout, pending, policy, services
 from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm, SignInForm
@@ -39,7 +39,10 @@ class SignInView(View):
         next_url = journey.safe_next(request, request.POST.get("next"))
         if not form.is_valid():
             return self.refused(request, form, next_url)
-        url = journey.after_password(request, form.user, now=clock_now(), next_url=next_url)
+        try:
+            url = journey.after_password(request, form.user, now=clock_now(), next_url=next_url)
+        except holds.AccountOnHoldError:
+            return refusals.on_hold(request, user=form.user)
         return redirect(url)
 
     def refused(self, request, form, next_url: str):
