@@ -10,7 +10,7 @@ import re
 from ua_parser import parse
 
 UNKNOWN = "an unrecognized browser"
-_FAMILY_CHARS = re.compile(r"[^A-Za-z0-9 .+_-]")
+_FAMILY_CHARS = re.compile(r"[^A-Za-z0-9 +_-]")
 _MAX_FAMILY = 40
 
 
