@@ -136,6 +136,7 @@ def test_notices_give_the_time_in_utc_and_in_the_sites_time_zone(settings, zone,
     ("Evil.example/1.0 (Windows NT 10.0)", "a browser on Windows"),
     ("Mozilla/5.0 (compatible; Visit-http://evil.example/1.0)", UNKNOWN),
     ("A" * 5000, UNKNOWN),
+    ("Mozilla/5.0 (compatible; " + "A" * 60 + "bot/1.0)", "A" * 40),  # a family name is cut short
     ("", ""),
 ])
 def test_the_browser_is_named_from_the_user_agent_never_echoed(user_agent, expected):
