@@ -55,5 +55,7 @@ def make_people(settings, make_user, make_org, require_mfa) -> dict:
     support.user_permissions.add(Permission.objects.get(content_type__app_label="support", codename="reset_mfa"))
     make_user("root@twostep.example", is_staff=True, is_superuser=True)
     make_user("ops@twostep.example", is_staff=True)  # staff, but not support: not told
+    helper = make_user("helper@twostep.example")  # the permission without staff is not support either
+    helper.user_permissions.add(Permission.objects.get(content_type__app_label="support", codename="reset_mfa"))
     make_user("gone@twostep.example", is_staff=True, is_superuser=True, is_active=False)
     return {"member": member, "admin": admin, "nora": nora, "support": support}

@@ -22,7 +22,7 @@ from tests.mfa.disown_world import (
 from tests.signin_helpers import force_sign_in
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
-from twostep.mfa import disown_links
+from twostep.mfa import disown, disown_links
 from twostep.mfa.models import AccountHold, Authenticator, DisownLink, RecoveryCode
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +264,10 @@ def test_the_organizations_audit_log_shows_the_event_to_its_admins(clock, member
     assert '<td data-label="Action">Authenticator app disowned (This wasn&#x27;t me); account on hold</td>' in text
     assert ('<td data-label="Details">authenticator removed: yes; recovery codes: 10; set up from: 203.0.113.7</td>'
             in text)
+
+
+def test_the_use_case_itself_refuses_a_link_that_expired_after_it_was_read(clock, member, link_path):
+    link = DisownLink.objects.get()  # read while it was open; it expires before the disowning commits
+    with pytest.raises(disown_links.ExpiredDisownLinkError):
+        disown.disown_authenticator(link, now=clock.now + 7 * 24 * 3600)
+    assert untouched(member)
