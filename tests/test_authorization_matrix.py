@@ -49,6 +49,7 @@ class Row(NamedTuple):
 R = Row
 ADMIN_LOGIN, ADMIN_INDEX, ORG_MFA = "→admin:login", "→admin:index", "→mfa:organization"
 ORG, ACCEPT, PASSWORD_PAGE = "→organizations:settings", "→invitations:accept", "→mfa:change_password"
+DISOWN = "→mfa:disown"
 AL = ADMIN_LOGIN
 MATRIX = [
     # URL name                              method  anonymous    pending member  admin    other   support staff
@@ -106,6 +107,12 @@ MATRIX = [
     R("organizations:invitation_revoke", "POST",    SIGNIN,      CODE,   403,    ORG,     403,    403,    403),
     R("invitations:open", "GET",                    ACCEPT,      CODE,   ACCEPT, ACCEPT,  ACCEPT, ACCEPT, ACCEPT),
     R("invitations:accept", "GET",                  400,         CODE,   400,    400,     400,    400,    400),
+    # "This wasn't me" is open to every session, also mid-sign-in: only the link's token decides.
+    R("mfa:disown_open", "GET",                     DISOWN,      DISOWN, DISOWN, DISOWN,  DISOWN, DISOWN, DISOWN),
+    R("mfa:disown", "GET",                          400,         400,    400,    400,     400,    400,    400),
+    R("mfa:disown", "POST",                         400,         400,    400,    400,     400,    400,    400),
+    R("support:lift_hold", "GET",                   SIGNIN,      CODE,   403,    403,     403,    200,    200),
+    R("support:lift_hold", "POST",                  SIGNIN,      CODE,   403,    403,     403,    400,    400),
     # Support staff are staff: the admin site opens for them, but shows no model they have no permission for.
     R("admin:index", "GET",                         AL,          CODE,   AL,     AL,      AL,     200,    200),
     R("admin:login", "GET",                         SIGNIN,      CODE,   403,    403,     403,    ADMIN_INDEX,
@@ -134,6 +141,7 @@ MATRIX = [
     R("accounts:password_reset_sent", "POST",       405,         CODE,   405,    405,     405,    405,    405),
     R("accounts:password_reset_confirm", "POST",    200,         CODE,   200,    200,     200,    200,    200),
     R("invitations:open", "POST",                   405,         CODE,   405,    405,     405,    405,    405),
+    R("mfa:disown_open", "POST",                    405,         405,    405,    405,     405,    405,    405),
     R("invitations:accept", "POST",                 400,         CODE,   400,    400,     400,    400,    400),
     R("support:search", "POST",                     SIGNIN,      CODE,   403,    403,     403,    405,    405),
     R("support:user", "POST",                       SIGNIN,      CODE,   403,    403,     403,    405,    405),
@@ -150,6 +158,8 @@ KWARGS = {
     "organizations:invitation_revoke": lambda world: {"slug": "acme", "pk": world["invitation"].pk},
     "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "not-a-valid-token"},
     "invitations:open": {"link": "not-a-valid-link"},
+    "mfa:disown_open": {"token": "not-a-valid-token"},
+    "support:lift_hold": lambda world: {"pk": world["member"].pk},
     "support:user": lambda world: {"pk": world["member"].pk},
     "support:reset": lambda world: {"pk": world["member"].pk},
 }
@@ -160,6 +170,7 @@ ADMIN_PAGES = {
     "admin:audit_auditevent_changelist": 200, "admin:audit_auditevent_add": 403,
     "admin:mfa_authenticator_changelist": 200, "admin:mfa_authenticator_add": 403,
     "admin:mfa_organizationmfapolicy_changelist": 200, "admin:mfa_organizationmfapolicy_add": 403,
+    "admin:mfa_accounthold_changelist": 200, "admin:mfa_accounthold_add": 403,
     "admin:organizations_organization_changelist": 200, "admin:organizations_organization_add": 200,
     "admin:organizations_membership_changelist": 200, "admin:organizations_membership_add": 200,
     "admin:support_supportreset_changelist": 200, "admin:support_supportreset_add": 403,

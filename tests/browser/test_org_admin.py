@@ -27,6 +27,7 @@ def acme(make_user, make_org, enrolled, clock):
     Authenticator.objects.filter(user=locked).update(locked_at=clock.moment)
     for user, address in ((admin, "203.0.113.7"), (ready, "198.51.100.23"), (locked, "2001:db8::7")):
         Authenticator.objects.filter(user=user).update(confirmed_ip=address)  # as recorded at confirmation
+    mail.outbox.clear()  # the "MFA was set up" notices of these enrollments
     return make_org("Acme Calibration", slug="acme", admins=[admin], members=[ready, locked, *waiting])
 
 

@@ -27,6 +27,7 @@ event_recorded = Signal()
 SIGNIN_SUCCEEDED = "signin.succeeded"
 SIGNIN_FAILED = "signin.failed"
 SIGNIN_THROTTLED = "signin.throttled"
+SIGNIN_ON_HOLD = "signin.on_hold"
 SIGNOUT = "signout"
 CODE_FAILED = "mfa.code_failed"
 CODE_THROTTLED = "mfa.throttled"
@@ -39,6 +40,7 @@ ACCESS_PASS_ISSUED = "mfa.access_pass_issued"
 ACCESS_PASS_USED = "mfa.access_pass_used"
 MFA_DISABLED = "mfa.disabled"
 MFA_RESET = "mfa.reset"
+MFA_DISOWNED = "mfa.disowned"
 RECOVERY_CODE_USED = "mfa.recovery_code_used"
 RECOVERY_CODES_GENERATED = "mfa.recovery_codes_generated"
 PASSWORD_WITHOUT_CODE_NOTICE = "mfa.password_without_code_notice"
@@ -54,6 +56,7 @@ STEP_UP = "stepup"
 PASSWORD_RESET = "account.password_reset"
 PASSWORD_CHANGED = "account.password_changed"
 EMAIL_CHANGED = "account.email_changed"
+HOLD_LIFTED = "account.hold_lifted"
 
 _FORBIDDEN_DETAIL_KEYS = {"password", "code", "secret", "key", "token", "recovery_code"}
 

@@ -32,3 +32,23 @@ class ResetForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     ticket = forms.CharField(label="Ticket reference (optional)", max_length=100, required=False, strip=True)
+
+
+class ResetAndLiftForm(ResetForm):
+    """The reset form of an account on hold: it offers to lift the hold in the same step."""
+
+    lift_hold = forms.BooleanField(
+        label="Also lift the hold on this account", required=False,
+        help_text="Only when you checked that you are dealing with the owner; otherwise nobody can sign in to "
+                  "the account until the hold is lifted.",
+    )
+
+
+class LiftHoldForm(forms.Form):
+    reason = forms.CharField(
+        label="How you checked who they are", max_length=1000, strip=True,
+        help_text="For example: a call-back on the phone number on file, their manager confirmed, an ID seen.",
+        error_messages={"required": "Say how you checked that you are dealing with the owner of the account."},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    ticket = forms.CharField(label="Ticket reference (optional)", max_length=100, required=False, strip=True)

@@ -7,8 +7,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from twostep.accounts.addresses import email_skeleton
 from twostep.audit.models import AuditEvent
-from twostep.mfa import policy, recovery
-from twostep.mfa.models import Authenticator
+from twostep.mfa import holds, policy, recovery
+from twostep.mfa.models import AccountHold, Authenticator
 from twostep.mfa.services import as_datetime
 from twostep.organizations.models import Membership
 
@@ -40,6 +40,7 @@ class Dossier:
     recovery_codes: int
     mfa_required: bool
     events: list
+    hold: AccountHold | None  # the hold the account is under, if any
 
     @property
     def locked(self) -> bool:
@@ -51,7 +52,8 @@ class Dossier:
 
 
 def dossier(user, *, now: int) -> Dossier:
-    """Organizations, MFA status, lockout state and the last ``RECENT_EVENTS`` audit events about ``user``."""
+    """Organizations, MFA status, lockout state, the hold and the last ``RECENT_EVENTS`` audit events about
+    ``user``."""
     authenticators = list(Authenticator.objects.filter(user=user))
     confirmed = next((a for a in authenticators if a.is_confirmed), None)
     return Dossier(
@@ -62,4 +64,5 @@ def dossier(user, *, now: int) -> Dossier:
         recovery_codes=recovery.remaining_recovery_codes(user),
         mfa_required=policy.mfa_required(user, moment=as_datetime(now)),
         events=list(AuditEvent.objects.filter(subject_id=user.pk).order_by("-occurred_at", "-id")[:RECENT_EVENTS]),
+        hold=holds.active_hold(user),
     )

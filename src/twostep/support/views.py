@@ -1,4 +1,4 @@
-"""The support console: find a user, see their MFA picture, reset their MFA."""
+"""The support console: find a user, see their MFA picture, reset their MFA (lifting a hold is in hold_views)."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -10,11 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
 
+from twostep.mfa import holds
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.reset import NothingToResetError, ReasonRequiredError, has_factors
 from twostep.support import lookup
 from twostep.support.access import support_required
-from twostep.support.forms import ResetForm, SearchForm
+from twostep.support.forms import ResetAndLiftForm, ResetForm, SearchForm
 from twostep.support.services import reset_user_mfa
 
 PAGE_SIZE = 20
@@ -24,13 +25,29 @@ PRIVILEGED_RESET = "This is a staff account: only a superuser or an operator (tw
                    "MFA, so that support cannot take over a more privileged account."
 
 
+SELF_LIFT = "This is your own account. You cannot lift a hold on your own account: ask another support person " \
+            "to check who you are."
+PRIVILEGED_LIFT = "This is a staff account: only a superuser or an operator (twostep lift-hold) can lift its " \
+                  "hold, so that support cannot take over a more privileged account."
+
+
+def _refused(actor, target, *, own: str, privileged: str) -> str:
+    if target == actor:
+        return own
+    if (target.is_staff or target.is_superuser) and not actor.is_superuser:
+        return privileged
+    return ""
+
+
 def refusal(actor, target) -> str:
     """Why ``actor`` may not reset ``target``'s MFA (answered with 403), or "" when they may."""
-    if target == actor:
-        return SELF_RESET
-    if (target.is_staff or target.is_superuser) and not actor.is_superuser:
-        return PRIVILEGED_RESET
-    return ""
+    return _refused(actor, target, own=SELF_RESET, privileged=PRIVILEGED_RESET)
+
+
+def hold_refusal(actor, target) -> str:
+    """Why ``actor`` may not lift ``target``'s hold (answered with 403), or "" when they may: the same rule
+    as for a reset."""
+    return _refused(actor, target, own=SELF_LIFT, privileged=PRIVILEGED_LIFT)
 
 
 @never_cache
@@ -44,7 +61,7 @@ def search(request):
                   status=200 if form.is_valid() else 400)
 
 
-def _target(pk: int):
+def target_user(pk: int):
     return get_object_or_404(get_user_model(), pk=pk)
 
 
@@ -52,9 +69,10 @@ def _target(pk: int):
 @support_required
 @require_safe
 def user_detail(request, pk: int):
-    target = _target(pk)
+    target = target_user(pk)
     return render(request, "support/user.html", {"dossier": lookup.dossier(target, now=clock_now()),
-                                                 "refusal": refusal(request.user, target)})
+                                                 "refusal": refusal(request.user, target),
+                                                 "hold_refusal": hold_refusal(request.user, target)})
 
 
 @method_decorator([never_cache, csrf_protect, support_required], name="dispatch")
@@ -65,33 +83,45 @@ class ResetView(View):
 
     def get(self, request, pk: int):
         """The form, or instead the reason a reset is refused (own account: 403; nothing to reset)."""
-        target = _target(pk)
+        target = target_user(pk)
         if refused := refusal(request.user, target):
             return self.render(request, target, None, refusal=refused, status=403)
         if not has_factors(target):
             return self.render(request, target, None, refusal=NothingToResetError.message)
-        return self.render(request, target, ResetForm())
+        return self.render(request, target, reset_form(target))
 
     def post(self, request, pk: int):
-        target = _target(pk)
-        form = ResetForm(request.POST)
+        target = target_user(pk)
+        form = reset_form(target, request.POST)
         if refused := refusal(request.user, target):
             form.add_error(None, refused)
             return self.render(request, target, form, status=403)
         if not form.is_valid():
             return self.render(request, target, form, status=400)
         try:
-            reset_user_mfa(target, actor=request.user, reason=form.cleaned_data["reason"],
-                           ticket=form.cleaned_data["ticket"], now=clock_now(), request=request)
+            record = reset_user_mfa(target, actor=request.user, reason=form.cleaned_data["reason"],
+                                    ticket=form.cleaned_data["ticket"], now=clock_now(), request=request,
+                                    lift_hold=form.cleaned_data.get("lift_hold", False))
         except ReasonRequiredError as exc:
             form.add_error("reason", exc.message)
             return self.render(request, target, form, status=400)
         except NothingToResetError as exc:
             return self.render(request, target, None, refusal=exc.message, status=400)
         messages.success(request, f"MFA of {target.email} was reset. They were signed out everywhere, were "
-                                  "told by e-mail, and will set up an authenticator app at their next sign-in.")
+                                  "told by e-mail, and will set up an authenticator app at their next sign-in."
+                                  + HOLD_AFTER_RESET[(record.hold_lifted, record.on_hold)])
         return redirect("support:user", pk=target.pk)
 
     def render(self, request, target, form, *, refusal: str = "", status: int = 200):
-        return render(request, self.template_name, {"target": target, "form": form, "refusal": refusal},
-                      status=status)
+        return render(request, self.template_name, {"target": target, "form": form, "refusal": refusal,
+                                                    "hold": holds.active_hold(target)}, status=status)
+
+
+# What the reset's message adds, by (hold lifted, still on hold).
+HOLD_AFTER_RESET = {(False, False): "", (True, False): " The hold on the account was lifted.",
+                    (False, True): " The account remains on hold: nobody can sign in to it until the hold is lifted."}
+
+
+def reset_form(target, data=None) -> ResetForm:
+    """The reset form; for an account on hold, with the offer to lift the hold too."""
+    return (ResetAndLiftForm if holds.active_hold(target) is not None else ResetForm)(data)

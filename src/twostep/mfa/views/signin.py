@@ -14,7 +14,7 @@ from twostep.accounts.addresses import comparable_email, unambiguous
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
 from twostep.mfa import enrollment as enrollments
-from twostep.mfa import journey, lockout, mailbox, password_notice, pending, policy, services, setup_binding
+from twostep.mfa import holds, journey, lockout, mailbox, password_notice, pending, policy, services, setup_binding
 from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm, SignInForm
@@ -43,7 +43,10 @@ class SignInView(View):
         next_url = journey.safe_next(request, request.POST.get("next"))
         if not form.is_valid():
             return self.refused(request, form, next_url)
-        url = journey.after_password(request, form.user, now=clock_now(), next_url=next_url)
+        try:
+            url = journey.after_password(request, form.user, now=clock_now(), next_url=next_url)
+        except holds.AccountOnHoldError:
+            return refusals.on_hold(request, user=form.user)
         return redirect(url)
 
     def refused(self, request, form, next_url: str):
