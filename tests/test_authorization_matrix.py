@@ -54,6 +54,8 @@ AL = ADMIN_LOGIN
 MATRIX = [
     # URL name                              method  anonymous    pending member  admin    other   support staff
     R("home", "GET",                                SIGNIN,      CODE,   200,    200,     200,    200,    200),
+    # The demo's mailbox: loopback browsers only (the test client is 127.0.0.1), never in production.
+    R("demo_mailbox", "GET",                        200,         200,    200,    200,     200,    200,    200),
     R("mfa:signin", "GET",                          200,         CODE,   HOME,   HOME,    HOME,   HOME,   HOME),
     R("mfa:signin", "POST",                         400,         CODE,   400,    400,     400,    400,    400),
     R("mfa:setup_mailbox", "GET",                   SIGNIN,      CODE,   SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
@@ -124,6 +126,7 @@ MATRIX = [
     # The other method of every view: a page that only shows answers a POST with 405, a form that only posts
     # answers a GET with 405, and neither lets anyone past the checks above.
     R("home", "POST",                               SIGNIN,      CODE,   405,    405,     405,    405,    405),
+    R("demo_mailbox", "POST",                       405,         405,    405,    405,     405,    405,    405),
     R("mfa:setup_mailbox", "POST",                  SIGNIN,      CODE,   SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
     R("mfa:enroll_mailbox", "POST",                 SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:setup", "POST",                          405,         CODE,   405,    405,     405,    405,    405),

@@ -24,7 +24,8 @@ from twostep.mfa.views import refusals
 STAGE_VIEWS = {pending.SETUP: {"mfa:setup_mailbox", "mfa:setup", "mfa:setup_confirm"},
                pending.CODE: {"mfa:code", "mfa:recovery"}}
 ANY_STAGE_VIEWS = {"mfa:signout"}
-ALWAYS_ALLOWED_PREFIXES = ("/static/", "/healthz", "/readyz", "/favicon.ico", "/mfa/not-me/")
+# /demo/mailbox/ exists only in the demo, for loopback browsers: a pending sign-in reads its setup code there.
+ALWAYS_ALLOWED_PREFIXES = ("/static/", "/healthz", "/readyz", "/favicon.ico", "/mfa/not-me/", "/demo/mailbox/")
 
 
 class MfaEnforcementMiddleware:
