@@ -117,7 +117,7 @@ def test_a_setup_alone_is_nothing_to_reset_and_a_reset_discards_it(client, clock
 def test_setup_lasts_fifteen_minutes_and_says_until_when(client, clock, member):
     at_setup(client, member)
     page = client.get(reverse("mfa:setup")).content.decode()
-    assert 'You have until <time datetime="2026-11-30T00:15:05+00:00">00:15</time> to finish setting up' in page
+    assert 'You have until <time datetime="2026-11-30T00:15:05+00:00">00:15 UTC</time> to finish setting up' in page
     clock.advance(900)  # past the code step's 5 minutes: still on setup
     assert client.get(reverse("mfa:setup_confirm")).status_code == 200
     clock.advance(1)
