@@ -195,6 +195,10 @@ TWOSTEP_ISSUER = env("TWOSTEP_ISSUER", "twostep")
 TWOSTEP_SUPPORT_CONTACT = env("TWOSTEP_SUPPORT_CONTACT", "")  # shown on the code and locked pages, in notices
 TWOSTEP_BASE_URL = _problems.read(backing.base_url, production=PRODUCTION, fallback="")  # links in e-mails
 TWOSTEP_INVITATION_MAX_AGE = _problems.read(env_int, "TWOSTEP_INVITATION_MAX_AGE", 7 * 24 * 60 * 60, minimum=1)
+# A first MFA setup proves the mailbox first (twostep.mfa.mailbox); support's access pass stands in for it.
+TWOSTEP_MAILBOX_PROOF = _problems.read(env_bool, "TWOSTEP_MAILBOX_PROOF", True, fallback=True)
+TWOSTEP_ACCESS_PASS_LIFETIME = _problems.read(env_int, "TWOSTEP_ACCESS_PASS_LIFETIME", 60 * 60, minimum=60,
+                                              maximum=7 * 24 * 60 * 60, fallback=60 * 60)
 # reverse proxies appending to X-Forwarded-For
 TWOSTEP_PROXY_COUNT = _problems.read(env_int, "TWOSTEP_PROXY_COUNT", 0, maximum=10, fallback=0)
 TWOSTEP_ENCRYPTION_KEYS = _problems.read(backing.encryption_keys, fallback=[])

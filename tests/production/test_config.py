@@ -32,6 +32,9 @@ MALFORMED = [
     ("CSRF_TRUSTED_ORIGINS item 1", {"CSRF_TRUSTED_ORIGINS": "accounts.example.com"}, "must start with https://"),
     ("TWOSTEP_BASE_URL", {"TWOSTEP_BASE_URL": "http://accounts.example.com"}, "must be https://host"),
     ("TWOSTEP_INVITATION_MAX_AGE", {"TWOSTEP_INVITATION_MAX_AGE": "7d"}, "must be a whole number"),
+    ("TWOSTEP_MAILBOX_PROOF", {"TWOSTEP_MAILBOX_PROOF": "maybe"}, "must be true or false"),
+    ("TWOSTEP_ACCESS_PASS_LIFETIME", {"TWOSTEP_ACCESS_PASS_LIFETIME": "1h"}, "a whole number from 60 to 604800"),
+    ("TWOSTEP_ACCESS_PASS_LIFETIME", {"TWOSTEP_ACCESS_PASS_LIFETIME": "59"}, "a whole number from 60 to 604800"),
     ("TWOSTEP_METRICS_TOKEN", {"TWOSTEP_METRICS_TOKEN": "short"}, "too short"),
     ("TWOSTEP_DEBUG", {"TWOSTEP_DEBUG": "true"}, "must be off in the production profile"),
     ("TWOSTEP_PROFILE", {"TWOSTEP_PROFILE": "prod"}, "must be one of demo, production"),
@@ -112,3 +115,11 @@ def test_a_malformed_worker_count_stops_serve_naming_it(tmp_path):
     result = twostep(production_env(tmp_path, TWOSTEP_WORKERS="many"), "serve")
     assert result.returncode == 1
     assert result.stderr == "CommandError: TWOSTEP_WORKERS must be a whole number from 0 to 256\n"
+
+
+def test_mailbox_proof_and_access_pass_lifetime_come_from_the_environment(tmp_path):
+    script = "from twostep.mfa.conf import app_settings as s; print(s().mailbox_proof, s().access_pass_lifetime)"
+    # the last line: shell first reports its auto-imports
+    assert twostep(production_env(tmp_path), "shell", "-c", script).stdout.splitlines()[-1] == "True 3600"
+    env = production_env(tmp_path, TWOSTEP_MAILBOX_PROOF="off", TWOSTEP_ACCESS_PASS_LIFETIME="7200")
+    assert twostep(env, "shell", "-c", script).stdout.splitlines()[-1] == "False 7200"
