@@ -40,7 +40,7 @@ LABELS = {
 _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recovery codes", "old_email": "from",
          "new_email": "to", "enforce_from": "from", "all_sessions": "all sessions",
          "cleared_lockout": "cleared lockout", "new_account": "new account",
-         "discarded_other": "replaced another setup", "expires_in": "valid for (s)"}
+         "discarded_other": "replaced another setup", "expires_in": "valid for (s)", "valid_for": "valid for (s)"}
 
 
 def label(action: str) -> str:
