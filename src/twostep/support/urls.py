@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("users/<int:pk>/", views.user_detail, name="user"),
     path("users/<int:pk>/reset/", views.ResetView.as_view(), name="reset"),
+    path("users/<int:pk>/access-pass/", views.AccessPassView.as_view(), name="access_pass"),
 ]

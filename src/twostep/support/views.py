@@ -10,27 +10,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
 
+from twostep.mfa.access_passes import AccessPassReasonRequiredError
+from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
+from twostep.mfa.headers import shows_secret
 from twostep.mfa.reset import NothingToResetError, ReasonRequiredError, has_factors
-from twostep.support import lookup
+from twostep.support import lookup, services
 from twostep.support.access import support_required
-from twostep.support.forms import ResetForm, SearchForm
-from twostep.support.services import reset_user_mfa
+from twostep.support.forms import IssueAccessPassForm, ResetForm, SearchForm
 
 PAGE_SIZE = 20
-SELF_RESET = "This is your own account. You cannot reset your own MFA here: replace your authenticator on your " \
-             "Security page, or ask another support person."
-PRIVILEGED_RESET = "This is a staff account: only a superuser or an operator (twostep mfa-reset) can reset its " \
-                   "MFA, so that support cannot take over a more privileged account."
 
 
-def refusal(actor, target) -> str:
-    """Why ``actor`` may not reset ``target``'s MFA (answered with 403), or "" when they may."""
-    if target == actor:
-        return SELF_RESET
-    if (target.is_staff or target.is_superuser) and not actor.is_superuser:
-        return PRIVILEGED_RESET
-    return ""
+def refusal(actor, target, action: str = services.RESET) -> str:
+    """Why ``actor`` may not take ``action`` on ``target`` (answered with 403), or "" when they may."""
+    refused = services.refusal(actor, target, action)
+    return refused.message if refused else ""
 
 
 @never_cache
@@ -53,8 +48,11 @@ def _target(pk: int):
 @require_safe
 def user_detail(request, pk: int):
     target = _target(pk)
-    return render(request, "support/user.html", {"dossier": lookup.dossier(target, now=clock_now()),
-                                                 "refusal": refusal(request.user, target)})
+    pass_refusal = refusal(request.user, target, services.ACCESS_PASS) or services.access_pass_not_needed(target)
+    return render(request, "support/user.html", {
+        "dossier": lookup.dossier(target, now=clock_now()), "refusal": refusal(request.user, target),
+        "pass_refusal": pass_refusal, "pass_form": None if pass_refusal else IssueAccessPassForm(),
+        "pass_lifetime": lookup.duration(app_settings().access_pass_lifetime)})
 
 
 @method_decorator([never_cache, csrf_protect, support_required], name="dispatch")
@@ -81,8 +79,11 @@ class ResetView(View):
         if not form.is_valid():
             return self.render(request, target, form, status=400)
         try:
-            reset_user_mfa(target, actor=request.user, reason=form.cleaned_data["reason"],
-                           ticket=form.cleaned_data["ticket"], now=clock_now(), request=request)
+            services.reset_user_mfa(target, actor=request.user, reason=form.cleaned_data["reason"],
+                                    ticket=form.cleaned_data["ticket"], now=clock_now(), request=request)
+        except services.NotAllowedError as exc:
+            form.add_error(None, exc.message)
+            return self.render(request, target, form, status=403)
         except ReasonRequiredError as exc:
             form.add_error("reason", exc.message)
             return self.render(request, target, form, status=400)
@@ -95,3 +96,47 @@ class ResetView(View):
     def render(self, request, target, form, *, refusal: str = "", status: int = 200):
         return render(request, self.template_name, {"target": target, "form": form, "refusal": refusal},
                       status=status)
+
+
+@method_decorator([shows_secret, never_cache, csrf_protect, support_required], name="dispatch")
+class AccessPassView(View):
+    """GET: the form (or why a pass is refused: 403, or not needed); POST: issue a pass with a mandatory
+    reason and show it once, on this response only (never stored in clear, never in a URL or a message)."""
+
+    template_name = "support/access_pass.html"
+
+    def get(self, request, pk: int):
+        target = _target(pk)
+        if refused := refusal(request.user, target, services.ACCESS_PASS):
+            return self.render(request, target, None, refusal=refused, status=403)
+        if not_needed := services.access_pass_not_needed(target):
+            return self.render(request, target, None, refusal=not_needed)
+        return self.render(request, target, IssueAccessPassForm())
+
+    def post(self, request, pk: int):
+        target = _target(pk)
+        form = IssueAccessPassForm(request.POST)
+        if refused := refusal(request.user, target, services.ACCESS_PASS):
+            form.add_error(None, refused)
+            return self.render(request, target, form, status=403)
+        if not form.is_valid():
+            return self.render(request, target, form, status=400)
+        try:
+            text, row = services.issue_user_access_pass(target, actor=request.user, now=clock_now(),
+                                                        request=request, **form.cleaned_data)
+        except services.NotAllowedError as exc:
+            form.add_error(None, exc.message)
+            return self.render(request, target, form, status=403)
+        except AccessPassReasonRequiredError as exc:
+            form.add_error("reason", exc.message)
+            return self.render(request, target, form, status=400)
+        except services.AccessPassNotNeededError as exc:
+            return self.render(request, target, None, refusal=exc.message, status=400)
+        return render(request, "support/access_pass_issued.html", {
+            "target": target, "access_pass": text, "row": row,
+            "lifetime": lookup.duration(app_settings().access_pass_lifetime)})
+
+    def render(self, request, target, form, *, refusal: str = "", status: int = 200):
+        return render(request, self.template_name, {
+            "target": target, "form": form, "refusal": refusal,
+            "lifetime": lookup.duration(app_settings().access_pass_lifetime)}, status=status)
