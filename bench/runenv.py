@@ -62,7 +62,8 @@ class RunEnv:
         shutil.rmtree(self.work, ignore_errors=True)
 
     def django_env(self, database_url: str, *, fast_hasher: bool = False) -> dict:
-        """A complete production-profile environment (as deployed, behind a TLS proxy on loopback)."""
+        """A complete production-profile environment (as deployed, behind a TLS proxy on loopback); with the
+        diagnostic hasher, the demo profile with the same variables (see bench/settings_bench.py)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(OWN_VARIABLES)}
         metrics = self.work / "metrics"
         metrics.mkdir(exist_ok=True)
@@ -78,6 +79,8 @@ class RunEnv:
             "TWOSTEP_TASKS_ASYNC": "false",
             "TWOSTEP_BENCH_FAST_HASHER": "1" if fast_hasher else "0",
         })
+        if fast_hasher:  # the production profile refuses it; bench/settings_bench.py restates the rest
+            env.update({"TWOSTEP_PROFILE": "demo", "TWOSTEP_LOG_FORMAT": "json"})
         if os.environ.get("TWOSTEP_BENCH_SESSION_ENGINE"):  # what-if runs (bench/README.md)
             env["TWOSTEP_BENCH_SESSION_ENGINE"] = os.environ["TWOSTEP_BENCH_SESSION_ENGINE"]
         env["REDIS_URL"] = self.redis or ""

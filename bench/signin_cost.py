@@ -125,6 +125,7 @@ def bytes_per_row() -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from twostep.accounts.addresses import email_skeleton
     from twostep.accounts.models import User
     from twostep.audit.models import AuditEvent
     from twostep.mfa import vault
@@ -133,8 +134,9 @@ def bytes_per_row() -> None:
 
     now, password = timezone.now(), make_password("correct horse battery staple")
     sample_session = Session.objects.order_by("-expire_date").first().session_data
-    users = User.objects.bulk_create(User(email=f"user{i}@customer{i % 500}.example", name=f"User Number {i}",
-                                          password=password) for i in range(ROWS))
+    emails = [f"user{i}@customer{i % 500}.example" for i in range(ROWS)]
+    users = User.objects.bulk_create(User(email=email, email_skeleton=email_skeleton(email), name=f"User Number {i}",
+                                          password=password) for i, email in enumerate(emails))
     organizations = Organization.objects.bulk_create(Organization(name=f"Customer {i}", slug=f"customer-{i}")
                                                      for i in range(ROWS // 20))
     Membership.objects.bulk_create(Membership(user=u, organization=organizations[i % len(organizations)])

@@ -51,13 +51,30 @@ def clock(settings) -> Clock:
     return clock
 
 
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "twostep",
+                           "KEY_PREFIX": "twostep"}}
+
+
 @pytest.fixture(autouse=True)
-def _fresh_local_cache():
-    """Throttling counters in the local-memory cache must not leak from one test into the next.
-    (Only local memory is cleared: a shared Redis is never flushed.)"""
+def _fresh_local_cache(settings):
+    """In-process tests count throttling in this process's memory, emptied for each test, so that counters never
+    leak from one test into the next (a transactional test's flush leaves the demo's cache table alone, and a
+    shared Redis is never flushed). The demo's database cache and the real Redis have tests of their own
+    (``throttle_cache`` in tests/mfa/test_password_throttling.py, tests/ops/test_demo_cache.py)."""
+    settings.CACHES = LOCAL_CACHE
     for cache in caches.all():
         if isinstance(cache, LocMemCache):
             cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_held_tasks():
+    """Delayed tasks held in-process (the demo's ``enqueue_in``) must not run in a later test."""
+    from twostep import tasks
+
+    tasks.forget_held()
+    yield
+    tasks.forget_held()
 
 
 @pytest.fixture

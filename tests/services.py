@@ -95,3 +95,17 @@ def work_off(queue) -> None:
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+
+
+def run_rqworker(queue) -> None:
+    """``twostep rqworker --burst`` (which runs RQ's scheduler too) on ``queue`` in this process; the signal
+    handlers are put back."""
+    from django.core.management import call_command
+
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command("rqworker", "--burst", "--worker-class", "rq.SimpleWorker", "--name", f"{queue.name}_w",
+                     verbosity=0)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)

@@ -49,10 +49,13 @@ class Row(NamedTuple):
 R = Row
 ADMIN_LOGIN, ADMIN_INDEX, ORG_MFA = "→admin:login", "→admin:index", "→mfa:organization"
 ORG, ACCEPT, PASSWORD_PAGE = "→organizations:settings", "→invitations:accept", "→mfa:change_password"
+DISOWN = "→mfa:disown"
 AL = ADMIN_LOGIN
 MATRIX = [
     # URL name                              method  anonymous    pending member  admin    other   support staff
     R("home", "GET",                                SIGNIN,      CODE,   200,    200,     200,    200,    200),
+    # The demo's mailbox: loopback browsers only (the test client is 127.0.0.1), never in production.
+    R("demo_mailbox", "GET",                        200,         200,    200,    200,     200,    200,    200),
     R("mfa:signin", "GET",                          200,         CODE,   HOME,   HOME,    HOME,   HOME,   HOME),
     R("mfa:signin", "POST",                         400,         CODE,   400,    400,     400,    400,    400),
     R("mfa:setup_mailbox", "GET",                   SIGNIN,      CODE,   SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
@@ -70,6 +73,7 @@ MATRIX = [
     R("mfa:organization", "GET",                    SIGNIN,      CODE,   403,    200,     403,    403,    403),
     # The matrix posts an empty form: Require MFA off, which needs a step-up first.
     R("mfa:organization", "POST",                   SIGNIN,      CODE,   403,    STEPUP,  403,    403,    403),
+    R("mfa:organization_confirm", "GET",            SIGNIN,      CODE,   403,    200,     403,    403,    403),
     R("organizations:settings", "GET",              SIGNIN,      CODE,   403,    200,     403,    403,    403),
     R("organizations:settings", "POST",             SIGNIN,      CODE,   405,    405,     405,    405,    405),
     R("organizations:audit", "GET",                 SIGNIN,      CODE,   403,    200,     403,    403,    403),
@@ -108,6 +112,12 @@ MATRIX = [
     R("organizations:invitation_revoke", "POST",    SIGNIN,      CODE,   403,    ORG,     403,    403,    403),
     R("invitations:open", "GET",                    ACCEPT,      CODE,   ACCEPT, ACCEPT,  ACCEPT, ACCEPT, ACCEPT),
     R("invitations:accept", "GET",                  400,         CODE,   400,    400,     400,    400,    400),
+    # "This wasn't me" is open to every session, also mid-sign-in: only the link's token decides.
+    R("mfa:disown_open", "GET",                     DISOWN,      DISOWN, DISOWN, DISOWN,  DISOWN, DISOWN, DISOWN),
+    R("mfa:disown", "GET",                          400,         400,    400,    400,     400,    400,    400),
+    R("mfa:disown", "POST",                         400,         400,    400,    400,     400,    400,    400),
+    R("support:lift_hold", "GET",                   SIGNIN,      CODE,   403,    403,     403,    200,    200),
+    R("support:lift_hold", "POST",                  SIGNIN,      CODE,   403,    403,     403,    400,    400),
     # Support staff are staff: the admin site opens for them, but shows no model they have no permission for.
     R("admin:index", "GET",                         AL,          CODE,   AL,     AL,      AL,     200,    200),
     R("admin:login", "GET",                         SIGNIN,      CODE,   403,    403,     403,    ADMIN_INDEX,
@@ -119,6 +129,7 @@ MATRIX = [
     # The other method of every view: a page that only shows answers a POST with 405, a form that only posts
     # answers a GET with 405, and neither lets anyone past the checks above.
     R("home", "POST",                               SIGNIN,      CODE,   405,    405,     405,    405,    405),
+    R("demo_mailbox", "POST",                       405,         405,    405,    405,     405,    405,    405),
     R("mfa:setup_mailbox", "POST",                  SIGNIN,      CODE,   SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
     R("mfa:enroll_mailbox", "POST",                 SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:setup", "POST",                          405,         CODE,   405,    405,     405,    405,    405),
@@ -127,6 +138,7 @@ MATRIX = [
     R("mfa:enroll", "POST",                         SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:security", "POST",                       SIGNIN,      CODE,   405,    405,     405,    405,    405),
     R("mfa:notify", "POST",                         SIGNIN,      CODE,   403,    ORG_MFA, 403,    403,    403),
+    R("mfa:organization_confirm", "POST",           SIGNIN,      CODE,   405,    405,     405,    405,    405),
     R("mfa:members", "POST",                        SIGNIN,      CODE,   405,    405,     405,    405,    405),
     R("mfa:members_csv", "POST",                    SIGNIN,      CODE,   405,    405,     405,    405,    405),
     R("organizations:audit", "POST",                SIGNIN,      CODE,   405,    405,     405,    405,    405),
@@ -135,6 +147,7 @@ MATRIX = [
     R("accounts:password_reset_sent", "POST",       405,         CODE,   405,    405,     405,    405,    405),
     R("accounts:password_reset_confirm", "POST",    200,         CODE,   200,    200,     200,    200,    200),
     R("invitations:open", "POST",                   405,         CODE,   405,    405,     405,    405,    405),
+    R("mfa:disown_open", "POST",                    405,         405,    405,    405,     405,    405,    405),
     R("invitations:accept", "POST",                 400,         CODE,   400,    400,     400,    400,    400),
     R("support:search", "POST",                     SIGNIN,      CODE,   403,    403,     403,    405,    405),
     R("support:user", "POST",                       SIGNIN,      CODE,   403,    403,     403,    405,    405),
@@ -143,13 +156,16 @@ MATRIX = [
 # invitation to Acme, links with tokens that are not valid. A function gets the ``world`` fixture.
 ACME = {"slug": "acme"}
 KWARGS = {
-    "mfa:organization": ACME, "mfa:members": ACME, "mfa:members_csv": ACME, "mfa:notify": ACME,
+    "mfa:organization": ACME, "mfa:organization_confirm": ACME, "mfa:members": ACME, "mfa:members_csv": ACME,
+    "mfa:notify": ACME,
     "organizations:settings": ACME, "organizations:audit": ACME, "organizations:invite": ACME,
     "organizations:member_role": lambda world: {"slug": "acme", "pk": world["membership"].pk},
     "organizations:member_remove": lambda world: {"slug": "acme", "pk": world["membership"].pk},
     "organizations:invitation_revoke": lambda world: {"slug": "acme", "pk": world["invitation"].pk},
     "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "not-a-valid-token"},
     "invitations:open": {"link": "not-a-valid-link"},
+    "mfa:disown_open": {"token": "not-a-valid-token"},
+    "support:lift_hold": lambda world: {"pk": world["member"].pk},
     "support:user": lambda world: {"pk": world["member"].pk},
     "support:reset": lambda world: {"pk": world["member"].pk},
     "support:access_pass": lambda world: {"pk": world["member"].pk},
@@ -161,6 +177,7 @@ ADMIN_PAGES = {
     "admin:audit_auditevent_changelist": 200, "admin:audit_auditevent_add": 403,
     "admin:mfa_authenticator_changelist": 200, "admin:mfa_authenticator_add": 403,
     "admin:mfa_organizationmfapolicy_changelist": 200, "admin:mfa_organizationmfapolicy_add": 403,
+    "admin:mfa_accounthold_changelist": 200, "admin:mfa_accounthold_add": 403,
     "admin:organizations_organization_changelist": 200, "admin:organizations_organization_add": 200,
     "admin:organizations_membership_changelist": 200, "admin:organizations_membership_add": 200,
     "admin:support_supportreset_changelist": 200, "admin:support_supportreset_add": 403,
@@ -191,6 +208,9 @@ def world(clock) -> dict:
     for role, organization, kind in [("pending", acme, "member"), ("member", acme, "member"),
                                      ("admin", acme, "admin"), ("other_admin", globex, "admin")]:
         Membership.objects.create(user=people[role], organization=organization, role=kind)
+    enrollments.start_enrollment(people["admin"], binding="admin", now=clock.now - 60)  # only an admin with MFA
+    enrollments.confirm_enrollment(people["admin"], code_for(people["admin"], clock.now - 60), binding="admin",
+                                   now=clock.now - 60)  # may require it
     set_require_mfa(acme, required=True, actor=people["admin"], moment=clock.moment)
     enrollments.start_enrollment(people["pending"], binding="fixture", now=clock.now)
     enrollments.confirm_enrollment(people["pending"], code_for(people["pending"], clock.now - 30), binding="fixture",

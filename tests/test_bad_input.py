@@ -210,8 +210,11 @@ def test_an_unticked_checkbox_is_absent_and_means_off(world, clock):
     assert OrganizationMfaPolicy.objects.get(organization__slug="northwind").required is False
     refused = client.post("/orgs/northwind/settings/mfa/", {"require_mfa": "yes please"})
     assert refused.status_code == 400 and "Tick the box to require MFA" in refused.content.decode()
-    assert client.post("/orgs/northwind/settings/mfa/", {"require_mfa": "on"}).status_code == 302
-    assert OrganizationMfaPolicy.objects.get(organization__slug="northwind").required is True
+    # "on" is on: boss has no MFA of his own, so switching on is refused (403) and nothing changes.
+    refused = client.post("/orgs/northwind/settings/mfa/", {"require_mfa": "on", "confirmed": "yes"})
+    assert refused.status_code == 403
+    assert "Set up multi-factor authentication for your own account first" in refused.content.decode()
+    assert OrganizationMfaPolicy.objects.get(organization__slug="northwind").required is False
 
 
 NEW_PASSWORD = "a much longer passphrase 7"

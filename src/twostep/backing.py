@@ -75,13 +75,15 @@ def redis_url(*, production: bool) -> str:
 
 
 def cache(url: str) -> dict:
-    """Django's ``CACHES``: Redis when ``url`` is set, else this process's memory (demo only)."""
+    """Django's ``CACHES``: Redis when ``url`` is set, else (demo only) a table in the site's database, which
+    every worker and server process on that database shares (``twostep.ops.dbcache``)."""
     prefix = env("TWOSTEP_CACHE_KEY_PREFIX", "twostep")
     if not KEY_PREFIX_PATTERN.fullmatch(prefix):
         raise ImproperlyConfigured("TWOSTEP_CACHE_KEY_PREFIX may hold at most 64 letters, digits and _.:-")
     if not url:
-        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "twostep",
-                            "KEY_PREFIX": prefix}}
+        # Past MAX_ENTRIES rows each write deletes the expired ones (never live ones: see ops.dbcache).
+        return {"default": {"BACKEND": "twostep.ops.dbcache.SharedDatabaseCache", "LOCATION": "twostep_cache",
+                            "KEY_PREFIX": prefix, "OPTIONS": {"MAX_ENTRIES": 10_000}}}
     timeouts = {"socket_connect_timeout": 2, "socket_timeout": 2}  # a lost Redis fails fast, not hangs
     return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
                         "KEY_PREFIX": prefix, "OPTIONS": timeouts}}

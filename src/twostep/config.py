@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 PROFILES = ("demo", "production")
+ARGON2_HASHER = "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
 class Problems:
@@ -99,6 +100,18 @@ def profile() -> str:
     if value not in PROFILES:
         raise ImproperlyConfigured(f"TWOSTEP_PROFILE must be one of {', '.join(PROFILES)}, not {value!r}")
     return value
+
+
+def check_password_hashers(hashers: list[str]) -> None:
+    """In the production profile (read from the environment, whatever the settings module says), Django's
+    Argon2PasswordHasher must be the only password hasher; raises ImproperlyConfigured naming the first other one.
+    Called when the apps are ready, so a settings module built on twostep.settings cannot swap in another one."""
+    if profile() != "production":
+        return
+    others = [path for path in hashers if path != ARGON2_HASHER] or ([] if hashers else ["an empty list"])
+    if others:
+        raise ImproperlyConfigured(f"PASSWORD_HASHERS must be {ARGON2_HASHER} alone in the production profile, "
+                                   f"not {others[0]}: passwords are hashed with Argon2id only")
 
 
 def data_dir() -> Path:

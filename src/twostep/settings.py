@@ -10,7 +10,7 @@ Profiles (``TWOSTEP_PROFILE``):
 
 from pathlib import Path
 
-from twostep import backing
+from twostep import backing, tuning
 from twostep.config import Problems, data_dir, env, env_bool, env_int, env_time_zone, profile
 from twostep.ops.logs import configured_logging
 
@@ -30,13 +30,13 @@ CSRF_TRUSTED_ORIGINS = _problems.read(backing.trusted_origins, fallback=[])
 
 INSTALLED_APPS = [
     "twostep.mfa.apps.AdminSiteConfig",  # Django's admin, open only to staff who passed a code
+    "twostep.accounts",  # before contrib.auth: its createsuperuser (look-alike addresses refused) wins
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "twostep.audit",
-    "twostep.accounts",
     "twostep.organizations",
     "twostep.mfa",
     "twostep.support",
@@ -48,6 +48,8 @@ MIDDLEWARE = [
     # First: /healthz, /readyz and /metrics answer before host checks and the HTTPS redirect (load balancers
     # and Prometheus call app servers by address, over plain HTTP).
     "twostep.ops.middleware.OpsEndpointsMiddleware",
+    # The demo's delayed tasks (held in-process) run after a response is ready, outside its timing.
+    "twostep.tasks.DueTasksMiddleware",
     "twostep.ops.middleware.RequestTelemetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "twostep.ops.middleware.FormRequestsMiddleware",
     "twostep.mfa.enforcement.MfaEnforcementMiddleware",
+    "twostep.mfa.device_cookies.DeviceCookieMiddleware",  # sets the cookie of a sign-in completed in the request
 ]
 
 ROOT_URLCONF = "twostep.urls"
@@ -92,8 +95,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-# Redis (production): the cache (throttling counters) and the task queue. The demo keeps the cache in
-# memory and runs tasks in-process.
+# Redis (production): the cache (throttling counters) and the task queue. The demo keeps the cache in a table
+# of its database, shared by all its processes, and runs tasks in-process.
 REDIS_URL = _problems.read(backing.redis_url, production=PRODUCTION)  # None: malformed, already reported
 CACHES = _problems.read(backing.cache, REDIS_URL or "", fallback=backing.CACHE_FALLBACK)
 TWOSTEP_TASKS_ASYNC = _problems.read(env_bool, "TWOSTEP_TASKS_ASYNC", bool(REDIS_URL), fallback=False)
@@ -191,14 +194,13 @@ DEFAULT_FROM_EMAIL = _email["DEFAULT_FROM_EMAIL"]
 LOGGING = _problems.read(configured_logging, production=PRODUCTION, fallback={"version": 1})
 
 # --- twostep settings (documented in twostep.mfa.conf and twostep.organizations.conf) ---
-TWOSTEP_ISSUER = env("TWOSTEP_ISSUER", "twostep")
+TWOSTEP_ISSUER = _problems.read(tuning.issuer, fallback="twostep")
+# TWOSTEP_TOTP_*, TWOSTEP_PENDING_*, TWOSTEP_THROTTLE_*, TWOSTEP_CODE_LOCK_AFTER, TWOSTEP_PASSWORD_* and
+# TWOSTEP_RESET_MAIL*: every name and range is in twostep/tuning.py.
+globals().update(_problems.read(tuning.tuning, fallback=tuning.DEFAULTS))
 TWOSTEP_SUPPORT_CONTACT = env("TWOSTEP_SUPPORT_CONTACT", "")  # shown on the code and locked pages, in notices
 TWOSTEP_BASE_URL = _problems.read(backing.base_url, production=PRODUCTION, fallback="")  # links in e-mails
 TWOSTEP_INVITATION_MAX_AGE = _problems.read(env_int, "TWOSTEP_INVITATION_MAX_AGE", 7 * 24 * 60 * 60, minimum=1)
-# A first MFA setup proves the mailbox first (twostep.mfa.mailbox); support's access pass stands in for it.
-TWOSTEP_MAILBOX_PROOF = _problems.read(env_bool, "TWOSTEP_MAILBOX_PROOF", True, fallback=True)
-TWOSTEP_ACCESS_PASS_LIFETIME = _problems.read(env_int, "TWOSTEP_ACCESS_PASS_LIFETIME", 60 * 60, minimum=60,
-                                              maximum=7 * 24 * 60 * 60, fallback=60 * 60)
 # reverse proxies appending to X-Forwarded-For
 TWOSTEP_PROXY_COUNT = _problems.read(env_int, "TWOSTEP_PROXY_COUNT", 0, maximum=10, fallback=0)
 TWOSTEP_ENCRYPTION_KEYS = _problems.read(backing.encryption_keys, fallback=[])

@@ -1,4 +1,5 @@
-"""Work that must not run inside a request (bulk e-mail to every member of a large organization).
+"""Work that must not run inside a request (bulk e-mail to every member of a large organization), or that
+must run later (a check once a pending sign-in has run out).
 
 Infrastructure beside settings, not an app: it imports no twostep app, so any app (``mfa`` for the
 notify-members action) may use it without breaking the one-way imports.
@@ -11,14 +12,51 @@ notify-members action) may use it without breaking the one-way imports.
   nothing).
 - off (the demo, no Redis): at once, in this process.
 
+``enqueue_in(delay, func, *args)`` runs ``func(*args)`` ``delay`` seconds or later after the commit:
+- asynchronous: RQ's ``enqueue_at``; the job waits in Redis (RQ's scheduled-job registry, which outlives
+  worker restarts) until the scheduler of a ``twostep rqworker`` (always started with it) queues it.
+- off (the demo): held in this process and run at the end of its first request once due (any request,
+  of any session, but /healthz, /readyz and /metrics: see ``DueTasksMiddleware``). The demo has no worker
+  and no Redis; a timer thread inside a gunicorn worker would fire without a request, but would keep its
+  own database connection, could not follow the injected test clock, and dies with the worker just the
+  same. A restart forgets held tasks: a task that must never be missed needs the queue.
+
 ``func`` must be a module-level function and the arguments plain values (ids, not model instances):
 they are pickled into Redis.
 """
 
+import heapq
+import itertools
+import logging
+import threading
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+_held: list[tuple[int, int, Callable[..., Any], tuple]] = []  # heap of (due, order, func, args), in-process
+_order = itertools.count()
+_lock = threading.Lock()
+
+
+def _queue():
+    import django_rq
+
+    return django_rq.get_queue(settings.TWOSTEP_TASK_QUEUE)
+
+
+def _description(func: Callable[..., Any]) -> str:
+    # What the worker logs: the function's name, never the arguments.
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+def _now() -> int:
+    clock = getattr(settings, "TWOSTEP_CLOCK", None)  # the injected clock of twostep (tests)
+    return int(clock() if clock is not None else time.time())
 
 
 def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any):
@@ -26,8 +64,62 @@ def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any):
     if not settings.TWOSTEP_TASKS_ASYNC:
         func(*args, **kwargs)
         return None
-    import django_rq
+    return _queue().enqueue_call(func, args=args, kwargs=kwargs, description=_description(func))
 
-    queue = django_rq.get_queue(settings.TWOSTEP_TASK_QUEUE)
-    # The description is what the worker logs: the function's name, never the arguments.
-    return queue.enqueue_call(func, args=args, kwargs=kwargs, description=f"{func.__module__}.{func.__qualname__}")
+
+def enqueue_in(delay: int, func: Callable[..., Any], *args: Any) -> None:
+    """Run ``func(*args)`` ``delay`` seconds from now or later, once the current transaction commits (never if
+    it rolls back): on the RQ scheduler, or held in this process in the demo (see the module's notes)."""
+    delay = max(int(delay), 0)
+    if settings.TWOSTEP_TASKS_ASYNC:  # RQ's scheduler keeps the wall clock
+        at = datetime.now(UTC) + timedelta(seconds=delay)
+        transaction.on_commit(lambda: _queue().enqueue_at(at, func, *args, description=_description(func)))
+    else:
+        due = _now() + delay
+        transaction.on_commit(lambda: _hold(due, func, args))
+
+
+def _hold(due: int, func: Callable[..., Any], args: tuple) -> None:
+    with _lock:
+        heapq.heappush(_held, (due, next(_order), func, args))
+
+
+def _take_due(now: int) -> list[tuple[Callable[..., Any], tuple]]:
+    with _lock:
+        taken = []
+        while _held and _held[0][0] <= now:
+            _, _, func, args = heapq.heappop(_held)
+            taken.append((func, args))
+        return taken
+
+
+def run_due(now: int | None = None) -> int:
+    """Run the held tasks that are due at ``now`` (Unix seconds; default the clock); returns how many ran.
+    A task's error is logged (without its arguments) and does not stop the others."""
+    done = 0
+    for func, args in _take_due(_now() if now is None else now):
+        try:
+            func(*args)
+        except Exception:
+            logger.exception("Task %s failed", _description(func))
+        done += 1
+    return done
+
+
+def forget_held() -> None:
+    """Drop every held task (tests start each one with none)."""
+    with _lock:
+        _held.clear()
+
+
+class DueTasksMiddleware:
+    """In the demo (tasks in-process), runs the held tasks that are due once each response is ready."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if _held and not settings.TWOSTEP_TASKS_ASYNC:
+            run_due()
+        return response

@@ -1,13 +1,20 @@
 """The fast diagnostic password hasher of the benchmarks must never protect a real password: only
-bench/settings_bench.py may enable it, and only when TWOSTEP_BENCH_FAST_HASHER=1."""
+bench/settings_bench.py may enable it, only when TWOSTEP_BENCH_FAST_HASHER=1, and never in the production
+profile, which refuses any hasher but Argon2 at start-up."""
 
+import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 import twostep.settings as product_settings
 from bench.hashers import ALGORITHM, DiagnosticSha256Hasher
+from bench.runenv import RunEnv
+from tests.production.conftest import production_env, twostep
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = ("DiagnosticSha256Hasher", "bench.hashers", ALGORITHM, "TWOSTEP_BENCH_FAST_HASHER", "MD5PasswordHasher")
@@ -53,3 +60,50 @@ def test_the_diagnostic_hasher_tells_right_from_wrong():
     assert encoded == "bench_sha256_diagnostic$s4lt$c82d2c45132f6276034ddb3a8e74f65e5a89d6460eda3247d3ebafc6a07bb33a"
     assert hasher.verify("correct horse", encoded) is True
     assert hasher.verify("correct horsE", encoded) is False
+
+
+REFUSED = ("twostep: configuration error: PASSWORD_HASHERS must be django.contrib.auth.hashers.Argon2PasswordHasher "
+           "alone in the production profile, not bench.hashers.DiagnosticSha256Hasher: passwords are hashed with "
+           "Argon2id only\n")
+
+
+def _with_fast_hasher(env: dict) -> dict:
+    return {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_bench", "PYTHONPATH": str(ROOT),
+            "TWOSTEP_BENCH_FAST_HASHER": "1"}
+
+
+def test_the_production_profile_refuses_the_diagnostic_hasher_at_start_up(tmp_path):
+    result = twostep(_with_fast_hasher(production_env(tmp_path)), "check")
+    assert (result.returncode, result.stderr) == (2, REFUSED)
+
+
+def test_the_wsgi_application_refuses_it_too(tmp_path):
+    """gunicorn's workers set Django up themselves: the same refusal, in a traceback."""
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, capture_output=True,
+                            env=_with_fast_hasher(production_env(tmp_path)), text=True, timeout=60, check=False)
+    assert result.returncode == 1
+    assert f"django.core.exceptions.ImproperlyConfigured: {REFUSED.split(': ', 2)[2]}" in result.stderr
+
+
+SETTINGS_SCRIPT = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps([s.PROFILE, s.PASSWORD_HASHERS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,
+                  s.SECURE_HSTS_SECONDS, list(s.SECURE_PROXY_SSL_HEADER), s.STORAGES["staticfiles"]["BACKEND"],
+                  s.LOGGING["formatters"]["main"]["()"]]))
+"""
+
+
+def test_the_benchmark_runs_it_in_the_demo_profile_handling_requests_as_production_does(tmp_path):
+    run = object.__new__(RunEnv)  # only what django_env reads: no work folder, logs or Redis of a real run
+    run.work, run.key_prefix, run.redis = tmp_path, "twostep-bench-test", "redis://127.0.0.1:6379/0"
+    run.secret_key, run.fernet_key = secrets.token_urlsafe(50), Fernet.generate_key().decode()
+    env = run.django_env("postgresql://bench@127.0.0.1:5432/bench", fast_hasher=True)
+    result = subprocess.run([sys.executable, "-c", SETTINGS_SCRIPT], env=env, cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        "demo", ["bench.hashers.DiagnosticSha256Hasher"], True, True, True, 31536000,
+        ["HTTP_X_FORWARDED_PROTO", "https"], "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "pythonjsonlogger.json.JsonFormatter"]

@@ -1,5 +1,6 @@
 """Real browser: an admin requires MFA from a date two weeks ahead and notifies the members; a member
-then sees the grace-period banner. Screenshots for the README: members.png, grace-banner.png."""
+then sees the grace-period banner. Screenshots for the README: require-mfa-confirm.png, members.png,
+grace-banner.png."""
 
 from datetime import timedelta
 
@@ -24,6 +25,9 @@ def acme(make_user, make_org, enrolled, clock):
     for user in (admin, ready, locked):
         enrolled(user)
     Authenticator.objects.filter(user=locked).update(locked_at=clock.moment)
+    for user, address in ((admin, "203.0.113.7"), (ready, "198.51.100.23"), (locked, "2001:db8::7")):
+        Authenticator.objects.filter(user=user).update(confirmed_ip=address)  # as recorded at confirmation
+    mail.outbox.clear()  # the "MFA was set up" notices of these enrollments
     return make_org("Acme Calibration", slug="acme", admins=[admin], members=[ready, locked, *waiting])
 
 
@@ -50,6 +54,13 @@ def test_admin_sets_a_date_notifies_members_and_a_member_sees_the_banner(browser
     page.check("input[name=starts][value=date]")
     page.fill("input[name=enforce_date]", day.isoformat())
     page.click("button:has-text('Save')")
+    page.wait_for_url("**/orgs/acme/settings/mfa/confirm/?starts=date&enforce_date=2026-12-14")
+    confirmation = page.inner_text("main")
+    assert "3 of 6 members have not set up MFA yet. From 14 December 2026 they will be asked" in confirmation
+    assert page.locator("table.members tbody tr").all_inner_texts() == [
+        "Max Member\tmax@acme.example\tMember", "Nina New\tnina@acme.example\tMember", "—\totto@acme.example\tMember"]
+    screenshot(page, "require-mfa-confirm")
+    page.click("button:has-text('Require MFA from 14 December 2026')")
     page.wait_for_url("**/orgs/acme/settings/mfa/")
     assert "Require MFA is now on for Acme Calibration from 14 December 2026." in page.inner_text("main")
 
@@ -67,6 +78,7 @@ def test_admin_sets_a_date_notifies_members_and_a_member_sees_the_banner(browser
     page.click("a:has-text('See who')")
     page.wait_for_url("**/settings/mfa/members/")
     assert page.locator("table.members tbody tr").count() == 6
+    assert page.locator("td[data-label='MFA set up']").first.inner_text() == "29 Nov 2026, 23:59\nfrom 203.0.113.7"
     screenshot(page, "members")
 
     member = browser.new_context(base_url=live_server.url, viewport={"width": 1000, "height": 700}).new_page()

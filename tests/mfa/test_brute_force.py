@@ -82,4 +82,10 @@ def test_two_hundred_wrong_codes(client, clock, member):
     assert trail.filter(action="mfa.throttled", detail__reason="locked").count() == 101
     assert list(trail.filter(action="mfa.locked").values_list("outcome", "detail__failures")) == [("failure", 100)]
     assert not trail.filter(action="signin.succeeded").exists()
-    assert trail.count() == 100 + 95 + 101 + 1 + 3  # the +3: setup started, enrolled and recovery codes generated
+    # The user is told "password right, code missing" at most once an hour: over the 22 h 45 min, 23 times.
+    told = list(trail.filter(action="mfa.password_without_code_notice").order_by("id")
+                .values_list("occurred_at", flat=True))
+    assert len(told) == 23 and told[0].timestamp() - start < 300
+    assert min(later - earlier for earlier, later in zip(told, told[1:], strict=False)).total_seconds() >= 3600
+    # the +3: setup started, enrolled and recovery codes generated
+    assert trail.count() == 100 + 95 + 101 + 1 + 23 + 3

@@ -34,6 +34,19 @@ def signed_in(client, email):
     return client
 
 
+@pytest.fixture
+def admin_client(client, clock, acme, enrolled):
+    """Acme's admin, with MFA of their own (only such an admin may switch Require MFA on), signed in."""
+    admin = enrolled(acme.memberships.get(role="admin").user).user
+    post_password(client, "admin@acme.example")
+    post_code(client, code_for(admin, clock.now))
+    assert client.session.get("_auth_user_id")
+    return client
+
+
+CONFIRMED = {"require_mfa": "on", "confirmed": "yes"}
+
+
 def require_from(organization, moment, *, actor=None, now):
     return set_require_mfa(organization, required=True, actor=actor, moment=as_datetime(now), enforce_from=moment)
 
@@ -43,10 +56,18 @@ def policy_events():
                 .values_list("actor_id", "detail"))
 
 
-def test_admin_requires_mfa_from_a_date(client, clock, acme):
-    signed_in(client, "admin@acme.example")
+def test_admin_requires_mfa_from_a_date(admin_client, clock, acme):
+    client = admin_client
     response = client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on", "starts": "date",
                                                          "enforce_date": "2026-12-14"})
+    assert response.status_code == 302
+    assert response["Location"] == "/orgs/acme/settings/mfa/confirm/?starts=date&enforce_date=2026-12-14"
+    assert not OrganizationMfaPolicy.objects.exists()  # not before the admin confirms
+    page = client.get(response["Location"]).content.decode()
+    assert "<h1>Require MFA from 14 December 2026?</h1>" in page
+    assert ("1 of 2 members has not set up MFA yet. From 14 December 2026 they will be asked to set it up at "
+            "their next sign-in") in page
+    response = client.post("/orgs/acme/settings/mfa/", {**CONFIRMED, "starts": "date", "enforce_date": "2026-12-14"})
     assert response.status_code == 302 and response["Location"] == "/orgs/acme/settings/mfa/"
     policy = OrganizationMfaPolicy.objects.get(organization=acme)
     assert (policy.required, policy.enforce_from, policy.changed_at) == (True, DEC_14, clock.moment)
@@ -57,7 +78,10 @@ def test_admin_requires_mfa_from_a_date(client, clock, acme):
     assert "Require MFA is now on for Acme Calibration from 14 December 2026." in page
     assert "Required from 14 December 2026: until then members without MFA see a reminder" in page
     assert 'value="date" id="id_starts_1" checked' in page and 'value="2026-12-14"' in page
-    assert BANNER.replace("%2F", "%2Forgs%2Facme%2Fsettings%2Fmfa%2F") in page  # the admin has no MFA either
+    assert "requires MFA from 14 December" not in page  # the admin has MFA: no banner
+    client.post("/signout/")
+    page = signed_in(client, "member@acme.example").get("/").content.decode()
+    assert BANNER in page
 
 
 @pytest.mark.parametrize("data, message", [
@@ -65,24 +89,35 @@ def test_admin_requires_mfa_from_a_date(client, clock, acme):
     ({"enforce_date": ""}, "Enter the date from which members must use MFA."),
     ({"enforce_date": "14/12/2026"}, "Enter the date as year-month-day, like 2027-01-15."),
 ])
-def test_date_must_be_today_or_later(client, clock, acme, data, message):
-    signed_in(client, "admin@acme.example")
-    response = client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on", "starts": "date", **data})
+@pytest.mark.parametrize("confirmed", [{}, {"confirmed": "yes"}], ids=["asked", "confirmed"])
+def test_date_must_be_today_or_later(admin_client, clock, acme, data, message, confirmed):
+    response = admin_client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on", "starts": "date", **data,
+                                                               **confirmed})
     assert response.status_code == 400 and message in response.content.decode()
     assert not OrganizationMfaPolicy.objects.exists() and policy_events() == []
 
 
-def test_today_means_now(client, clock, acme):
-    signed_in(client, "admin@acme.example")
-    client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on", "starts": "date", "enforce_date": "2026-11-30"})
+@pytest.mark.parametrize("data, message", [
+    ({"enforce_date": "2026-11-29"}, "Choose today (2026-11-30) or a later date: that day has passed."),
+    ({"enforce_date": "14/12/2026"}, "Enter the date as year-month-day, like 2027-01-15."),
+])
+def test_the_confirmation_page_checks_the_date_too(admin_client, clock, acme, data, message):
+    response = admin_client.get("/orgs/acme/settings/mfa/confirm/", {"starts": "date", **data})
+    assert response.status_code == 400 and message in response.content.decode()
+
+
+def test_today_means_now(admin_client, clock, acme):
+    client = admin_client
+    client.post("/orgs/acme/settings/mfa/", {**CONFIRMED, "starts": "date", "enforce_date": "2026-11-30"})
     assert OrganizationMfaPolicy.objects.get().enforce_from == datetime(2026, 11, 30, tzinfo=UTC)
-    assert client.get("/")["Location"] == "/signin/setup/"  # the admin has no MFA: enforced already
+    client.post("/signout/")
+    signed_in_member = post_password(client, "member@acme.example")
+    assert signed_in_member["Location"] == "/signin/setup/"  # the member has no MFA: enforced already
 
 
-def test_now_ignores_the_date_field(client, clock, acme):
-    signed_in(client, "admin@acme.example")
-    response = client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on", "starts": "now",
-                                                         "enforce_date": "not a date"})
+def test_now_ignores_the_date_field(admin_client, clock, acme):
+    response = admin_client.post("/orgs/acme/settings/mfa/", {**CONFIRMED, "starts": "now",
+                                                               "enforce_date": "not a date"})
     assert response.status_code == 302
     assert OrganizationMfaPolicy.objects.get().enforce_from == clock.moment
 
@@ -191,9 +226,9 @@ def test_enrollment_ignores_a_foreign_next(client, clock, acme):
 
 def test_turning_off_is_audited_and_members_keep_their_authenticators(client, clock, acme, enrolled):
     admin, member = (acme.memberships.get(role=role).user for role in ("admin", "member"))
-    set_require_mfa(acme, required=True, actor=admin, moment=clock.moment)
     enrolled(admin)
     enrolled(member)
+    set_require_mfa(acme, required=True, actor=admin, moment=clock.moment)
     post_password(client, "admin@acme.example")
     post_code(client, code_for(admin, clock.now))
     response = client.post("/orgs/acme/settings/mfa/", {})
@@ -208,8 +243,8 @@ def test_turning_off_is_audited_and_members_keep_their_authenticators(client, cl
 
 def test_turning_off_needs_a_fresh_step_up(client, clock, acme, enrolled):
     admin = acme.memberships.get(role="admin").user
-    set_require_mfa(acme, required=True, actor=admin, moment=clock.moment)
     enrolled(admin)
+    set_require_mfa(acme, required=True, actor=admin, moment=clock.moment)
     post_password(client, "admin@acme.example")
     post_code(client, code_for(admin, clock.now))
     clock.advance(601)  # the sign-in's step-up window is over

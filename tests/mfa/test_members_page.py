@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import post_password
+from tests.conftest import code_for, post_password
 from twostep.accounts.models import User
+from twostep.mfa import enrollment as enrollments
 from twostep.mfa import members
 from twostep.mfa.models import Authenticator
 from twostep.organizations.models import Membership
@@ -26,7 +27,8 @@ def acme(make_user, make_org, enrolled, clock):
     waiting = [make_user(f"w{i}@acme.example") for i in range(2)]
     enrolled(ready)
     enrolled(locked)
-    Authenticator.objects.filter(user=locked).update(locked_at=clock.moment)
+    Authenticator.objects.filter(user=locked).update(locked_at=clock.moment, confirmed_ip="2001:db8::7")
+    Authenticator.objects.filter(user=ready).update(confirmed_ip="203.0.113.7")
     User.objects.filter(pk=ready.pk).update(last_login=LAST_LOGIN)
     return make_org("Acme Calibration", slug="acme", admins=[admin], members=[ready, locked, *waiting])
 
@@ -50,11 +52,28 @@ def test_members_page_shows_status_counts_and_dates(client, clock, acme):
     assert rows(response) == [("admin@acme.example", "not_yet"), ("locked@acme.example", "locked"),
                               ("ready@acme.example", "set_up"), ("w0@acme.example", "not_yet"),
                               ("w1@acme.example", "not_yet")]
-    # Set up one minute before the clock's 30 Nov 00:00:05.
-    assert '<td data-label="MFA set up">29 Nov 2026</td>' in page
+    # Set up one minute before the clock's 30 Nov 00:00:05, from the address that confirmed the authenticator.
+    assert ('<td data-label="MFA set up">29 Nov 2026, 23:59<br><span class="meta">from 203.0.113.7</span></td>'
+            in page)
+    assert '<td data-label="MFA set up">29 Nov 2026, 23:59<br><span class="meta">from 2001:db8::7</span></td>' in page
+    assert page.count('<td data-label="MFA set up">—</td>') == 3
     # The admin's own sign-in just now counts as a last sign-in; the three others never signed in.
     assert '<td data-label="Last sign-in">20 Nov 2026, 09:30</td>' in page
     assert page.count('<td data-label="Last sign-in">never</td>') == 3
+
+
+def test_the_address_that_confirmed_the_setup_is_shown(client, clock, acme, make_user, rf):
+    newcomer = make_user("new@acme.example")
+    Membership.objects.create(user=newcomer, organization=acme)
+    enrollments.start_enrollment(newcomer, binding="fixture", now=clock.now)
+    enrollments.confirm_enrollment(newcomer, code_for(newcomer, clock.now), binding="fixture", now=clock.now,
+                                request=rf.post("/", REMOTE_ADDR="198.51.100.23"))
+    page = signed_in(client).get("/orgs/acme/settings/mfa/members/?status=set_up").content.decode()
+    assert '30 Nov 2026, 00:00<br><span class="meta">from 198.51.100.23</span>' in page
+    table = parse_csv(client.get("/orgs/acme/settings/mfa/members.csv?status=set_up"))
+    assert [(row[0], row[4], row[6]) for row in table[1:]] == [
+        ("new@acme.example", "2026-11-30T00:00:05+00:00", "198.51.100.23"),
+        ("ready@acme.example", "2026-11-29T23:59:05+00:00", "203.0.113.7")]
 
 
 def test_counts_read_like_the_issue(client, clock, make_user, make_org, enrolled):
@@ -126,13 +145,13 @@ def test_csv_export(client, clock, acme):
     assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="acme-members-mfa.csv"'
     assert parse_csv(response) == [
-        ["email", "name", "role", "mfa_status", "mfa_set_up_at", "last_sign_in"],
-        ["admin@acme.example", "", "admin", "not_yet", "", admin_signed_in],
-        ["locked@acme.example", "", "member", "locked", "2026-11-29T23:59:05+00:00", ""],
+        ["email", "name", "role", "mfa_status", "mfa_set_up_at", "last_sign_in", "mfa_set_up_ip"],
+        ["admin@acme.example", "", "admin", "not_yet", "", admin_signed_in, ""],
+        ["locked@acme.example", "", "member", "locked", "2026-11-29T23:59:05+00:00", "", "2001:db8::7"],
         ["ready@acme.example", "Rita Ready", "member", "set_up", "2026-11-29T23:59:05+00:00",
-         "2026-11-20T09:30:00+00:00"],
-        ["w0@acme.example", "", "member", "not_yet", "", ""],
-        ["w1@acme.example", "", "member", "not_yet", "", ""],
+         "2026-11-20T09:30:00+00:00", "203.0.113.7"],
+        ["w0@acme.example", "", "member", "not_yet", "", "", ""],
+        ["w1@acme.example", "", "member", "not_yet", "", "", ""],
     ]
     filtered = client.get("/orgs/acme/settings/mfa/members.csv?status=set_up")
     assert filtered["Content-Disposition"] == 'attachment; filename="acme-members-mfa-set_up.csv"'
@@ -151,10 +170,38 @@ def test_csv_neutralizes_spreadsheet_formulas(client, clock, acme, make_user):
 
 @pytest.mark.parametrize("value, expected", [
     ("=cmd", "'=cmd"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("a=b", "a=b"), ("", ""), (None, ""), ("2026-11-30T00:00:00+00:00", "2026-11-30T00:00:00+00:00"),
+    ("\uff1d1+2", "'\uff1d1+2"), ("\uff0b1", "'\uff0b1"), ("\uff0d1", "'\uff0d1"), ("\uff20x", "'\uff20x"),
+    ("\ufe661", "'\ufe661"), (" =1", "' =1"), ('"=1', "'\"=1"), ("\u3000=1", "'\u3000=1"),
+    ("ok;=1+2", "ok;'=1+2"), ("ok,=1+2", "ok,'=1+2"), ("ok; \"@x", "ok;' \"@x"), ("a\n-1", "a\n'-1"),
+    ("a\t+1", "a\t'+1"), ("ok;\uff1d1", "ok;'\uff1d1"), ("=a;=b", "'=a;'=b"),
+    ("a=b", "a=b"), ("x;y, z", "x;y, z"), ("Anna-Lena", "Anna-Lena"), ("", ""), (None, ""),
+    ("2026-11-30T00:00:00+00:00", "2026-11-30T00:00:00+00:00"),
 ])
 def test_neutralize(value, expected):
     assert members.neutralize(value) == expected
+
+
+def test_csv_quotes_every_field(client, clock, acme):
+    body = b"".join(signed_in(client).get("/orgs/acme/settings/mfa/members.csv?status=set_up").streaming_content)
+    assert body.decode().splitlines() == [
+        '"email","name","role","mfa_status","mfa_set_up_at","last_sign_in","mfa_set_up_ip"',
+        '"ready@acme.example","Rita Ready","member","set_up","2026-11-29T23:59:05+00:00","2026-11-20T09:30:00+00:00",'
+        '"203.0.113.7"',
+    ]
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_no_cell_starts_a_formula_whatever_separator_the_spreadsheet_splits_at(client, clock, acme, make_user,
+                                                                                separator):
+    """Finnish and German Excel split at ";", a paste at tabs: read with each, no cell runs as a formula."""
+    for email, name in [("ok@acme.example", "ok;=1+2"), ("wide@acme.example", "\uff1dSUM(A1)"),
+                        ("comma@acme.example", 'Doe, "@SUM(A1)'), ("tab@acme.example", "x\t-2+3"),
+                        ("line@acme.example", "x\n+cmd")]:
+        Membership.objects.create(user=make_user(email, name=name), organization=acme)
+    body = b"".join(signed_in(client).get("/orgs/acme/settings/mfa/members.csv").streaming_content).decode()
+    cells = [cell for row in csv.reader(io.StringIO(body), delimiter=separator) for cell in row]
+    runnable = [cell for cell in cells if cell.lstrip(members.PADDING)[:1] in tuple(members.FORMULA_CHARACTERS)]
+    assert len(cells) > 8 and runnable == []
 
 
 @pytest.mark.parametrize("url", ["/orgs/acme/settings/mfa/members/", "/orgs/acme/settings/mfa/members.csv"])

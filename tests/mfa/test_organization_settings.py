@@ -1,11 +1,18 @@
-"""Organization settings: only that organization's admins may open them or switch Require MFA."""
+"""Organization settings: only that organization's admins may open them or switch Require MFA; switching on
+needs MFA of the admin's own and a confirmation that names who will be asked to set it up."""
+
+from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import code_for, post_code, post_password
+from tests.conftest import PASSWORD, code_for, post_code, post_password
 from twostep.audit.models import AuditEvent
+from twostep.mfa import enrollment as enrollments
+from twostep.mfa import org_policy
 from twostep.mfa.models import OrganizationMfaPolicy
+from twostep.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -56,43 +63,159 @@ def test_anonymous_is_sent_to_sign_in(client, acme):
     assert response.status_code == 302 and response["Location"].startswith(reverse("mfa:signin"))
 
 
+def signed_in_with_code(client, clock, user):
+    post_password(client, user.email)
+    post_code(client, code_for(user, clock.now))
+    assert client.session.get("_auth_user_id")
+    return client
+
+
 def test_admin_sees_what_will_happen_and_switches_it_on(client, clock, acme, enrolled):
-    admin = acme.memberships.get(role="admin").user
-    enrolled(admin)
-    post_password(client, "admin@acme.example")
-    post_code(client, code_for(admin, clock.now))
+    admin = enrolled(acme.memberships.get(role="admin").user).user
+    signed_in_with_code(client, clock, admin)
     page = client.get("/orgs/acme/settings/").content.decode()
     assert 'href="/orgs/acme/settings/mfa/"' in page
     page = client.get("/orgs/acme/settings/mfa/").content.decode()
     assert "3 of 12 members have set up MFA." in page
     assert ("9 of 12 members have not set up MFA yet. If you require MFA, they will be asked to set it up "
             "at their next sign-in") in page
+    assert "You have not set up MFA for your own account" not in page
     response = client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on"})
+    assert response.status_code == 302 and response["Location"] == "/orgs/acme/settings/mfa/confirm/"
+    assert not OrganizationMfaPolicy.objects.exists() and not AuditEvent.objects.filter(
+        action="organization.require_mfa_changed").exists()  # nothing happens before the confirmation
+    response = client.get("/orgs/acme/settings/mfa/confirm/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>Require MFA now?</h1>" in page
+    assert "9 of 12 members have not set up MFA yet. Once you confirm, they will be asked to set it up" in page
+    assert [m.user.email for m in response.context["page"]] == sorted(f"m{i}@acme.example" for i in range(2, 11))
+    assert '<td data-label="E-mail address">m2@acme.example</td>' in page
+    assert 'name="confirmed" value="yes"' in page and '<button type="submit" class="primary">Require MFA now' in page
+    response = client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on", "starts": "now", "confirmed": "yes"})
     assert response.status_code == 302 and response["Location"] == "/orgs/acme/settings/mfa/"
     policy = OrganizationMfaPolicy.objects.get(organization=acme)
-    admin_id = int(client.session["_auth_user_id"])
-    assert policy.required and policy.changed_by_id == admin_id and policy.changed_at == clock.moment
+    assert policy.required and policy.changed_by_id == admin.pk and policy.changed_at == clock.moment
     assert policy.enforce_from == clock.moment
     event = AuditEvent.objects.get(action="organization.require_mfa_changed")
-    assert (event.actor_id, event.organization_id, event.detail["after"]["required"]) == (admin_id, acme.pk, True)
+    assert (event.actor_id, event.organization_id, event.detail["after"]["required"]) == (admin.pk, acme.pk, True)
     page = client.get("/orgs/acme/settings/mfa/").content.decode()
     assert "by admin@acme.example: Require MFA on" in page
     assert "9 of 12 members have not set up MFA yet: they will be asked to at their next sign-in" in page
 
 
-def test_admin_of_the_organization_is_itself_caught_after_switching_on(client, clock, acme):
+def test_the_confirmation_names_the_members_without_mfa_page_by_page(client, clock, make_user, make_org, enrolled):
+    admin = enrolled(make_user("admin@acme.example")).user
+    people = [make_user(f"p{i:02}@acme.example", name=f"Person {i:02}") for i in range(60)]
+    for person in people[:5]:
+        enrolled(person)
+    make_org("Acme Calibration", slug="acme", admins=[admin], members=people)
+    signed_in_with_code(client, clock, admin)
+    url = "/orgs/acme/settings/mfa/confirm/?starts=date&enforce_date=2026-12-14"
+    first = client.get(url)
+    assert first.status_code == 200
+    page = first.content.decode()
+    assert "55 of 61 members have not set up MFA yet. From 14 December 2026 they will be asked" in page
+    assert [m.user.email for m in first.context["page"]] == [f"p{i:02}@acme.example" for i in range(5, 55)]
+    assert "<td>Person 05</td>" in page and "Page 1 of 2" in page
+    assert 'href="?starts=date&amp;enforce_date=2026-12-14&amp;page=2"' in page  # the date stays in the links
+    second = client.get(url + "&page=2")
+    assert [m.user.email for m in second.context["page"]] == [f"p{i:02}@acme.example" for i in range(55, 60)]
+    assert 'name="enforce_date" value="2026-12-14"' in second.content.decode()
+    assert not OrganizationMfaPolicy.objects.exists()
+
+
+def test_when_everyone_has_mfa_the_confirmation_says_nobody_will_be_asked(client, clock, make_user, make_org,
+                                                                          enrolled):
+    admin = enrolled(make_user("admin@acme.example")).user
+    make_org("Acme Calibration", slug="acme", admins=[admin])
+    signed_in_with_code(client, clock, admin)
+    page = client.get("/orgs/acme/settings/mfa/confirm/").content.decode()
+    assert "Every member has set up MFA already: nobody will be asked to set it up." in page
+
+
+ENROLL_LINK = '<a href="/mfa/setup/?next=%2Forgs%2Facme%2Fsettings%2Fmfa%2F">Set up MFA for your account</a>'
+OWN_MFA_FIRST = "Set up multi-factor authentication for your own account first"
+
+
+@pytest.mark.parametrize("form", [
+    {"require_mfa": "on"},
+    {"require_mfa": "on", "confirmed": "yes"},
+    {"require_mfa": "on", "starts": "date", "enforce_date": "2026-12-14"},
+    {"require_mfa": "on", "starts": "date", "enforce_date": "2026-12-14", "confirmed": "yes"},
+], ids=["now", "now-confirmed", "date", "date-confirmed"])
+def test_an_admin_without_mfa_cannot_switch_it_on(client, clock, acme, form):
     signed_in(client, "admin@acme.example")
-    client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on"})
-    assert client.get("/orgs/acme/settings/mfa/")["Location"] == reverse("mfa:setup")
+    page = client.get("/orgs/acme/settings/mfa/").content.decode()
+    assert "You have not set up MFA for your own account yet." in page and ENROLL_LINK in page
+    response = client.post("/orgs/acme/settings/mfa/", form)
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert f'<div class="alert error" role="alert"><p>{OWN_MFA_FIRST}' in page and ENROLL_LINK in page
+    assert not OrganizationMfaPolicy.objects.exists()
+    assert not AuditEvent.objects.filter(action="organization.require_mfa_changed").exists()
+    assert client.get("/").status_code == 200  # the admin is not sent to setup: nothing was switched on
+
+
+@pytest.mark.parametrize("query", ["", "?starts=date&enforce_date=2026-12-14"])
+def test_an_admin_without_mfa_gets_no_confirmation_page(client, clock, acme, query):
+    signed_in(client, "admin@acme.example")
+    response = client.get(f"/orgs/acme/settings/mfa/confirm/{query}")
+    assert response.status_code == 403 and OWN_MFA_FIRST in response.content.decode()
+
+
+def test_the_use_case_refuses_an_actor_without_mfa_and_writes_nothing(clock, acme):
+    admin = acme.memberships.get(role="admin").user
+    with pytest.raises(org_policy.OwnMfaRequiredError) as refused:
+        org_policy.set_require_mfa(acme, required=True, actor=admin, moment=clock.moment)
+    assert refused.value.code == "own_mfa_required"
+    with pytest.raises(org_policy.OwnMfaRequiredError):
+        org_policy.set_require_mfa(acme, required=True, actor=admin, moment=clock.moment,
+                                   enforce_from=clock.moment + timedelta(days=14))
+    assert not OrganizationMfaPolicy.objects.exists()
+    assert not AuditEvent.objects.filter(action="organization.require_mfa_changed").exists()
+    # Switching off is always allowed; an operator (no actor) may switch on.
+    assert org_policy.set_require_mfa(acme, required=False, actor=admin, moment=clock.moment).required is False
+    assert org_policy.set_require_mfa(acme, required=True, actor=None, moment=clock.moment).required is True
+
+
+def test_an_unconfirmed_setup_is_not_mfa_of_ones_own(clock, acme):
+    admin = acme.memberships.get(role="admin").user
+    enrollments.start_enrollment(admin, binding="fixture", now=clock.now)
+    with pytest.raises(org_policy.OwnMfaRequiredError):
+        org_policy.set_require_mfa(acme, required=True, actor=admin, moment=clock.moment)
+
+
+def test_another_admin_with_mfa_switches_it_on_and_the_first_is_asked_to_set_up(client, clock, acme, make_user,
+                                                                                enrolled):
+    second = enrolled(make_user("second@acme.example")).user
+    Membership.objects.create(user=second, organization=acme, role=Membership.Role.ADMIN)
+    refused = signed_in(Client(), "admin@acme.example").post("/orgs/acme/settings/mfa/",
+                                                              {"require_mfa": "on", "confirmed": "yes"})
+    assert refused.status_code == 403
+    signed_in_with_code(client, clock, second)
+    response = client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on", "confirmed": "yes"})
+    assert response.status_code == 302 and OrganizationMfaPolicy.objects.get(organization=acme).required
+    first = Client()
+    assert post_password(first, "admin@acme.example")["Location"] == reverse("mfa:setup")
+
+
+def test_an_admin_without_mfa_may_still_switch_it_off(client, clock, acme):
+    org_policy.set_require_mfa(acme, required=True, actor=None, moment=clock.moment,
+                               enforce_from=clock.moment + timedelta(days=14))  # grace period: no MFA yet
+    signed_in(client, "admin@acme.example")
+    assert client.post("/orgs/acme/settings/mfa/", {})["Location"].startswith(reverse("mfa:stepup"))
+    client.post(reverse("mfa:stepup"), {"password": PASSWORD, "next": "/"})  # no authenticator: the password
+    response = client.post("/orgs/acme/settings/mfa/", {})
+    assert response.status_code == 302 and response["Location"] == "/orgs/acme/settings/mfa/"
+    assert OrganizationMfaPolicy.objects.get(organization=acme).required is False
 
 
 def test_with_a_future_date_the_page_says_from_when_members_will_be_asked(client, clock, acme, enrolled):
-    admin = acme.memberships.get(role="admin").user
-    enrolled(admin)
-    post_password(client, "admin@acme.example")
-    post_code(client, code_for(admin, clock.now))
+    admin = enrolled(acme.memberships.get(role="admin").user).user
+    signed_in_with_code(client, clock, admin)
     response = client.post("/orgs/acme/settings/mfa/",
-                           {"require_mfa": "on", "starts": "date", "enforce_date": "2026-12-14"})
+                           {"require_mfa": "on", "starts": "date", "enforce_date": "2026-12-14", "confirmed": "yes"})
     assert response.status_code == 302
     page = client.get("/orgs/acme/settings/mfa/").content.decode()
     assert "Required from 14 December 2026" in page

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 
-from tests.mfa.test_password_throttling import throttle_cache  # noqa: F401  (locmem and real Redis)
+from tests.mfa.test_password_throttling import cache_under_test
 from twostep.mfa import password_throttle
 from twostep.mfa.forms import SignInForm, StepUpForm
 
@@ -18,6 +18,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 GUESSES = 20
 EMAIL = "nora@northwind.example"
+
+
+@pytest.fixture(params=["locmem", pytest.param("redis", marks=pytest.mark.redis)])
+def throttle_cache(request, settings):
+    """Local memory and real Redis. The demo's database cache is raced by real processes on a real SQLite file
+    in tests/ops/test_demo_cache.py: the test database is SQLite in shared memory, which refuses a second writer
+    at once instead of letting it wait its turn."""
+    yield from cache_under_test(request.param, settings)
 
 
 def all_at_once(forms: list) -> list[tuple[str, int]]:
@@ -50,7 +58,7 @@ def guesses(kind: str, user, clock) -> list:
 
 
 @pytest.mark.parametrize("kind, wrong", [("signin", "invalid_login"), ("stepup", "invalid_password")])
-def test_twenty_concurrent_wrong_passwords_are_checked_at_most_five_times(clock, make_user, throttle_cache,  # noqa: F811
+def test_twenty_concurrent_wrong_passwords_are_checked_at_most_five_times(clock, make_user, throttle_cache,
                                                                          kind, wrong):
     nora = make_user(EMAIL)
 

@@ -1,13 +1,17 @@
-"""Wrong passwords: back-off per account and per client IP in Django's cache (local memory and real Redis).
+"""Wrong passwords: back-off per account and per client IP in Django's cache (local memory, the demo's database
+cache and real Redis).
 
 Unknown e-mails are throttled exactly like known ones; e-mails never sit in the cache in clear.
 """
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from tests.services import REDIS_URL, delete_keys, require_redis, unique_name
+from twostep import backing
 from twostep.audit.models import AuditEvent
 from twostep.mfa import password_throttle
 
@@ -16,11 +20,23 @@ pytestmark = pytest.mark.django_db
 WRONG = "not the password at all"
 
 
-@pytest.fixture(params=["locmem", pytest.param("redis", marks=pytest.mark.redis)])
+@pytest.fixture(params=["locmem", "database", pytest.param("redis", marks=pytest.mark.redis)])
 def throttle_cache(request, settings):
-    """The cache backend under test; Redis gets a unique key prefix and only its own keys are deleted."""
-    if request.param == "locmem":
+    """The cache backend under test (see ``cache_under_test``)."""
+    yield from cache_under_test(request.param, settings)
+
+
+def cache_under_test(kind: str, settings):
+    """Yields None (local memory), "database" (the demo's database cache, in the test database: its rows go
+    with the test's transaction) or (Redis client, key prefix): Redis gets a unique key prefix and only its own
+    keys are deleted."""
+    if kind == "locmem":
         yield None
+        return
+    if kind == "database":
+        settings.CACHES = backing.cache("")
+        call_command("createcachetable", verbosity=0)
+        yield "database"
         return
     redis_client = require_redis()
     prefix = unique_name("throttle")
@@ -79,9 +95,9 @@ def test_a_correct_password_resets_the_account_counter(client, clock, throttle_c
     for _ in range(4):
         attempt(client, "nora@northwind.example", ip=f"198.51.100.{_ + 1}")
     assert attempt(client, "nora@northwind.example", password="correct horse battery staple").status_code == 302
-    client.post(reverse("mfa:signout"))
-    assert [attempt(client, "nora@northwind.example", ip=f"198.51.100.{n + 10}").status_code
-            for n in range(4)] == [400] * 4
+    other = Client()  # an unknown browser: the signed-in one now counts against its device cookie
+    assert [attempt(other, "nora@northwind.example", ip=f"198.51.100.{n + 10}").status_code
+            for n in range(6)] == [400] * 5 + [429]
 
 
 def test_one_client_ip_gets_twenty_free_failures_over_any_emails(client, clock, throttle_cache, nora):
@@ -107,6 +123,10 @@ def test_emails_do_not_sit_in_the_cache_in_clear(client, clock, throttle_cache, 
         from django.core.cache import cache
 
         keys = list(cache._cache)
+    elif throttle_cache == "database":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cache_key FROM twostep_cache")
+            keys = [key for (key,) in cursor.fetchall()]
     else:
         redis_client, prefix = throttle_cache
         keys = [key.decode() for key in redis_client.scan_iter(match=f"{prefix}:*")]

@@ -8,11 +8,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from tests.signin_helpers import enroll_with_codes, force_sign_in
-from twostep import otp
 from twostep.accounts import services as accounts
-from twostep.mfa import enrollment as enrollments
-from twostep.mfa import recovery, reset, vault
-from twostep.mfa.models import Authenticator
+from twostep.mfa import recovery, reset
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a brand new passphrase 42"
@@ -83,21 +80,6 @@ def test_no_notice_when_turning_mfa_off_is_refused(clock, user, make_org, requir
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(reset.MfaStillRequiredError):
         reset.disable_mfa(user)
     assert mailoutbox == []
-
-
-def test_replacing_the_authenticator_sends_a_notice_the_first_setup_none(
-        clock, user, request_from_ip, mailoutbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        enroll_with_codes(user, now=clock.now - 60)
-    assert mailoutbox == []
-    enrollments.start_enrollment(user, binding="fixture", now=clock.now)
-    pending = Authenticator.objects.get(user=user, confirmed_at__isnull=True)
-    code = otp.totp(vault.unseal(pending.sealed_secret), now=clock.now)
-    with django_capture_on_commit_callbacks(execute=True):
-        new = enrollments.confirm_enrollment(user, code, binding="fixture", now=clock.now, request=request_from_ip)
-    body = only_notice(mailoutbox, "A new authenticator app was set up for your account")
-    assert "The previous one\nno longer works" in body and f"{WHEN}\nFrom: IP address {IP}\n" in body
-    assert code not in body and not any(c in body for c in new.recovery_codes)
 
 
 def test_regenerating_recovery_codes_notice(clock, user, request_from_ip, mailoutbox,

@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from tests.production.conftest import production_env
-from tests.services import closed_port
+from tests.services import REDIS_URL, closed_port, delete_keys, require_redis, unique_name
 
 LB_HOST = "10.0.0.5:8000"  # a load balancer calls the app server by its address, not the site's name
 
@@ -48,16 +48,27 @@ def test_readyz_is_503_naming_the_cache_when_redis_is_unreachable(client):
     assert response.content == b"database: ok\ncache: unavailable\n"
 
 
-def test_readyz_is_503_naming_the_database_when_postgresql_is_unreachable(tmp_path):
-    """A real server process whose DATABASE_URL points at a closed loopback port."""
+@pytest.mark.parametrize("redis, answer", [
+    pytest.param(True, "database: unavailable\ncache: ok\n", marks=pytest.mark.redis),
+    (False, "database: unavailable\ncache: unavailable\n"),  # the demo's cache is a table of that database
+])
+def test_readyz_is_503_naming_the_database_when_postgresql_is_unreachable(tmp_path, redis, answer):
+    """A real server process whose DATABASE_URL points at a closed loopback port (the cache: the real Redis, or
+    the database's own cache table when REDIS_URL is not set)."""
+    prefix = unique_name("readyz")
+    redis_client = require_redis() if redis else None
     url = f"postgresql://twostep:db-secret-value@127.0.0.1:{closed_port()}/twostep"
-    env = production_env(tmp_path, TWOSTEP_PROFILE="demo", DATABASE_URL=url, REDIS_URL=None,
-                         DJANGO_SETTINGS_MODULE="twostep.settings")
+    env = production_env(tmp_path, TWOSTEP_PROFILE="demo", DATABASE_URL=url, REDIS_URL=REDIS_URL if redis else None,
+                         TWOSTEP_CACHE_KEY_PREFIX=prefix, DJANGO_SETTINGS_MODULE="twostep.settings")
     script = ("import django; django.setup(); from django.test import Client; r = Client().get('/readyz'); "
               "print(r.status_code); print(r.content.decode(), end='')")
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60,
-                            check=False)
-    assert result.stdout == "503\ndatabase: unavailable\ncache: ok\n", result.stderr
+    try:
+        result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60,
+                                check=False)
+    finally:
+        if redis_client is not None:
+            delete_keys(redis_client, f"{prefix}:*")
+    assert result.stdout == "503\n" + answer, result.stderr
     assert "db-secret-value" not in result.stdout + result.stderr
 
 

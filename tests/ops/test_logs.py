@@ -15,16 +15,32 @@ from twostep.ops.logs import configured_logging
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def json_log(monkeypatch):
-    """The production profile's logging, writing to a buffer; the demo's logging is put back after."""
+RECORD_START = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} (INFO|WARNING|ERROR) ")
+# A request path a client chose: a line break followed by a made-up record, an ANSI escape (clear screen) and
+# the Unicode line separator.
+FORGED_PATH = "/signin/%0a2026-11-30T00:00:00+0000%20INFO%20twostep.request%20-%20POST%20/admin/%20200%1b[2J%e2%80%a8"
+
+
+def _logging_to_buffer(monkeypatch, *, production: bool):
     monkeypatch.delenv("TWOSTEP_LOG_FORMAT", raising=False)
-    logging.config.dictConfig(configured_logging(production=True))
+    logging.config.dictConfig(configured_logging(production=production))
     buffer = io.StringIO()
     (console,) = logging.getLogger().handlers
     console.setStream(buffer)
     yield buffer
     logging.config.dictConfig(settings.LOGGING)
+
+
+@pytest.fixture
+def json_log(monkeypatch):
+    """The production profile's logging, writing to a buffer; the demo's logging is put back after."""
+    yield from _logging_to_buffer(monkeypatch, production=True)
+
+
+@pytest.fixture
+def text_log(monkeypatch):
+    """The demo's text logging, writing to a buffer."""
+    yield from _logging_to_buffer(monkeypatch, production=False)
 
 
 def records(buffer) -> list[dict]:
@@ -73,3 +89,34 @@ def test_the_query_string_is_never_logged(client, json_log):
     client.get("/signin/?next=/orgs/&token=abc123secret")
     (line,) = records(json_log)
     assert line["path"] == "/signin/" and "abc123secret" not in json_log.getvalue()
+
+
+def test_a_path_with_control_characters_stays_one_json_line_with_the_path_intact(client, json_log):
+    client.get(FORGED_PATH)
+    raw = json_log.getvalue()
+    assert "\x1b" not in raw and "\u2028" not in raw and raw.count("\n") == len(records(json_log)) == 2
+    (request,) = [r for r in records(json_log) if r["logger"] == "twostep.request"]
+    assert request["path"] == "/signin/\n2026-11-30T00:00:00+0000 INFO twostep.request - POST /admin/ 200\x1b[2J\u2028"
+
+
+def test_a_path_with_control_characters_is_escaped_on_one_line_per_record_in_the_text_log(client, text_log):
+    client.get(FORGED_PATH)
+    lines = text_log.getvalue().rstrip("\n").split("\n")
+    assert len(lines) == 2 and all(RECORD_START.match(line) for line in lines)  # the request and Not Found
+    by_logger = {line.split(" ")[2]: line for line in lines}
+    request, warning = by_logger["twostep.request"], by_logger["django.request"]
+    assert request.endswith(r" GET /signin/\n2026-11-30T00:00:00+0000 INFO twostep.request - POST /admin/ 200"
+                            r"\x1b[2J\u2028 404")
+    assert warning.endswith(r" Not Found: /signin/\n2026-11-30T00:00:00+0000 INFO twostep.request - POST /admin/ 200"
+                            r"\x1b[2J\u2028")
+
+
+def test_a_traceback_in_the_text_log_is_indented_so_none_of_its_lines_reads_as_a_record(text_log):
+    try:
+        raise ValueError("bad value\n2026-11-30T00:00:00+0000 INFO twostep.request - forged")
+    except ValueError:
+        logging.getLogger("twostep.test").exception("failed for %s", "a\tb\x00c")
+    first, *rest = text_log.getvalue().rstrip("\n").split("\n")
+    assert RECORD_START.match(first) and first.endswith(r"twostep.test - failed for a\tb\x00c")
+    assert rest[0] == "    Traceback (most recent call last):" and all(line.startswith("    ") for line in rest)
+    assert rest[-2:] == ["    ValueError: bad value", "    2026-11-30T00:00:00+0000 INFO twostep.request - forged"]

@@ -1,6 +1,7 @@
 """Background tasks: RQ on the real Redis when asynchronous, in-process in the demo."""
 
 import signal
+from datetime import UTC, datetime
 
 import pytest
 import rq
@@ -11,9 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from tests.services import unique_queue, work_off
-from twostep import backing
-from twostep.tasks import enqueue
+from tests.services import run_rqworker, unique_queue, work_off
+from twostep import backing, tasks
+from twostep.tasks import enqueue, enqueue_in
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +80,63 @@ def test_rqworker_without_queue_names_works_the_sites_queue(django_capture_on_co
 def test_rqworker_refuses_a_queue_this_site_does_not_have():
     with pytest.raises(CommandError, match="No such queue: nope"):
         call_command("rqworker", "nope", "--burst")
+
+
+@override_settings(TWOSTEP_TASKS_ASYNC=False)
+def test_in_process_a_delayed_task_runs_at_the_first_request_once_due(client, clock,
+                                                                    django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_in(60, send_mail, "Later", "body", None, ["ada@acme.example"])
+    assert tasks.run_due() == 0 and mail.outbox == []
+    clock.advance(59)
+    assert client.get("/signin/").status_code == 200 and mail.outbox == []
+    assert client.get("/healthz").status_code == 200 and mail.outbox == []
+    clock.advance(1)
+    assert client.get("/healthz").status_code == 200 and mail.outbox == []  # health checks run nothing
+    assert client.get("/signin/").status_code == 200
+    assert [m.subject for m in mail.outbox] == ["Later"]
+    assert tasks.run_due(clock.now + 3600) == 0  # once
+
+
+@override_settings(TWOSTEP_TASKS_ASYNC=False)
+def test_in_process_a_rolled_back_delayed_task_is_never_held(clock, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        enqueue_in(0, send_mail, "Never", "body", None, ["ada@acme.example"])
+        raise RuntimeError("rolled back")
+    assert tasks.run_due(clock.now + 1) == 0 and mail.outbox == []
+
+
+@override_settings(TWOSTEP_TASKS_ASYNC=False)
+def test_in_process_a_failing_task_is_logged_and_the_others_run(clock, caplog, django_capture_on_commit_callbacks):
+    def broken(secret):
+        raise ValueError(secret)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_in(0, broken, "s3cret")
+        enqueue_in(0, send_mail, "Still sent", "body", None, ["ada@acme.example"])
+    assert tasks.run_due() == 2
+    assert [m.subject for m in mail.outbox] == ["Still sent"]
+    assert [r.getMessage() for r in caplog.records if r.name == "twostep.tasks"] == [
+        "Task tests.ops.test_tasks.test_in_process_a_failing_task_is_logged_and_the_others_run.<locals>.broken "
+        "failed"]
+
+
+@pytest.mark.redis
+def test_a_delayed_task_waits_in_rqs_schedule_until_the_workers_scheduler_queues_it(
+        django_capture_on_commit_callbacks):
+    with unique_queue() as queue:
+        registry = queue.scheduled_job_registry
+        with django_capture_on_commit_callbacks(execute=True):
+            enqueue_in(600, send_mail, "Later", "body", None, ["ada@acme.example"])
+            assert registry.count == 0  # not before the transaction commits
+        (job_id,) = registry.get_job_ids()
+        assert 590 <= (registry.get_scheduled_time(job_id) - datetime.now(UTC)).total_seconds() <= 600
+        assert queue.fetch_job(job_id).description == "django.core.mail.send_mail"
+        run_rqworker(queue)  # not due yet: the worker's scheduler leaves it
+        assert mail.outbox == [] and registry.count == 1
+        registry.schedule(queue.fetch_job(job_id), datetime.now(UTC))  # as if the 10 minutes had passed
+        run_rqworker(queue)  # twostep rqworker runs the scheduler without being asked
+        assert registry.count == 0
+    assert [m.subject for m in mail.outbox] == ["Later"]

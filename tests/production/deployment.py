@@ -91,13 +91,14 @@ class Deployment:
         assert migrated.returncode == 0, migrated.stdout + migrated.stderr
         assert collect.returncode == 0, collected
 
-    def seed(self, email: str, password: str) -> bytes:
-        """A member of an organization requiring MFA, enrolled; returns the authenticator's secret."""
+    def seed(self, email: str, password: str, **organization) -> bytes:
+        """A member of an organization requiring MFA (``slug=``, ``name=``; default Acme Calibration), enrolled;
+        returns the authenticator's secret."""
         from twostep import otp
 
+        given = json.dumps({"email": email, "password": password, **organization})
         result = subprocess.run([sys.executable, "-m", "tests.production.seed"], env=self.env, cwd=REPO,
-                                input=json.dumps({"email": email, "password": password}), capture_output=True,
-                                text=True, timeout=120, check=False)
+                                input=given, capture_output=True, text=True, timeout=120, check=False)
         assert result.returncode == 0, result.stderr
         return otp.b32decode(result.stdout.strip())
 

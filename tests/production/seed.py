@@ -1,8 +1,9 @@
 """Seeds a deployment for the two-server test: ``python -m tests.production.seed`` with the deployment's
 environment and ``{"email": ..., "password": ...}`` on stdin.
 
-Creates the member of an organization that requires MFA, with an authenticator enrolled one minute ago,
-and prints the authenticator's base32 secret (the test's stand-in for the phone).
+Creates the member of an organization that requires MFA (``slug`` and ``name`` when given, else Acme
+Calibration), with an authenticator enrolled one minute ago, and prints the authenticator's base32 secret (the
+test's stand-in for the phone).
 """
 
 import json
@@ -25,7 +26,8 @@ def main() -> None:
 
     given = json.load(sys.stdin)
     user = User.objects.create_user(given["email"], given["password"], name="Max Member")
-    organization = Organization.objects.create(name="Acme Calibration", slug="acme")
+    organization = Organization.objects.create(name=given.get("name", "Acme Calibration"),
+                                               slug=given.get("slug", "acme"))
     Membership.objects.create(user=user, organization=organization, role=Membership.Role.MEMBER)
     enrolled_at = int(time.time()) - 60
     set_require_mfa(organization, required=True, actor=None, moment=as_datetime(enrolled_at))

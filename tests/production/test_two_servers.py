@@ -123,3 +123,50 @@ def test_wrong_passwords_are_counted_across_both_servers(deployment):
         assert "Too many failed sign-in attempts" in throttled.text
     events = deployment.query("SELECT count(*) FROM audit_auditevent WHERE action = 'signin.throttled'")
     assert events == [(2,)]
+
+
+def sign_in_password(browser, server, email: str, password: str):
+    return browser.post(server, "/signin/", {"email": email, "password": password})
+
+
+def test_a_stranger_throttles_unknown_browsers_on_both_servers_but_not_the_members_known_one(deployment):
+    """Device cookies with Redis shared: the stranger's failures, sent to both servers, hold up unknown browsers
+    on both; the member's browser, known since a sign-in completed through the other server, signs in at once;
+    its own wrong passwords count against its cookie on both servers."""
+    a, b = deployment.servers
+    email = "nadia@northwind.example"
+    secret = deployment.seed(email, PASSWORD, slug="northwind", name="Northwind Labs")
+    member = Browser()
+    member.get(a, "/signin/")
+    assert sign_in_password(member, a, email, PASSWORD).headers["Location"] == "/signin/code/"
+    done = member.post(b, "/signin/code/", {"code": otp.totp(secret, now=int(time.time()))})
+    assert (done.status_code, done.headers["Location"]) == (302, "/")
+    (device_cookie,) = [h for h in done.raw.headers.getlist("Set-Cookie") if h.startswith("twostep_device_")]
+    assert {"HttpOnly", "Secure", "SameSite=Lax", "Max-Age=31536000", "Path=/"} <= {
+        part.strip() for part in device_cookie.split(";")[1:]}
+    member.post(a, "/signout/", {})
+
+    stranger = Browser()
+    stranger.get(b, "/signin/")
+    guesses = [sign_in_password(stranger, server, email, f"guess {n}").status_code
+               for n, server in enumerate([a, b, a, b, a])]
+    assert guesses == [400] * 5
+    for server in (b, a):
+        refused = sign_in_password(stranger, server, email, PASSWORD)
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) in range(1, 31)
+
+    again = sign_in_password(member, b, email, PASSWORD)
+    assert (again.status_code, again.headers["Location"]) == (302, "/signin/code/")
+    next_step = otp.totp(secret, now=int(time.time()) + 30)  # the next time step: the first code is used up
+    assert member.post(a, "/signin/code/", {"code": next_step}).headers["Location"] == "/"
+    assert sign_in_password(stranger, b, email, PASSWORD).status_code == 429  # the stranger gained nothing
+
+    member.post(b, "/signout/", {})
+    own = [sign_in_password(member, server, email, f"typo {n}").status_code for n, server in enumerate([a, b, a, b, a])]
+    assert own == [400] * 5
+    for server in (a, b):
+        waits = sign_in_password(member, server, email, PASSWORD)
+        assert waits.status_code == 429 and int(waits.headers["Retry-After"]) in range(1, 31)
+    known = deployment.query("SELECT action, count(*) FROM audit_auditevent WHERE detail->>'email' = %s "
+                             "AND detail ? 'known_device' GROUP BY action ORDER BY action", email)
+    assert known == [("signin.failed", 5), ("signin.throttled", 2)]

@@ -12,7 +12,8 @@ from tests.conftest import post_password
 from tests.signin_helpers import force_sign_in
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
-from twostep.mfa.models import AccessPass
+from twostep.mfa import holds
+from twostep.mfa.models import AccessPass, AccountHold
 from twostep.organizations.models import Membership
 from twostep.support import services
 
@@ -151,6 +152,7 @@ def test_support_cannot_issue_a_pass_for_a_staff_account_but_a_superuser_can(
     ("has an authenticator", services.HAS_AUTHENTICATOR),
     ("mailbox proof off", services.NO_MAILBOX_PROOF),
     ("deactivated", services.DEACTIVATED),
+    ("on hold", services.ON_HOLD),
 ])
 def test_a_pass_that_would_not_help_is_not_issued(client, clock, settings, support_user, member, newcomer,
                                                   django_capture_on_commit_callbacks, case, message):
@@ -159,6 +161,8 @@ def test_a_pass_that_would_not_help_is_not_issued(client, clock, settings, suppo
         settings.TWOSTEP_MAILBOX_PROOF = False
     if case == "deactivated":
         User.objects.filter(pk=newcomer.pk).update(is_active=False)
+    if case == "on hold":
+        holds.place_hold(newcomer, reason=AccountHold.Reason.DISOWNED, detail="Test hold", now=clock.now - 60)
     force_sign_in(client, support_user, verified_at=clock.now)
     user_page = client.get(reverse("support:user", args=[target.pk])).content.decode()
     assert f'<p class="hint">{message}</p>' in user_page and f'action="{url(target)}"' not in user_page

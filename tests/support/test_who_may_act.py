@@ -4,7 +4,8 @@ import pytest
 
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
-from twostep.mfa.models import AccessPass, Authenticator
+from twostep.mfa import holds
+from twostep.mfa.models import AccessPass, AccountHold, Authenticator
 from twostep.mfa.reset import OPERATOR
 from twostep.support import services
 
@@ -19,7 +20,7 @@ def people(support_user, member, make_user, grant_support):
             "operator": OPERATOR}
 
 
-@pytest.mark.parametrize("action", [services.RESET, services.ACCESS_PASS])
+@pytest.mark.parametrize("action", [services.RESET, services.ACCESS_PASS, services.LIFT_HOLD])
 @pytest.mark.parametrize("actor, target, refused", [
     ("support", "member", None),
     ("support", "support", "own_account"),
@@ -50,3 +51,13 @@ def test_the_access_pass_use_case_refuses_on_its_own(clock, people):
     assert not AccessPass.objects.exists() and not AuditEvent.objects.filter(action="mfa.access_pass_issued").exists()
     text, row = services.issue_user_access_pass(people["colleague"], actor=OPERATOR, reason="No mail", now=clock.now)
     assert (row.user, row.issued_by_label) == (people["colleague"], "operator (command line)")
+
+
+def test_the_lift_hold_use_case_refuses_on_its_own(clock, people):
+    holds.place_hold(people["colleague"], reason=AccountHold.Reason.DISOWNED, detail="Test hold", now=clock.now - 60)
+    with pytest.raises(services.StaffAccountError) as staff:
+        services.lift_user_hold(people["colleague"], actor=people["support"], reason="Called back", now=clock.now)
+    assert staff.value.code == "staff_account" and "(twostep lift-hold)" in staff.value.message
+    assert holds.active_hold(people["colleague"]) is not None
+    services.lift_user_hold(people["colleague"], actor=OPERATOR, reason="Called back", now=clock.now)
+    assert holds.active_hold(people["colleague"]) is None

@@ -1,20 +1,43 @@
 """The user in the admin site: safe fields only. No password field (a user resets it by e-mail), no
-session epoch; only superusers may grant staff, superuser or permissions."""
+session epoch; only superusers may grant staff, superuser or permissions. The address is checked like every
+other address (``accounts.addresses``); a refused one re-renders the form with the reason and HTTP 400."""
 
+from django import forms
 from django.contrib import admin
 
+from twostep.accounts import services
+from twostep.accounts.addresses import AddressError, LookAlikeAddressError, canonical_email
 from twostep.accounts.models import User
 
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
+class UserAdminForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["email"]  # the admin adds the rest (UserAdmin.fields)
+
+    def clean_email(self) -> str:
+        """The canonical address; refused when it, or one that looks the same, is another account's."""
+        try:
+            address = canonical_email(self.cleaned_data["email"])
+        except AddressError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+        other = User.objects.look_alike(address, exclude_pk=self.instance.pk)
+        if other is not None:
+            error = services.EmailTakenError if other.email == address else LookAlikeAddressError
+            raise forms.ValidationError(error.message, code=error.code)
+        return address
+
+
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
+    form = UserAdminForm
     list_display = ("email", "name", "is_active", "is_staff", "last_login", "date_joined")
     list_filter = ("is_active", "is_staff", "is_superuser")
     search_fields = ("email", "name")
-    fields = ("email", "name", "is_active", *PRIVILEGE_FIELDS, "last_login", "date_joined")
-    readonly_fields = ("last_login", "date_joined")
+    fields = ("email", "email_skeleton", "name", "is_active", *PRIVILEGE_FIELDS, "last_login", "date_joined")
+    readonly_fields = ("email_skeleton", "last_login", "date_joined")
     filter_horizontal = ("groups", "user_permissions")
 
     def has_add_permission(self, request) -> bool:
@@ -24,3 +47,10 @@ class UserAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return self.readonly_fields
         return (*self.readonly_fields, *PRIVILEGE_FIELDS)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # Reached on a POST only when the form was refused: 400, like every other form of the portal.
+        response = super().render_change_form(request, context, *args, **kwargs)
+        if request.method == "POST":
+            response.status_code = 400
+        return response

@@ -1,35 +1,59 @@
-"""Forms of the signed-in user's account pages (the password forms are Django's own)."""
+"""Forms of the signed-in user's account pages (the password forms are Django's own), the password-reset
+request and the e-mail field of every form where a person types an address."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 
-from twostep.accounts.models import User, normalize_email
+from twostep.accounts import services
+from twostep.accounts.addresses import AddressError, canonical_email
+from twostep.errors import ServiceError
 
-EMAIL_TAKEN = "Another account already uses this e-mail address."
-EMAIL_UNCHANGED = "That is already your e-mail address."
+
+class AddressField(forms.EmailField):
+    """An e-mail address typed by a person, cleaned to its canonical form (``accounts.addresses``); an
+    address that is refused gets the refusal's message (code ``unusual_characters`` or ``invalid_address``).
+    Not for the sign-in and password-reset forms, which must answer a refused address like an unknown one."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return canonical_email(value)
+        except AddressError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
 
 
 class ChangeEmailForm(forms.Form):
-    email = forms.EmailField(label="New e-mail address", max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    email = AddressField(label="New e-mail address", max_length=254,
+                         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
 
     def clean_email(self) -> str:
-        """The address normalized; unique among all accounts, compared case-insensitively."""
-        email = normalize_email(self.cleaned_data["email"])
-        if email == normalize_email(self.user.email):
-            raise forms.ValidationError(EMAIL_UNCHANGED, code="email_unchanged")
-        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
-            raise forms.ValidationError(EMAIL_TAKEN, code="email_taken")
-        return email
+        """The canonical address, which must differ from (and not look like) the current one and must not be,
+        or look like, another account's address."""
+        try:
+            return services.check_new_email(self.user, self.cleaned_data["email"])
+        except ServiceError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
 
 
 class ResetRequestForm(PasswordResetForm):
-    """Django's reset request, labelled like every other address field of the portal."""
+    """Django's reset request, labelled like every other address field of the portal. The address is looked
+    up in its canonical form; one that is refused (or only looks like an account's) has no account, so the
+    answer is the same as for any unknown address and no mail goes out."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "E-mail address"
+
+    def get_users(self, email):
+        try:
+            user = get_user_model()._default_manager.get_by_natural_key(email)
+        except get_user_model().DoesNotExist:
+            return iter(())
+        return iter([user] if user.is_active and user.has_usable_password() else [])

@@ -1,26 +1,46 @@
-"""The portal's user: signs in with an e-mail address, compared case-insensitively."""
+"""The portal's user: signs in with an e-mail address in its canonical form (``accounts.addresses``);
+no two users have addresses that look the same (a unique confusable skeleton)."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from twostep.accounts.addresses import AddressError, canonical_email, email_skeleton
 
-def normalize_email(email: str) -> str:
-    """The whole address stripped and lower-cased, so lookups are exact and use the unique index."""
-    return (email or "").strip().lower()
+
+def validate_address(value: str) -> None:
+    """Model-field validator (forms, ``createsuperuser``): ``value`` must pass ``canonical_email``."""
+    try:
+        canonical_email(value)
+    except AddressError as exc:
+        raise ValidationError(exc.message, code=exc.code) from exc
 
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, email: str) -> "User":
-        return self.get(email=normalize_email(email))
+        """The user with exactly this address once canonical; an address that ``canonical_email`` refuses
+        is nobody's (DoesNotExist, so a sign-in with it costs and answers like an unknown address)."""
+        try:
+            return self.get(email=canonical_email(email))
+        except AddressError:
+            raise self.model.DoesNotExist("No user has this address.") from None
+
+    def look_alike(self, address: str, *, exclude_pk=None) -> "User | None":
+        """Another user (not ``exclude_pk``) whose address looks like the canonical ``address`` (the same
+        skeleton) or is the same; None when there is none."""
+        users = self.filter(models.Q(email_skeleton=email_skeleton(address)) | models.Q(email=address))
+        return users.exclude(pk=exclude_pk).order_by("pk").first()
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        """Raises ValueError (no address), AddressError (refused by ``canonical_email``) or IntegrityError
+        (the address, or one that looks the same, has an account)."""
         if not email:
             raise ValueError("An e-mail address is required")
-        user = self.model(email=normalize_email(email), **fields)
+        user = self.model(email=email, **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -31,7 +51,12 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    email = models.EmailField("e-mail address", max_length=254, unique=True, validators=[validate_address])
+    # NULL, not "", while unresolved: any number of accounts may lack a key, but no two share one.
+    email_skeleton = models.CharField(  # noqa: DJ001
+        "look-alike key", max_length=1024, unique=True, null=True, editable=False,
+        help_text="Unicode TR39 skeleton of the address; empty while the address is refused or looks the same "
+                  "as another account's (see `twostep check --database default`).")
     name = models.CharField(max_length=150, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the Django admin site.")
@@ -53,7 +78,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email
 
     def save(self, *args, **kwargs) -> None:
-        self.email = normalize_email(self.email)
+        """Saving the address makes it canonical and sets its skeleton (AddressError when refused;
+        IntegrityError when another account has it or one that looks the same)."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "email" in update_fields:
+            self.email = canonical_email(self.email)
+            self.email_skeleton = email_skeleton(self.email)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "email_skeleton"}
         super().save(*args, **kwargs)
 
     def _get_session_auth_hash(self, secret=None) -> str:

@@ -3,7 +3,8 @@
 ``schedule`` renders and sends the notice once the caller's transaction commits (a change that rolls back
 sends nothing), through Django's e-mail backend. A mail server failure is logged without the message and
 never undoes or hides the change. Each notice is one template, ``<app>/email/<name>.txt``, given ``user``,
-``issuer``, ``when`` ("30 November 2026 at 14:05 UTC"), ``ip`` (or "") and ``support_contact`` (or "").
+``issuer``, ``when`` ("30 November 2026 at 14:05 UTC (15:05 Europe/Berlin)"), ``ip`` (or ""), ``browser``
+("Chrome on Windows", or "") and ``support_contact`` (or "").
 The notices never carry a secret, a code or a password.
 """
 
@@ -11,12 +12,14 @@ import logging
 import smtplib
 import time
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from twostep.accounts.browsers import request_browser
 from twostep.audit.client import client_address
 
 logger = logging.getLogger(__name__)
@@ -28,10 +31,22 @@ SUBJECTS = {
 }
 
 
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
 def when(now: int) -> str:
-    """``now`` (Unix seconds) as the notices write it, in UTC."""
+    """``now`` (Unix seconds) as the notices write it: in UTC, then in the site's time zone
+    (``TWOSTEP_TIME_ZONE``) unless that is UTC, with its date when the day differs:
+    "30 November 2026 at 23:30 UTC (1 December 2026 at 00:30 Europe/Berlin)"."""
     moment = datetime.fromtimestamp(now, tz=UTC)
-    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
+    text = f"{_day(moment)} at {moment:%H:%M} UTC"
+    zone = getattr(settings, "TIME_ZONE", "UTC") or "UTC"
+    if zone in ("UTC", "Etc/UTC"):
+        return text
+    local = moment.astimezone(ZoneInfo(zone))
+    day = "" if local.date() == moment.date() else f"{_day(local)} at "
+    return f"{text} ({day}{local:%H:%M} {zone})"
 
 
 def _now() -> int:
@@ -46,6 +61,7 @@ def schedule(user, template: str, subject: str, *, request=None, now: int | None
     ``context`` adds template variables (never secrets)."""
     ip = (client_address(request) or "") if request is not None else ""  # as the audit trail records it
     context = {"user": user, "issuer": getattr(settings, "TWOSTEP_ISSUER", "twostep"), "ip": ip,
+               "browser": request_browser(request),
                "when": when(_now() if now is None else now),
                "support_contact": getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""), **context}
     address, user_id = user.email, user.pk

@@ -11,8 +11,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from twostep.accounts import notices
-from twostep.accounts.forms import EMAIL_TAKEN
-from twostep.accounts.models import normalize_email
+from twostep.accounts.addresses import LookAlikeAddressError, canonical_email, email_skeleton
 from twostep.accounts.sessions import end_all_sessions, end_other_sessions
 from twostep.accounts.signals import password_changed
 from twostep.audit import events
@@ -28,19 +27,47 @@ class AccountError(ServiceError):
 
 class EmailTakenError(AccountError):
     code = "email_taken"
-    message = EMAIL_TAKEN
+    message = "Another account already uses this e-mail address."
+
+
+class EmailUnchangedError(AccountError):
+    code = "email_unchanged"
+    message = "That is already your e-mail address."
+
+
+class EmailLooksUnchangedError(AccountError):
+    code = "email_looks_unchanged"
+    message = ("That address looks the same as your current one but is a different address. "
+               "Type the new address by hand.")
+
+
+def check_new_email(user, new_email: str) -> str:
+    """The canonical form of ``new_email`` if ``user`` may take it. Raises AddressError (refused by
+    ``canonical_email``), EmailUnchangedError, EmailLooksUnchangedError (a look-alike of the current
+    address), EmailTakenError or LookAlikeAddressError (another account has it, or one that looks the same)."""
+    new_email = canonical_email(new_email)
+    if new_email == user.email:
+        raise EmailUnchangedError()
+    if email_skeleton(new_email) == email_skeleton(user.email):
+        raise EmailLooksUnchangedError()
+    other = get_user_model()._default_manager.look_alike(new_email, exclude_pk=user.pk)
+    if other is not None:
+        raise EmailTakenError() if other.email == new_email else LookAlikeAddressError()
+    return new_email
 
 
 def change_email(user, new_email: str, *, request=None) -> str:
     """Give ``user`` the address ``new_email``; returns the old address, which gets a notice by e-mail.
 
-    Raises EmailTakenError when another account has the address (also when it won a race for it).
+    Raises the errors of ``check_new_email``; EmailTakenError also when another account won a race for the
+    address or one that looks the same (the unique columns).
     """
-    new_email = normalize_email(new_email)
+    new_email = check_new_email(user, new_email)
     old_email = user.email
     try:
         with transaction.atomic():
-            get_user_model()._default_manager.filter(pk=user.pk).update(email=new_email)
+            get_user_model()._default_manager.filter(pk=user.pk).update(
+                email=new_email, email_skeleton=email_skeleton(new_email))
             user.email = new_email
             events.record(events.EMAIL_CHANGED, actor=user, subject=user, request=request,
                           old_email=old_email, new_email=new_email)
@@ -68,7 +95,8 @@ def finish_password_reset(form, *, request=None):
     and record it (the user gets a notice by e-mail after the commit); returns the user. It never signs
     anyone in: the next sign-in still asks for a code."""
     with transaction.atomic():
-        user = form.save()
+        user = form.save(commit=False)
+        user.save(update_fields=["password"])  # only the password: an address left without a key stays as it is
         password_changed.send(sender=finish_password_reset, user=user)
         end_all_sessions(user)
         events.record(events.PASSWORD_RESET, actor=user, subject=user, request=request)

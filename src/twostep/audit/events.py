@@ -1,8 +1,10 @@
 """The only writer of the audit trail.
 
-``record(action, *, actor=None, subject=None, organization=None, request=None, outcome="success",
-**detail) -> AuditEvent`` writes one row in the caller's transaction, so an event exists exactly when
-the change it describes was committed. ``detail`` must never hold secrets, codes or passwords.
+``record(action, *, actor=None, subject=None, organization=None, request=None, client=None,
+outcome="success", **detail) -> AuditEvent`` writes one row in the caller's transaction, so an event exists
+exactly when the change it describes was committed. ``detail`` must never hold secrets, codes or passwords.
+``client`` is ``(ip_address or None, user_agent)`` for work done without a request on behalf of an earlier
+one (a task); ``request``, when given, wins.
 
 ``event_recorded`` is sent (``event=<AuditEvent>``) once that transaction commits: the hook for
 listeners such as metrics, so this app imports none of them. A listener's error is logged, never raised.
@@ -25,6 +27,7 @@ event_recorded = Signal()
 SIGNIN_SUCCEEDED = "signin.succeeded"
 SIGNIN_FAILED = "signin.failed"
 SIGNIN_THROTTLED = "signin.throttled"
+SIGNIN_ON_HOLD = "signin.on_hold"
 SIGNOUT = "signout"
 CODE_FAILED = "mfa.code_failed"
 CODE_THROTTLED = "mfa.throttled"
@@ -37,8 +40,10 @@ ACCESS_PASS_ISSUED = "mfa.access_pass_issued"
 ACCESS_PASS_USED = "mfa.access_pass_used"
 MFA_DISABLED = "mfa.disabled"
 MFA_RESET = "mfa.reset"
+MFA_DISOWNED = "mfa.disowned"
 RECOVERY_CODE_USED = "mfa.recovery_code_used"
 RECOVERY_CODES_GENERATED = "mfa.recovery_codes_generated"
+PASSWORD_WITHOUT_CODE_NOTICE = "mfa.password_without_code_notice"
 ORG_CREATED = "organization.created"
 ORG_MFA_CHANGED = "organization.require_mfa_changed"
 ORG_MEMBERS_NOTIFIED = "organization.members_notified"
@@ -51,6 +56,7 @@ STEP_UP = "stepup"
 PASSWORD_RESET = "account.password_reset"
 PASSWORD_CHANGED = "account.password_changed"
 EMAIL_CHANGED = "account.email_changed"
+HOLD_LIFTED = "account.hold_lifted"
 
 _FORBIDDEN_DETAIL_KEYS = {"password", "code", "secret", "key", "token", "recovery_code"}
 
@@ -72,12 +78,13 @@ def _now() -> datetime:
 
 
 def record(action: str, *, actor=None, subject=None, organization=None, request=None,
-           outcome: str = AuditEvent.Outcome.SUCCESS, **detail: Any) -> AuditEvent:
+           client: tuple[str | None, str] | None = None, outcome: str = AuditEvent.Outcome.SUCCESS,
+           **detail: Any) -> AuditEvent:
     """Append one event; ``actor``/``subject`` are users (or None), ``organization`` an organization."""
     leaked = _FORBIDDEN_DETAIL_KEYS.intersection(detail)
     if leaked:
         raise ValueError(f"audit detail may not carry secrets: {sorted(leaked)}")
-    ip, agent = _client(request)
+    ip, agent = _client(request) if request is not None or client is None else (client[0], client[1][:300])
     event = AuditEvent.objects.create(
         occurred_at=_now(), action=action, outcome=outcome,
         actor_id=getattr(actor, "pk", None), actor_label=_label(actor),

@@ -9,6 +9,7 @@ LABELS = {
     events.SIGNIN_SUCCEEDED: "Signed in",
     events.SIGNIN_FAILED: "Sign-in failed (wrong e-mail or password)",
     events.SIGNIN_THROTTLED: "Sign-in refused (too many tries)",
+    events.SIGNIN_ON_HOLD: "Sign-in refused (account on hold)",
     events.SIGNOUT: "Signed out",
     events.CODE_FAILED: "Wrong code",
     events.CODE_THROTTLED: "Code refused (too many wrong codes)",
@@ -21,8 +22,10 @@ LABELS = {
     events.ACCESS_PASS_USED: "Temporary access pass used",
     events.MFA_DISABLED: "MFA turned off",
     events.MFA_RESET: "MFA reset by support",
+    events.MFA_DISOWNED: "Authenticator app disowned (This wasn't me); account on hold",
     events.RECOVERY_CODE_USED: "Recovery code used",
     events.RECOVERY_CODES_GENERATED: "Recovery codes generated",
+    events.PASSWORD_WITHOUT_CODE_NOTICE: "Warned: password used without the code",
     events.ORG_CREATED: "Organization created",
     events.ORG_MFA_CHANGED: "Require MFA changed",
     events.ORG_MEMBERS_NOTIFIED: "Members told about MFA",
@@ -35,12 +38,14 @@ LABELS = {
     events.PASSWORD_RESET: "Password reset",
     events.PASSWORD_CHANGED: "Password changed",
     events.EMAIL_CHANGED: "E-mail address changed",
+    events.HOLD_LIFTED: "Hold lifted by support",
 }
 
 _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recovery codes", "old_email": "from",
          "new_email": "to", "enforce_from": "from", "all_sessions": "all sessions",
-         "cleared_lockout": "cleared lockout", "new_account": "new account",
-         "discarded_other": "replaced another setup", "expires_in": "valid for (s)", "valid_for": "valid for (s)"}
+         "cleared_lockout": "cleared lockout", "new_account": "new account", "wrong_codes": "wrong codes",
+         "discarded_other": "replaced another setup", "expires_in": "valid for (s)", "known_device": "known browser",
+         "authenticator_removed": "authenticator removed", "setup_ip": "set up from", "valid_for": "valid for (s)"}
 
 
 def label(action: str) -> str:

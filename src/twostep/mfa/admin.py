@@ -1,10 +1,10 @@
 """MFA data in the admin site, read-only: the *Require MFA* switch changes only through the organization's
-MFA settings page and authenticators only through enrollment and support's reset, which are audited.
-The sealed secret is never shown."""
+MFA settings page, authenticators only through enrollment and support's reset, and holds only through
+*This wasn't me* and support's *Lift the hold*, which are audited. The sealed secret is never shown."""
 
 from django.contrib import admin
 
-from twostep.mfa.models import Authenticator, OrganizationMfaPolicy
+from twostep.mfa.models import AccountHold, Authenticator, OrganizationMfaPolicy
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -34,3 +34,11 @@ class OrganizationMfaPolicyAdmin(ReadOnlyAdmin):
     list_display = ("organization", "required", "enforce_from", "changed_by", "changed_at")
     list_filter = ("required",)
     fields = ("organization", "required", "enforce_from", "changed_by", "changed_at")
+
+
+@admin.register(AccountHold)
+class AccountHoldAdmin(ReadOnlyAdmin):
+    list_display = ("user", "reason", "placed_at", "lifted_at", "lifted_by_label")
+    list_filter = ("reason",)
+    search_fields = ("user__email",)
+    fields = ("user", "reason", "detail", "placed_at", "lifted_at", "lifted_by_label", "lift_note")

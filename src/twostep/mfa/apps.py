@@ -10,10 +10,12 @@ class MfaConfig(AppConfig):
 
     def ready(self) -> None:
         from twostep.accounts.signals import password_changed
-        from twostep.mfa import checks  # noqa: F401  (registers the system checks)
+        from twostep.audit.events import event_recorded
+        from twostep.mfa import checks, password_throttle  # noqa: F401  (checks registers the system checks)
         from twostep.mfa.enrollment import discard_on_password_change
 
         password_changed.connect(discard_on_password_change, dispatch_uid="mfa.discard_setups")
+        event_recorded.connect(password_throttle.lift_account_wait, dispatch_uid="twostep.mfa.password_reset")
 
 
 class AdminSiteConfig(admin_apps.AdminConfig):

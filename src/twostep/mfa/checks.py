@@ -43,6 +43,9 @@ def _throttle_errors(conf) -> list[Error]:
     if not 1 <= conf.throttle_base_delay <= conf.throttle_max_delay:
         errors.append(Error("TWOSTEP_THROTTLE_BASE_DELAY must be at least 1 and at most TWOSTEP_THROTTLE_MAX_DELAY",
                             id="twostep.E022"))
+    if conf.device_cookie_age < 86400 or conf.device_cookie_max_failures < 1:
+        errors.append(Error("TWOSTEP_DEVICE_COOKIE_AGE must be at least 86400 seconds (a day) and "
+                            "TWOSTEP_DEVICE_COOKIE_MAX_FAILURES at least 1", id="twostep.E024"))
     if conf.proxy_count < 0:
         errors.append(Error("TWOSTEP_PROXY_COUNT must be 0 (no reverse proxy) or more", id="twostep.E023"))
     return errors

@@ -1,5 +1,9 @@
 """twostep's MFA settings, typed and read lazily from Django settings (``TWOSTEP_*``).
 
+The settings module reads each of them from the environment variable of the same name (``TWOSTEP_CLOCK``
+excepted: tests set it) and stops start-up on a value out of range: the ranges are in ``twostep.tuning``
+(``TWOSTEP_PROXY_COUNT``: 0 to 10) and the README's Configuration table.
+
 | setting                         | default        | meaning                                                  |
 |---------------------------------|----------------|----------------------------------------------------------|
 | TWOSTEP_ISSUER                  | "twostep"      | issuer shown in the authenticator app (no ":")           |
@@ -15,7 +19,8 @@
 |                                 |                | code by e-mail (or an invitation link, or an access pass)|
 | TWOSTEP_MAILBOX_CODE_LIFETIME   | 900            | seconds a mailed setup code stays valid                  |
 | TWOSTEP_ACCESS_PASS_LIFETIME    | 3600           | seconds a temporary access pass stays valid              |
-| TWOSTEP_CLOCK                   | None           | callable returning Unix seconds (tests); None = time.time|
+| TWOSTEP_CLOCK                   | None           | callable returning Unix seconds (tests only, not from the|
+|                                 |                | environment); None = time.time                           |
 | TWOSTEP_THROTTLE_FREE_FAILURES  | 5              | wrong codes (per authenticator) or passwords (per account)|
 |                                 |                | before the next try must wait                            |
 | TWOSTEP_THROTTLE_BASE_DELAY     | 30             | seconds of the first wait; each further failure doubles it|
@@ -26,14 +31,20 @@
 |                                 |                | its next try waits; more than per account (shared NAT)   |
 | TWOSTEP_PASSWORD_FAILURE_WINDOW | 86400          | seconds after its first failure that a password counter  |
 |                                 |                | is forgotten (a correct password resets the account's)   |
+| TWOSTEP_DEVICE_COOKIE_AGE       | 31536000       | seconds a device cookie (a browser that completed a      |
+|                                 |                | sign-in) stays known: 365 days                           |
+| TWOSTEP_DEVICE_COOKIE_MAX_FAILURES | 10          | wrong passwords through one device cookie within         |
+|                                 |                | TWOSTEP_PASSWORD_FAILURE_WINDOW after which the cookie is|
+|                                 |                | distrusted (its browser counts as unknown); OWASP's N    |
 | TWOSTEP_PROXY_COUNT             | 0              | reverse proxies in front of the app: the client IP is    |
 |                                 |                | that many entries from the right of X-Forwarded-For      |
 | TWOSTEP_SUPPORT_CONTACT         | ""             | how to reach support (text: an e-mail address or URL),   |
 |                                 |                | shown on the code and locked pages and in notices; "" =  |
 |                                 |                | not shown                                                |
 
-Wrong-password counters live in Django's cache (``REDIS_URL``: Redis, shared by every app server; else local
-memory, per process). Wrong-code counters live in the Authenticator row, so every server shares them.
+Wrong-password counters (per account, per client IP and per device cookie, see ``device_cookies``) live in
+Django's cache (``REDIS_URL``: Redis, shared by every app server; else a table of the database, shared by every
+process on it). Wrong-code counters live in the Authenticator row, so every server shares them.
 """
 
 import time
@@ -63,6 +74,8 @@ class MfaSettings:
     code_lock_after: int
     password_ip_free_failures: int
     password_failure_window: int
+    device_cookie_age: int
+    device_cookie_max_failures: int
     proxy_count: int
     support_contact: str
 
@@ -97,6 +110,8 @@ def app_settings() -> MfaSettings:
         code_lock_after=getattr(settings, "TWOSTEP_CODE_LOCK_AFTER", 100),
         password_ip_free_failures=getattr(settings, "TWOSTEP_PASSWORD_IP_FREE_FAILURES", 20),
         password_failure_window=getattr(settings, "TWOSTEP_PASSWORD_FAILURE_WINDOW", 86400),
+        device_cookie_age=getattr(settings, "TWOSTEP_DEVICE_COOKIE_AGE", 365 * 86400),
+        device_cookie_max_failures=getattr(settings, "TWOSTEP_DEVICE_COOKIE_MAX_FAILURES", 10),
         proxy_count=getattr(settings, "TWOSTEP_PROXY_COUNT", 0),
         support_contact=getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""),
     )

@@ -1,9 +1,13 @@
 """Middleware: keeps a session on its MFA step and nothing else.
 
 - A pending sign-in (password done, code not yet) may see only its step, sign-out and static files;
-  every other URL redirects to the step. An expired one is sent back to the password.
+  every other URL redirects to the step. An expired one is sent back to the password (and, if it had a
+  wrong code, the user is told: ``password_notice``).
 - A signed-in session that has not passed a code while the policy now requires one (the organization
-  switched *Require MFA* on after it signed in) is turned into a pending sign-in at setup or code.
+  switched *Require MFA* on after it signed in) is turned into a pending sign-in at setup or code (or, for
+  an account on hold, signed out onto the hold page).
+- The *This wasn't me* pages are open to every session, whatever step it owes: the owner may be
+  half-way through a sign-in, or locked out.
 """
 
 from django.contrib import messages
@@ -11,15 +15,17 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
-from twostep.mfa import journey, pending, policy
+from twostep.mfa import holds, journey, password_notice, pending, policy
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.services import as_datetime
+from twostep.mfa.views import refusals
 
 # The views a pending sign-in may reach at each stage (sign-out, i.e. cancel, at any stage).
 STAGE_VIEWS = {pending.SETUP: {"mfa:setup_mailbox", "mfa:setup", "mfa:setup_confirm"},
                pending.CODE: {"mfa:code", "mfa:recovery"}}
 ANY_STAGE_VIEWS = {"mfa:signout"}
-ALWAYS_ALLOWED_PREFIXES = ("/static/", "/healthz", "/readyz", "/favicon.ico")
+# /demo/mailbox/ exists only in the demo, for loopback browsers: a pending sign-in reads its setup code there.
+ALWAYS_ALLOWED_PREFIXES = ("/static/", "/healthz", "/readyz", "/favicon.ico", "/mfa/not-me/", "/demo/mailbox/")
 
 
 class MfaEnforcementMiddleware:
@@ -39,12 +45,17 @@ class MfaEnforcementMiddleware:
         if user.is_authenticated and request.session.get(journey.MFA_VERIFIED_AT) is None:
             if policy.mfa_required(user, moment=as_datetime(now)):
                 logout(request)
-                url = journey.require_second_step(request, user, now=now)
+                try:
+                    url = journey.require_second_step(request, user, now=now)
+                except holds.AccountOnHoldError:
+                    return refusals.on_hold(request, user=user)
                 messages.info(request, "Your organization now requires multi-factor authentication.")
                 return redirect(url)
         return None
 
     def _keep_on_step(self, request, now: int):
+        if pending.expired(request, now=now):  # before load() clears it: wrong codes in it tell the user
+            password_notice.abandoned(request, reason=password_notice.EXPIRED, now=now)
         state = pending.load(request, now=now)
         if state is None:
             messages.warning(request, "Your sign-in took too long or was interrupted. Please sign in again.")

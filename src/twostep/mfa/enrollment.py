@@ -14,7 +14,7 @@ from django.db import transaction
 from twostep import otp
 from twostep.audit import events
 from twostep.audit.client import client_address
-from twostep.mfa import notices, recovery_codes, vault
+from twostep.mfa import disown_links, recovery_codes, vault
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator
 from twostep.mfa.services import InvalidCodeError, MfaError, _match, as_datetime
@@ -59,7 +59,7 @@ def _live_setup(user, binding: str, *, now: int) -> Authenticator | None:
     """The unconfirmed authenticator of ``user`` bound to ``binding`` and not expired, locked for update."""
     return (Authenticator.objects.select_for_update()
             .filter(user=user, confirmed_at__isnull=True, setup_binding=binding,
-                    setup_expires_at__gt=as_datetime(now)).first())
+                    setup_expires_at__gte=as_datetime(now)).first())
 
 
 def start_enrollment(user, *, binding: str, now: int, request=None) -> Enrollment:
@@ -102,7 +102,7 @@ def setup_of(user, binding: str | None, *, now: int) -> Authenticator | None:
     if not binding:
         return None
     return (Authenticator.objects.filter(user=user, confirmed_at__isnull=True, setup_binding=binding,
-                                         setup_expires_at__gt=as_datetime(now)).first())
+                                         setup_expires_at__gte=as_datetime(now)).first())
 
 
 def discard_setup(user, *, binding: str | None = None) -> int:
@@ -130,7 +130,8 @@ def confirm_enrollment(user, code: str, *, binding: str, now: int, request=None)
     """Activate the setup of ``user`` bound to ``binding`` with a code from the app, and issue a new set of
     recovery codes (voiding the old set) in the same transaction.
 
-    Replaces any previously confirmed authenticator (and then e-mails the user a notice after the commit).
+    Replaces any previously confirmed authenticator. After the commit the user gets the "MFA was set up" notice
+    with its *This wasn't me* link (``disown_links.announce_enrollment``).
     Returns the authenticator; its transient ``recovery_codes`` attribute (list of str, ``xxxxx-xxxxx``)
     holds the new codes to show once: they are stored only hashed. Raises MalformedCodeError,
     InvalidCodeError, or SetupGoneError when this session has no live setup (expired, discarded, or begun
@@ -144,9 +145,8 @@ def confirm_enrollment(user, code: str, *, binding: str, now: int, request=None)
         if step is None:
             raise InvalidCodeError()
         replaced = Authenticator.objects.filter(user=user, confirmed_at__isnull=False).delete()[0]
-        if replaced:
-            notices.notify(user, "authenticator_replaced", request=request, now=now)
         _activate(pending, step, now=now, request=request)
+        disown_links.announce_enrollment(user, pending, replaced=bool(replaced), now=now, request=request)
         events.record(events.MFA_ENROLLED, actor=user, subject=user, request=request,
                       authenticator_id=pending.pk)
         pending.recovery_codes = recovery_codes.issue(user, moment=as_datetime(now))

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import authenticate
 
 from twostep import otp
-from twostep.mfa import password_throttle, recovery_codes
+from twostep.mfa import device_cookies, password_throttle, recovery_codes
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.recovery import MalformedRecoveryCodeError
 
@@ -25,6 +25,7 @@ class SignInForm(forms.Form):
         self.user = None
         self.now = clock_now() if now is None else now
         self.retry_after = 0  # seconds, when the password was not checked because of throttling
+        self.device = None  # the nonce of this browser's device cookie for the account, when it is known
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -33,17 +34,18 @@ class SignInForm(forms.Form):
             return cleaned
         email = cleaned["email"]
         with password_throttle.account_slot(email) as mine:
-            self.retry_after = (password_throttle.retry_after(self.request, email, now=self.now) if mine
-                                else password_throttle.BUSY_RETRY_AFTER)
+            self.device = device_cookies.known_device(self.request, email, now=self.now)
+            self.retry_after = (password_throttle.retry_after(self.request, email, now=self.now, device=self.device)
+                                if mine else password_throttle.BUSY_RETRY_AFTER)
             if self.retry_after:
                 raise forms.ValidationError(password_throttle.message(self.retry_after), code="throttled")
             # ModelBackend hashes a dummy password for unknown e-mails, so both failures cost the same,
             # and both count against the e-mail's throttle the same way.
             self.user = authenticate(self.request, username=email, password=cleaned["password"])
             if self.user is None:
-                password_throttle.record_failure(self.request, email, now=self.now)
+                password_throttle.record_failure(self.request, email, now=self.now, device=self.device)
                 raise forms.ValidationError(SIGNIN_ERROR, code="invalid_login")
-            password_throttle.record_success(email)
+            password_throttle.record_success(email, device=self.device)
         return cleaned
 
 
@@ -160,14 +162,15 @@ class StepUpForm(forms.Form):
         password = self.cleaned_data["password"]
         email = self.user.email
         with password_throttle.account_slot(email) as mine:
-            self.retry_after = (password_throttle.retry_after(self.request, email, now=self.now) if mine
-                                else password_throttle.BUSY_RETRY_AFTER)
+            device = device_cookies.known_device(self.request, email, now=self.now)
+            self.retry_after = (password_throttle.retry_after(self.request, email, now=self.now, device=device)
+                                if mine else password_throttle.BUSY_RETRY_AFTER)
             if self.retry_after:
                 raise forms.ValidationError(password_throttle.message(self.retry_after), code="throttled")
             if not self.user.check_password(password):
-                password_throttle.record_failure(self.request, email, now=self.now)
+                password_throttle.record_failure(self.request, email, now=self.now, device=device)
                 raise forms.ValidationError("That password is not correct.", code="invalid_password")
-            password_throttle.record_success(email)
+            password_throttle.record_success(email, device=device)
         return password
 
     def clean_code(self) -> str:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from twostep.audit import events
-from twostep.mfa import pending, policy, stepup
+from twostep.mfa import device_cookies, holds, pending, policy, stepup
 from twostep.mfa.services import as_datetime
 
 MFA_VERIFIED_AT = "twostep_mfa_verified_at"  # session key: Unix seconds of the last accepted code
@@ -24,9 +24,17 @@ def stage_url(stage: str) -> str:
     return reverse("mfa:setup" if stage == pending.SETUP else "mfa:code")
 
 
+def _refuse_on_hold(requirement) -> None:
+    if requirement.on_hold:
+        raise holds.AccountOnHoldError()
+
+
 def after_password(request, user, *, now: int, next_url: str = "") -> str:
-    """The password was right: sign in, or start a pending sign-in at setup or code. Returns the URL."""
+    """The password was right: sign in, or start a pending sign-in at setup or code. Returns the URL.
+
+    Raises AccountOnHoldError (nothing happens: not signed in, no pending sign-in) for an account on hold."""
     requirement = policy.requirement_for(user)
+    _refuse_on_hold(requirement)
     if not requirement.required_at(as_datetime(now)):
         complete(request, user, now=now, verified=False)
         return next_url or resolve_url("home")
@@ -37,8 +45,10 @@ def after_password(request, user, *, now: int, next_url: str = "") -> str:
 def require_second_step(request, user, *, now: int, next_url: str = "", requirement=None,
                         password_checked: bool = False) -> str:
     """Put the session in a pending sign-in for ``user``; returns the URL of its step. ``password_checked``:
-    the password was verified in this request (not at an earlier sign-in of an open session)."""
+    the password was verified in this request (not at an earlier sign-in of an open session). Raises
+    AccountOnHoldError for an account on hold."""
     requirement = requirement or policy.requirement_for(user)
+    _refuse_on_hold(requirement)
     stage = pending.CODE if requirement.has_authenticator else pending.SETUP
     pending.begin(request, user, stage=stage, now=now, next_url=next_url, password_checked=password_checked)
     return stage_url(stage)
@@ -56,6 +66,7 @@ def complete(request, user, *, now: int, verified: bool) -> None:
     if verified and state.get("password_checked", False):
         stepup.mark(request, now=now)
     request.session["twostep_next"] = next_url
+    device_cookies.issue(request, user, now=now)  # only here: the whole sign-in is done
     events.record(events.SIGNIN_SUCCEEDED, actor=user, subject=user, request=request, mfa=verified)
 
 

@@ -4,6 +4,7 @@ Status of a member: ``set_up`` (a confirmed authenticator), ``locked`` (confirme
 many wrong codes), ``not_yet`` (no confirmed authenticator). Every list is one annotated query.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -13,9 +14,18 @@ from twostep.mfa.models import Authenticator
 
 SET_UP, NOT_YET, LOCKED = "set_up", "not_yet", "locked"
 STATUS_LABELS = {SET_UP: "Set up", NOT_YET: "Not yet", LOCKED: "Locked"}
-CSV_HEADER = ["email", "name", "role", "mfa_status", "mfa_set_up_at", "last_sign_in"]
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# New columns go at the end, so that scripts reading the export by position keep working.
+CSV_HEADER = ["email", "name", "role", "mfa_status", "mfa_set_up_at", "last_sign_in", "mfa_set_up_ip"]
+# CSV injection. A spreadsheet runs a cell as a formula when it starts with = + - @, a tab or a carriage return
+# (OWASP's list), or with their full-width or small forms, which Excel in East Asian locales reads the same.
+FORMULA_CHARACTERS = "=+-@\t\r\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b"
+# A cell may also start inside ours: where a spreadsheet reading the file with another separator splits it (";"
+# in Finnish or German Excel, a tab when pasted, "," in ours), or at a line break in a quoted field it misreads.
+CELL_BREAKS = ",;\t\r\n"
+# Spaces and quotes a spreadsheet may skip before it looks at a cell's first character.
+PADDING = " \"\u00a0\u3000"
+_FORMULA_START = re.compile(
+    f"(^|[{re.escape(CELL_BREAKS)}])(?=[{re.escape(PADDING)}]*[{re.escape(FORMULA_CHARACTERS)}])")
 
 
 @dataclass(frozen=True)
@@ -32,11 +42,13 @@ class StatusCounts:
 
 
 def members_with_status(organization, *, status: str | None = None):
-    """Memberships (with ``user``) annotated ``mfa_status``, ``mfa_set_up_at``, ``mfa_locked_at``,
-    ordered by e-mail; only those of ``status`` when given."""
+    """Memberships (with ``user``) annotated ``mfa_status``, ``mfa_set_up_at``, ``mfa_set_up_ip`` (the client
+    address that confirmed the authenticator; None when not recorded), ``mfa_locked_at``, ordered by e-mail;
+    only those of ``status`` when given."""
     confirmed = Authenticator.objects.filter(user=OuterRef("user_id"), confirmed_at__isnull=False)
     rows = (organization.memberships.select_related("user")
             .annotate(mfa_set_up_at=Subquery(confirmed.values("confirmed_at")[:1]),
+                      mfa_set_up_ip=Subquery(confirmed.values("confirmed_ip")[:1]),
                       mfa_locked_at=Subquery(confirmed.values("locked_at")[:1]))
             .annotate(mfa_status=Case(When(mfa_set_up_at__isnull=True, then=Value(NOT_YET)),
                                       When(mfa_locked_at__isnull=False, then=Value(LOCKED)),
@@ -53,9 +65,11 @@ def status_counts(organization) -> StatusCounts:
 
 
 def neutralize(value) -> str:
-    """The cell as text; a leading formula character gets a "'" so spreadsheets show it as text."""
+    """The cell as text that no spreadsheet runs: a "'" (which makes the rest text) goes at its start and after
+    every cell break when a formula character follows there, spaces and quotes skipped (``"ok;=1"`` becomes
+    ``"ok;'=1"``). Every field is also quoted when written (``csv.QUOTE_ALL``)."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+    return _FORMULA_START.sub(r"\1'", text)
 
 
 def _iso(moment) -> str:
@@ -67,4 +81,4 @@ def csv_rows(organization, *, status: str | None = None) -> Iterator[list[str]]:
     yield CSV_HEADER
     for m in members_with_status(organization, status=status).iterator(chunk_size=500):
         yield [neutralize(cell) for cell in (m.user.email, m.user.name, m.role, m.mfa_status,
-                                              _iso(m.mfa_set_up_at), _iso(m.user.last_login))]
+                                              _iso(m.mfa_set_up_at), _iso(m.user.last_login), m.mfa_set_up_ip)]

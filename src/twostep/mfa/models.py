@@ -1,5 +1,6 @@
 """MFA data: authenticators (one confirmed and at most one being enrolled per user), the
-per-organization *Require MFA* policy, recovery codes and temporary access passes."""
+per-organization *Require MFA* policy, recovery codes, temporary access passes, the *This wasn't me* links of
+the "MFA was set up" notices and the holds they place on accounts."""
 
 from django.conf import settings
 from django.db import models
@@ -119,3 +120,58 @@ class AccessPass(models.Model):
 
     def __str__(self) -> str:
         return f"access pass of {self.user} ({'used' if self.used_at else 'unused'})"
+
+
+class DisownLink(models.Model):
+    """The *This wasn't me* link of one "MFA was set up" notice: it works once, until ``expires_at``, and
+    only its SHA-256 is stored (see ``twostep.mfa.disown``). ``authenticator`` is the one it disowns; it
+    becomes empty when that authenticator is replaced or removed meanwhile. ``ip`` and ``browser`` are what
+    the notice said about the setup, kept for the reports to support and admins."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="disown_links")
+    authenticator = models.ForeignKey(Authenticator, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 (hex) of the link's token.")
+    set_up_at = models.DateTimeField(help_text="When the authenticator was confirmed.")
+    ip = models.GenericIPAddressField(null=True, blank=True, help_text="Client address of the setup.")
+    browser = models.CharField(max_length=100, blank=True, help_text="Browser of the setup, for people.")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"'This wasn't me' link of {self.user} ({'used' if self.used_at else 'unused'})"
+
+
+class AccountHold(models.Model):
+    """A block on every sign-in of a user until support has checked the person (``twostep.mfa.holds``).
+
+    Placed when the owner says a new authenticator was not theirs; the account is on hold while a row of
+    it has no ``lifted_at``. Lifting keeps the row, with who lifted it and how the identity was checked."""
+
+    class Reason(models.TextChoices):
+        DISOWNED = "disowned", "The owner said a new authenticator app was not theirs"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="holds")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    detail = models.CharField(max_length=500, blank=True, help_text="What happened, for support.")
+    placed_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+    lifted_by_label = models.CharField(max_length=254, blank=True)
+    lift_note = models.TextField(blank=True, help_text="How the identity was checked before lifting.")
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        constraints = [
+            # Also the index of the sign-in's check (user, lifted_at IS NULL).
+            models.UniqueConstraint(fields=["user"], condition=Q(lifted_at__isnull=True),
+                                    name="account_hold_one_active_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"hold on {self.user} ({'lifted' if self.lifted_at else 'active'})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None

@@ -7,9 +7,11 @@ from twostep.accounts.notices import schedule
 
 SUBJECTS = {
     "mfa_disabled": "Multi-factor authentication was turned off",
-    "authenticator_replaced": "A new authenticator app was set up for your account",
+    "mfa_enrolled": "Multi-factor authentication was set up on your account",
     "recovery_codes_regenerated": "New recovery codes were generated for your account",
     "recovery_code_used": "A recovery code was used to sign in to your account",
+    "password_without_code": "Someone signed in with your password but did not have your code",
+    "hold_lifted": "Your account is no longer on hold",
 }
 
 

@@ -1,4 +1,8 @@
-"""Use cases of an organization's *Require MFA* switch."""
+"""Use cases of an organization's *Require MFA* switch.
+
+Only an admin who has MFA may switch it on: an admin without it would require of every member what their own
+account, the most powerful one of the organization, does without (``OwnMfaRequiredError``).
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,7 +11,19 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 
 from twostep.audit import events
+from twostep.errors import ServiceError
 from twostep.mfa.models import Authenticator, OrganizationMfaPolicy
+
+
+class RequireMfaError(ServiceError):
+    code = "require_mfa_error"
+    message = "Require MFA could not be changed."
+
+
+class OwnMfaRequiredError(RequireMfaError):
+    code = "own_mfa_required"
+    message = ("Set up multi-factor authentication for your own account first: only an admin who uses MFA can "
+               "require it of the members.")
 
 
 @dataclass(frozen=True)
@@ -36,11 +52,23 @@ def readiness(organization) -> Readiness:
     return Readiness(members=counts["members"], without_mfa=counts["without_mfa"])
 
 
+def ensure_can_require(actor) -> None:
+    """Raise ``OwnMfaRequiredError`` unless ``actor`` has a confirmed authenticator. ``actor`` None is an
+    operator (command line, demo data), who signs in nowhere and is not refused."""
+    if actor is not None and not Authenticator.objects.filter(user=actor, confirmed_at__isnull=False).exists():
+        raise OwnMfaRequiredError()
+
+
 def set_require_mfa(organization, *, required: bool, actor, moment: datetime,
                     enforce_from: datetime | None = None, request=None) -> OrganizationMfaPolicy:
     """Switch *Require MFA* on (from ``enforce_from``, default ``moment``) or off; one transaction,
-    audited with the previous and new value. Per-member work: none (the policy is read at sign-in)."""
+    audited with the previous and new value. Per-member work: none (the policy is read at sign-in).
+
+    Switching on (now or from a date) raises ``OwnMfaRequiredError`` when ``actor`` has no MFA of their own;
+    switching off is always allowed."""
     with transaction.atomic():
+        if required:
+            ensure_can_require(actor)
         policy, _ = OrganizationMfaPolicy.objects.select_for_update().get_or_create(organization=organization)
         before = {"required": policy.required, "enforce_from": _iso(policy.enforce_from)}
         policy.required = required

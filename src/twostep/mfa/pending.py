@@ -83,6 +83,12 @@ def load(request, *, now: int) -> PendingSignIn | None:
     return PendingSignIn(user, data["stage"], data["started_at"], data["attempts"], data.get("next", ""))
 
 
+def expired(request, *, now: int) -> bool:
+    """True when the session holds a pending sign-in that has run out (it is not cleared here)."""
+    data = raw(request)
+    return bool(data) and _expired(data, now)
+
+
 def record_failure(request) -> int:
     """Count one wrong code; returns the attempts left (0 means the pending sign-in is over)."""
     data = request.session[SESSION_KEY]

@@ -5,6 +5,8 @@ when they already have a confirmed authenticator, or when they are staff (admin 
 console requires ``is_staff`` besides the ``support.reset_mfa`` permission, so this one rule covers support
 staff without a permission lookup here, and ``mfa`` need not know the ``support`` app).
 The rule is global: required by one organization means required for all of the user's sign-ins.
+The same query also says whether the account is on hold (``twostep.mfa.holds``): then it may not sign in
+at all, so the sign-in journey learns both at no extra cost.
 """
 
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
 
-from twostep.mfa.models import Authenticator, OrganizationMfaPolicy
+from twostep.mfa.models import AccountHold, Authenticator, OrganizationMfaPolicy
 
 
 @dataclass(frozen=True)
@@ -21,12 +23,14 @@ class MfaRequirement:
     """What the policy says about one user.
 
     ``enforced_from`` is the earliest ``enforce_from`` among the user's organizations that require MFA
-    (None when none does); it may lie in the future during a grace period.
+    (None when none does); it may lie in the future during a grace period. ``on_hold``: the account may not
+    sign in until support lifts its hold.
     """
 
     has_authenticator: bool
     enforced_from: datetime | None
     is_staff: bool
+    on_hold: bool = False
 
     def required_at(self, moment: datetime) -> bool:
         """True when, at ``moment`` (aware datetime), the user may only sign in with a code."""
@@ -67,8 +71,9 @@ def requirement_for(user) -> MfaRequirement:
                 Authenticator.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)
             ),
             enforced_from=Subquery(requiring_policies(OuterRef("pk")).values("enforce_from")[:1]),
+            on_hold=Exists(AccountHold.objects.filter(user=OuterRef("pk"), lifted_at__isnull=True)),
         )
-        .values("has_authenticator", "enforced_from", "is_staff", "is_superuser")
+        .values("has_authenticator", "enforced_from", "is_staff", "is_superuser", "on_hold")
         .first()
     )
     if row is None:
@@ -77,6 +82,7 @@ def requirement_for(user) -> MfaRequirement:
         has_authenticator=row["has_authenticator"],
         enforced_from=row["enforced_from"],
         is_staff=row["is_staff"] or row["is_superuser"],
+        on_hold=row["on_hold"],
     )
 
 

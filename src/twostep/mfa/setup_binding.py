@@ -1,6 +1,6 @@
 """Which session an unconfirmed authenticator belongs to.
 
-A setup (``services.start_enrollment``) is bound to the session that began it: the session keeps a random
+A setup (``enrollment.start_enrollment``) is bound to the session that began it: the session keeps a random
 nonce (``SESSION_KEY``), the row keeps only its SHA-256 (``Authenticator.setup_binding``). Two tabs of one
 session share the nonce and so the setup; any other session — an attacker's with the same password
 included — holds another nonce, and starting a setup there discards this one. The nonce dies with the

@@ -12,8 +12,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
-from twostep.mfa import journey
+from twostep.mfa import holds, journey
 from twostep.mfa.conf import now as clock_now
+from twostep.mfa.views import refusals
 
 NOT_STAFF = "Only staff can open this page."
 
@@ -39,7 +40,10 @@ def staff_gate(request, next_url: str):
         raise PermissionDenied(NOT_STAFF)
     if not mfa_verified(request):
         logout(request)
-        return redirect(journey.require_second_step(request, user, now=clock_now(), next_url=next_url))
+        try:
+            return redirect(journey.require_second_step(request, user, now=clock_now(), next_url=next_url))
+        except holds.AccountOnHoldError:
+            return refusals.on_hold(request, user=user)
     return None
 
 

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from twostep.mfa.views import account, enroll, mailbox, members, organization, recovery, security, signin, stepup
+from twostep.mfa.views import (
+                               account,
+                               disown,
+                               enroll,
+                               mailbox,
+                               members,
+                               organization,
+                               recovery,
+                               security,
+                               signin,
+                               stepup,
+)
 
 app_name = "mfa"
 urlpatterns = [
@@ -16,6 +27,9 @@ urlpatterns = [
     path("mfa/setup/email/", mailbox.EnrollMailboxView.as_view(), name="enroll_mailbox"),
     path("mfa/setup/", enroll.EnrollView.as_view(), name="enroll"),
     path("mfa/setup/confirm/", enroll.EnrollConfirmView.as_view(), name="enroll_confirm"),
+    # "This wasn't me" in the "MFA was set up" notice; open to every session (see mfa/enforcement.py).
+    path("mfa/not-me/", disown.DisownView.as_view(), name="disown"),
+    path("mfa/not-me/<str:token>/", disown.open_link, name="disown_open"),
     path("account/email/", account.ChangeEmailView.as_view(), name="change_email"),
     path("account/password/", account.ChangePasswordView.as_view(), name="change_password"),
     path("security/", security.security, name="security"),
@@ -23,6 +37,8 @@ urlpatterns = [
     path("security/recovery-codes/download/", recovery.download_recovery_codes, name="recovery_codes_download"),
     path("security/turn-off/", security.DisableView.as_view(), name="disable"),
     path("orgs/<slug:slug>/settings/mfa/", organization.OrganizationMfaView.as_view(), name="organization"),
+    path("orgs/<slug:slug>/settings/mfa/confirm/", organization.ConfirmRequireMfaView.as_view(),
+         name="organization_confirm"),
     path("orgs/<slug:slug>/settings/mfa/notify/", organization.NotifyMembersView.as_view(), name="notify"),
     path("orgs/<slug:slug>/settings/mfa/members/", members.members_page, name="members"),
     path("orgs/<slug:slug>/settings/mfa/members.csv", members.members_csv, name="members_csv"),

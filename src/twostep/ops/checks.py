@@ -28,8 +28,8 @@ def check_production_services(app_configs, **kwargs) -> list:
         problems.append(Error("The database is not PostgreSQL.", hint="Set DATABASE_URL=postgresql://...",
                               id="twostep.E101"))
     if settings.CACHES["default"]["BACKEND"] != REDIS_CACHE:
-        problems.append(Error("The cache is not Redis: throttling counters would live in each process's memory "
-                              "and not count across app servers.", hint="Set REDIS_URL=redis://...",
+        problems.append(Error("The cache is not Redis: the production profile keeps the throttling counters, "
+                              "which every app server must share, in Redis.", hint="Set REDIS_URL=redis://...",
                               id="twostep.E102"))
     if not settings.TWOSTEP_TASKS_ASYNC:
         problems.append(Warning("Tasks run inside the request (TWOSTEP_TASKS_ASYNC is off): bulk e-mail "

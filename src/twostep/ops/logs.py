@@ -5,10 +5,13 @@ of the request being served, and whatever a caller passes in ``extra`` (the requ
 ``path``, ``view``, ``status``, ``duration_ms``). Text (demo): one readable line. Imported by settings,
 so this module imports nothing from Django's app registry.
 
-What is logged is chosen, never dumped: no request bodies, headers, cookies or query strings.
+What is logged is chosen, never dumped: no request bodies, headers, cookies or query strings. Whatever a
+client can put into a line (a request path with ``%0a``, an ANSI escape) cannot forge one: JSON escapes every
+control character itself, and the text format writes them as escapes (``TextFormatter``).
 """
 
 import logging
+import re
 from contextvars import ContextVar
 
 from twostep.config import env_choice
@@ -20,6 +23,44 @@ JSON_RENAMES = {"asctime": "time", "levelname": "level", "name": "logger"}
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# C0 and C1 control characters, DEL, the Unicode line and paragraph separators and the bidirectional overrides
+# (which make a line read differently from what it holds). Backslashes stay as they are: Django escapes the
+# paths in its own lines already (``Not Found: /a\\nb``), and doubling them would only make those harder to read.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+CONTINUATION = "    "  # indents the lines of a traceback: only a record's first line starts at the margin
+
+
+def escape_controls(text: str) -> str:
+    """``text`` on one line: each control character written as an escape (``\\n``, ``\\x1b``, ``\\u2028``)."""
+    return CONTROL_CHARACTERS.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    return NAMED_ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def _indented(text: str) -> str:
+    return "\n".join(CONTINUATION + escape_controls(line) for line in text.split("\n"))
+
+
+class TextFormatter(logging.Formatter):
+    """The text format, one record per line: the line is escaped with ``escape_controls``; a traceback or stack
+    follows on lines of its own, each indented (and escaped), so no client-made text starts a line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.message = record.getMessage()
+        if self.usesTime():
+            record.asctime = self.formatTime(record, self.datefmt)
+        text = escape_controls(self.formatMessage(record))
+        if record.exc_info:
+            text += "\n" + _indented(self.formatException(record.exc_info))
+        elif record.exc_text:
+            text += "\n" + _indented(record.exc_text)
+        if record.stack_info:
+            text += "\n" + _indented(self.formatStack(record.stack_info))
+        return text
 
 
 def clear_request_id(**kwargs) -> None:
@@ -46,7 +87,7 @@ def logging_config(*, json: bool, level: str) -> dict:
     """A ``logging.config.dictConfig`` dict writing to stderr as JSON lines or text lines."""
     formatter = ({"()": "pythonjsonlogger.json.JsonFormatter", "format": JSON_FORMAT, "rename_fields": JSON_RENAMES,
                   "datefmt": DATE_FORMAT}
-                 if json else {"format": TEXT_FORMAT, "datefmt": DATE_FORMAT})
+                 if json else {"()": "twostep.ops.logs.TextFormatter", "format": TEXT_FORMAT, "datefmt": DATE_FORMAT})
     return {
         "version": 1,
         "disable_existing_loggers": False,

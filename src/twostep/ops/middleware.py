@@ -9,9 +9,8 @@ import uuid
 from django.conf import settings
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
-from django.template.loader import render_to_string
 
-from twostep.ops import health, logs, metrics
+from twostep.ops import health, logs, metrics, outages
 
 logger = logging.getLogger("twostep.request")
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -90,7 +89,8 @@ class FormRequestsMiddleware:
 
     A JSON (or any non-form) POST body would reach the forms as an empty submission, which for a checkbox
     means "off": it is refused with 415 before any view runs. Django answers a method a view does not
-    handle (PUT, PATCH, DELETE ...) with an empty 405; this adds a short page, keeping the ``Allow`` header.
+    handle (PUT, PATCH, DELETE ...) with an empty 405; this adds a short page, keeping the ``Allow`` header
+    (and the same for any other empty 429 or 503, see ``outages.fill_bare_page``).
     """
 
     def __init__(self, get_response):
@@ -100,6 +100,5 @@ class FormRequestsMiddleware:
         if request.method == "POST" and request.content_type not in FORM_CONTENT_TYPES:
             return render(request, "415.html", status=415)
         response = self.get_response(request)
-        if response.status_code == 405 and not response.content:
-            response.content = render_to_string("405.html", {"method": request.method}, request)
+        outages.fill_bare_page(request, response)
         return response

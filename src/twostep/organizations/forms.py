@@ -3,12 +3,13 @@
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 
+from twostep.accounts.forms import AddressField
 from twostep.organizations.models import Membership
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="E-mail address", max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "off", "autofocus": True}))
+    email = AddressField(label="E-mail address", max_length=254,
+                         widget=forms.EmailInput(attrs={"autocomplete": "off", "autofocus": True}))
     role = forms.ChoiceField(label="Role", choices=Membership.Role.choices, initial=Membership.Role.MEMBER,
                              widget=forms.RadioSelect)
 

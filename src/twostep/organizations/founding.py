@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
-from twostep.accounts.models import normalize_email
+from twostep.accounts.addresses import canonical_email
 from twostep.audit import events
 from twostep.errors import ServiceError
 from twostep.organizations.invitations import invite_member
@@ -24,9 +24,10 @@ class SlugTakenError(ServiceError):
 def create_organization(*, name: str, slug: str, admin_email: str, actor, now: int) -> Membership | Invitation:
     """Create the organization and its first admin in one transaction; ``now`` in Unix seconds, ``actor``
     a user or a label (audited). Returns the admin's Membership (existing user) or the Invitation mailed to
-    ``admin_email``. Raises SlugTakenError; a failed invitation e-mail (SMTPException/OSError from the mail
-    backend) propagates and leaves nothing behind."""
-    email = normalize_email(admin_email)
+    ``admin_email``. Raises SlugTakenError, AddressError (refused by ``canonical_email``) or the errors of
+    ``invite_member`` (LookAlikeAccountError: an account has an address that looks the same); a failed
+    invitation e-mail (SMTPException/OSError from the mail backend) propagates and leaves nothing behind."""
+    email = canonical_email(admin_email)
     try:
         with transaction.atomic():
             if Organization.objects.filter(slug=slug).exists():

@@ -21,7 +21,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
-from twostep.accounts.models import normalize_email
+from twostep.accounts.addresses import comparable_email
+from twostep.errors import ServiceError
 from twostep.organizations import conf, invitations
 from twostep.organizations.access import admin_membership
 from twostep.organizations.forms import InviteForm, NewAccountForm
@@ -49,7 +50,7 @@ class InviteView(View):
             try:
                 invitation = invitations.invite_member(organization, actor=request.user, now=conf.now(),
                                                        request=request, **form.cleaned_data)
-            except invitations.InvitationError as exc:
+            except ServiceError as exc:  # an InvitationError, or an AddressError the form let through
                 form.add_error("email", exc.message)
             except (smtplib.SMTPException, OSError) as exc:
                 # The cause for the operator; the mail (and its token) is not logged.
@@ -106,7 +107,7 @@ class AcceptInvitationView(View):
             return _invalid(request, exc)
         invitations.note_opened(request, self.invitation, now=conf.now())
         user = request.user
-        if user.is_authenticated and normalize_email(user.email) != self.invitation.email:
+        if user.is_authenticated and comparable_email(user.email) != self.invitation.email:
             return render(request, self.template_name, self.context(mode="wrong_account"), status=403)
         return super().dispatch(request, *args, **kwargs)
 

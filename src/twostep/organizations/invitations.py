@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from twostep.accounts.models import normalize_email
+from twostep.accounts.addresses import LookAlikeAddressError, canonical_email, comparable_email, email_skeleton
 from twostep.audit import events
 from twostep.errors import ServiceError
 from twostep.organizations import conf
@@ -65,6 +65,17 @@ class SimultaneousInvitationError(InvitationError):
     message = "Another admin invited this address at the same moment. Check the open invitations and try again."
 
 
+class LookAlikeInvitationError(InvitationError):
+    code = "look_alike_invitation"
+    message = ("An open invitation goes to an address that looks the same. Withdraw it first if it was "
+               "the wrong address.")
+
+
+class LookAlikeAccountError(InvitationError):
+    code = "look_alike"
+    message = LookAlikeAddressError.message
+
+
 class AccountExistsError(InvitationError):
     code = "account_exists"
     message = "An account with this e-mail address exists already. Sign in with it to accept the invitation."
@@ -91,13 +102,16 @@ def _send(organization, *, email: str, role: str, actor, token: str) -> None:
 
 
 def invite_member(organization, *, email: str, role: str, actor, now: int, request=None) -> Invitation:
-    """Mail an invitation to ``email`` and record it; an earlier open invitation of that address is
-    revoked (its link stops working). Raises AlreadyMemberError, or SimultaneousInvitationError when
-    another admin's invitation of the address was saved in between. The mail goes out before anything is
+    """Mail an invitation to ``email`` (made canonical) and record it; an earlier open invitation of that
+    address is revoked (its link stops working). Raises AddressError (refused by ``canonical_email``),
+    AlreadyMemberError, LookAlikeAccountError (an account has an address that looks the same),
+    LookAlikeInvitationError (so has an open invitation of the organization), or SimultaneousInvitationError
+    when another admin's invitation of the address was saved in between. The mail goes out before anything is
     written, so a failed send (SMTPException/OSError from the mail backend) leaves no row behind."""
-    email = normalize_email(email)
+    email = canonical_email(email)
     if organization.memberships.filter(user__email=email).exists():
         raise AlreadyMemberError(f"{email} is already a member of {organization.name}.")
+    _refuse_look_alikes(organization, email)
     token = secrets.token_urlsafe(32)
     _send(organization, email=email, role=role, actor=actor, token=token)
     try:
@@ -105,6 +119,18 @@ def invite_member(organization, *, email: str, role: str, actor, now: int, reque
                                   request=request)
     except IntegrityError as exc:  # another admin's invitation of the address committed in between
         raise SimultaneousInvitationError() from exc
+
+
+def _refuse_look_alikes(organization, email: str) -> None:
+    """Two addresses a person cannot tell apart never both get an account, nor both an open invitation."""
+    account = get_user_model()._default_manager.look_alike(email)
+    if account is not None and account.email != email:
+        raise LookAlikeAccountError()
+    skeleton = email_skeleton(email)
+    open_emails = organization.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True) \
+        .exclude(email=email).values_list("email", flat=True)
+    if any(email_skeleton(other) == skeleton for other in open_emails):
+        raise LookAlikeInvitationError()
 
 
 def _record_invitation(organization, *, email: str, role: str, actor, token: str, now: int, request) -> Invitation:
@@ -171,7 +197,7 @@ def _join(invitation: Invitation, user, *, now: int, request, new_account: bool)
 def accept_invitation(invitation: Invitation, user, *, now: int, request=None) -> Membership:
     """``user`` (whose e-mail must be the invited one) joins; one transaction. Raises WrongAccountError or
     the errors of ``check_open``. A user who is a member already keeps their role."""
-    if normalize_email(user.email) != invitation.email:
+    if comparable_email(user.email) != invitation.email:
         raise WrongAccountError()
     with transaction.atomic():
         return _join(invitation, user, now=now, request=request, new_account=False)
@@ -181,7 +207,11 @@ def accept_as_new_user(invitation: Invitation, *, password: str, name: str = "",
     """Create the invited account with ``password`` (already validated) and join; one transaction.
 
     Returns the user, who is *not* signed in: they sign in through the normal journey (and MFA setup).
-    Raises AccountExistsError when the address got an account meanwhile, or the errors of ``check_open``."""
+    Raises AccountExistsError when the address got an account meanwhile, LookAlikeAccountError when an
+    address that looks the same did, or the errors of ``check_open``."""
+    other = get_user_model()._default_manager.look_alike(invitation.email)
+    if other is not None and other.email != invitation.email:
+        raise LookAlikeAccountError()
     try:
         with transaction.atomic():
             user = get_user_model().objects.create_user(invitation.email, password, name=name.strip())

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
+from twostep.accounts.addresses import email_skeleton
 from twostep.audit.models import AuditEvent
-from twostep.mfa import policy, recovery
-from twostep.mfa.models import AccessPass, Authenticator
+from twostep.mfa import holds, policy, recovery
+from twostep.mfa.models import AccessPass, AccountHold, Authenticator
 from twostep.mfa.services import as_datetime
 from twostep.organizations.models import Membership
 
@@ -16,14 +17,16 @@ RECENT_PASSES = 10
 
 
 def find_users(query: str):
-    """Users whose e-mail or name contains ``query`` (case-insensitive), by e-mail, each annotated with
+    """Users whose e-mail or name contains ``query`` (case-insensitive; cleaned by ``SearchForm``) or whose
+    address looks like it does (its skeleton contains the query's), by e-mail, each annotated with
     ``has_mfa``; none for a blank query."""
     query = query.strip()
     users = get_user_model().objects.all()
     if not query:
         return users.none()
     confirmed = Authenticator.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)
-    return (users.filter(Q(email__icontains=query) | Q(name__icontains=query))
+    looks_like = Q(email_skeleton__contains=email_skeleton(query))
+    return (users.filter(Q(email__icontains=query) | Q(name__icontains=query) | looks_like)
             .annotate(has_mfa=Exists(confirmed)).order_by("email"))
 
 
@@ -38,6 +41,7 @@ class Dossier:
     recovery_codes: int
     mfa_required: bool
     events: list
+    hold: AccountHold | None  # the hold the account is under, if any
     access_passes: list
 
     @property
@@ -50,7 +54,8 @@ class Dossier:
 
 
 def dossier(user, *, now: int) -> Dossier:
-    """Organizations, MFA status, lockout state and the last ``RECENT_EVENTS`` audit events about ``user``."""
+    """Organizations, MFA status, lockout state, the hold and the last ``RECENT_EVENTS`` audit events about
+    ``user``."""
     authenticators = list(Authenticator.objects.filter(user=user))
     confirmed = next((a for a in authenticators if a.is_confirmed), None)
     return Dossier(
@@ -61,6 +66,7 @@ def dossier(user, *, now: int) -> Dossier:
         recovery_codes=recovery.remaining_recovery_codes(user),
         mfa_required=policy.mfa_required(user, moment=as_datetime(now)),
         events=list(AuditEvent.objects.filter(subject_id=user.pk).order_by("-occurred_at", "-id")[:RECENT_EVENTS]),
+        hold=holds.active_hold(user),
         access_passes=access_passes(user, now=now),
     )
 

@@ -1,6 +1,6 @@
 """Support's use cases, on top of ``twostep.mfa``, and the one rule of who may act on whom.
 
-Support staff act on other users' MFA (a reset, a temporary access pass). They may not act on their own
+Support staff act on other users' MFA (a reset, a temporary access pass, lifting a hold). They may not act on their own
 account, nor on a staff account (support colleagues, admins) unless they are a superuser, so that a support
 account cannot be used to take over a more privileged one. An operator on the command line (``actor`` a
 label such as ``mfa.reset.OPERATOR``, not a user) may act on anyone.
@@ -10,7 +10,7 @@ from django.db import transaction
 
 from twostep.accounts.notices import schedule, when
 from twostep.errors import ServiceError
-from twostep.mfa import mailbox
+from twostep.mfa import holds, mailbox
 from twostep.mfa.access_passes import issue_access_pass
 from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
@@ -19,7 +19,7 @@ from twostep.mfa.reset import reset_mfa
 from twostep.mfa.services import as_datetime
 from twostep.support.models import SupportReset
 
-RESET, ACCESS_PASS = "reset", "access_pass"  # the actions support takes on a user
+RESET, ACCESS_PASS, LIFT_HOLD = "reset", "access_pass", "lift_hold"  # the actions support takes on a user
 
 
 class NotAllowedError(ServiceError):
@@ -36,6 +36,8 @@ class OwnAccountError(NotAllowedError):
                "Security page, or ask another support person.",
         ACCESS_PASS: "This is your own account. You cannot issue yourself a temporary access pass: ask another "
                      "support person.",
+        LIFT_HOLD: "This is your own account. You cannot lift a hold on your own account: ask another support "
+                   "person to check who you are.",
     }
 
 
@@ -46,11 +48,13 @@ class StaffAccountError(NotAllowedError):
                "so that support cannot take over a more privileged account.",
         ACCESS_PASS: "This is a staff account: only a superuser or an operator (twostep access-pass) can issue it "
                      "a temporary access pass, so that support cannot take over a more privileged account.",
+        LIFT_HOLD: "This is a staff account: only a superuser or an operator (twostep lift-hold) can lift its hold, "
+                   "so that support cannot take over a more privileged account.",
     }
 
 
 def refusal(actor, target, action: str = RESET) -> NotAllowedError | None:
-    """Why ``actor`` may not take ``action`` (RESET or ACCESS_PASS) on ``target``, as the error to raise or
+    """Why ``actor`` may not take ``action`` (RESET, ACCESS_PASS or LIFT_HOLD) on ``target``, as the error to raise or
     show, or None when they may. ``actor`` is a user, or a label (an operator: always allowed)."""
     if getattr(actor, "pk", None) is None:
         return None
@@ -68,21 +72,37 @@ def check_allowed(actor, target, action: str) -> None:
         raise refused
 
 
-def reset_user_mfa(user, *, actor, reason: str, ticket: str = "", now: int | None = None,
+def reset_user_mfa(user, *, actor, reason: str, ticket: str = "", lift_hold: bool = False, now: int | None = None,
                    request=None) -> SupportReset:
     """Reset ``user``'s MFA (see ``twostep.mfa.reset.reset_mfa``) and record it as a SupportReset, in one
-    transaction. ``actor`` is the support user or a label such as ``mfa.reset.OPERATOR``; ``now`` in Unix
-    seconds. Raises ``OwnAccountError`` / ``StaffAccountError`` when ``actor`` may not act on ``user``,
-    ``ReasonRequiredError`` when ``reason`` is blank and ``NothingToResetError`` when there is nothing to
-    reset (nothing changes)."""
+    transaction; with ``lift_hold`` also lift the hold the account is under, if any, with the same reason
+    (``holds.lift_hold``). ``actor`` is the support user or a label such as ``mfa.reset.OPERATOR``; ``now`` in
+    Unix seconds. The record's transient ``hold_lifted`` says whether a hold was lifted and ``on_hold``
+    whether the account is still on hold. Raises ``OwnAccountError`` / ``StaffAccountError`` when ``actor``
+    may not act on ``user``, ``ReasonRequiredError`` when ``reason`` is blank and ``NothingToResetError``
+    when there is nothing to reset (nothing changes, nor is a hold lifted)."""
     check_allowed(actor, user, RESET)
     now = clock_now() if now is None else now
     with transaction.atomic():
         reset_mfa(user, actor=actor, reason=reason, ticket=ticket, now=now, request=request)
-        return SupportReset.objects.create(
+        record = SupportReset.objects.create(
             actor=actor if getattr(actor, "pk", None) else None, actor_label=str(actor)[:254], user_id=user.pk,
             user_email=user.email, reason=reason.strip(), ticket=(ticket or "").strip(), created_at=as_datetime(now),
         )
+        on_hold = holds.active_hold(user) is not None
+        if lift_hold and on_hold:
+            holds.lift_hold(user, actor=actor, reason=reason, ticket=ticket, now=now, request=request)
+        record.hold_lifted, record.on_hold = lift_hold and on_hold, on_hold and not lift_hold
+    return record
+
+
+def lift_user_hold(user, *, actor, reason: str, ticket: str = "", now: int | None = None, request=None):
+    """Lift ``user``'s hold (see ``twostep.mfa.holds.lift_hold``, which raises ReasonRequiredError and
+    NotOnHoldError); ``now`` in Unix seconds (default: the clock). Raises ``OwnAccountError`` /
+    ``StaffAccountError`` when ``actor`` may not act on ``user``."""
+    check_allowed(actor, user, LIFT_HOLD)
+    return holds.lift_hold(user, actor=actor, reason=reason, ticket=ticket,
+                           now=clock_now() if now is None else now, request=request)
 
 
 class AccessPassNotNeededError(ServiceError):
@@ -97,6 +117,7 @@ NO_MAILBOX_PROOF = ("Not needed: this site asks for no e-mail confirmation befor
 HAS_AUTHENTICATOR = ("Not needed: this user has an authenticator app. A temporary access pass only stands in for the "
                      "e-mail confirmation before a first setup; if they lost their phone, reset their MFA first.")
 DEACTIVATED = "Not needed: this account is deactivated and cannot sign in."
+ON_HOLD = "Not yet: this account is on hold and cannot sign in. Lift the hold first, after checking who they are."
 
 
 def access_pass_not_needed(user) -> str:
@@ -104,6 +125,8 @@ def access_pass_not_needed(user) -> str:
     the mailbox proof of a first enrollment (``twostep.mfa.mailbox.needs_proof``) and nothing else."""
     if not user.is_active:
         return DEACTIVATED
+    if holds.active_hold(user) is not None:
+        return ON_HOLD
     if mailbox.needs_proof(user):
         return ""
     return HAS_AUTHENTICATOR if app_settings().mailbox_proof else NO_MAILBOX_PROOF

@@ -1,4 +1,5 @@
-"""The support console: find a user, see their MFA picture, reset their MFA."""
+"""The support console: find a user, see their MFA picture, reset their MFA, issue a temporary access pass
+(lifting a hold is in hold_views). Who may act on whom is ``services.refusal``."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -10,14 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
 
-from twostep.mfa.access_passes import AccessPassReasonRequiredError
+from twostep.mfa import holds
 from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
-from twostep.mfa.headers import shows_secret
 from twostep.mfa.reset import NothingToResetError, ReasonRequiredError, has_factors
 from twostep.support import lookup, services
 from twostep.support.access import support_required
-from twostep.support.forms import IssueAccessPassForm, ResetForm, SearchForm
+from twostep.support.forms import IssueAccessPassForm, ResetAndLiftForm, ResetForm, SearchForm
 
 PAGE_SIZE = 20
 
@@ -26,6 +26,11 @@ def refusal(actor, target, action: str = services.RESET) -> str:
     """Why ``actor`` may not take ``action`` on ``target`` (answered with 403), or "" when they may."""
     refused = services.refusal(actor, target, action)
     return refused.message if refused else ""
+
+
+def hold_refusal(actor, target) -> str:
+    """Why ``actor`` may not lift ``target``'s hold (answered with 403), or "" when they may."""
+    return refusal(actor, target, services.LIFT_HOLD)
 
 
 @never_cache
@@ -39,7 +44,7 @@ def search(request):
                   status=200 if form.is_valid() else 400)
 
 
-def _target(pk: int):
+def target_user(pk: int):
     return get_object_or_404(get_user_model(), pk=pk)
 
 
@@ -47,11 +52,12 @@ def _target(pk: int):
 @support_required
 @require_safe
 def user_detail(request, pk: int):
-    target = _target(pk)
+    target = target_user(pk)
     pass_refusal = refusal(request.user, target, services.ACCESS_PASS) or services.access_pass_not_needed(target)
     return render(request, "support/user.html", {
         "dossier": lookup.dossier(target, now=clock_now()), "refusal": refusal(request.user, target),
-        "pass_refusal": pass_refusal, "pass_form": None if pass_refusal else IssueAccessPassForm(),
+        "hold_refusal": hold_refusal(request.user, target), "pass_refusal": pass_refusal,
+        "pass_form": None if pass_refusal else IssueAccessPassForm(),
         "pass_lifetime": lookup.duration(app_settings().access_pass_lifetime)})
 
 
@@ -63,24 +69,25 @@ class ResetView(View):
 
     def get(self, request, pk: int):
         """The form, or instead the reason a reset is refused (own account: 403; nothing to reset)."""
-        target = _target(pk)
+        target = target_user(pk)
         if refused := refusal(request.user, target):
             return self.render(request, target, None, refusal=refused, status=403)
         if not has_factors(target):
             return self.render(request, target, None, refusal=NothingToResetError.message)
-        return self.render(request, target, ResetForm())
+        return self.render(request, target, reset_form(target))
 
     def post(self, request, pk: int):
-        target = _target(pk)
-        form = ResetForm(request.POST)
+        target = target_user(pk)
+        form = reset_form(target, request.POST)
         if refused := refusal(request.user, target):
             form.add_error(None, refused)
             return self.render(request, target, form, status=403)
         if not form.is_valid():
             return self.render(request, target, form, status=400)
         try:
-            services.reset_user_mfa(target, actor=request.user, reason=form.cleaned_data["reason"],
-                                    ticket=form.cleaned_data["ticket"], now=clock_now(), request=request)
+            record = services.reset_user_mfa(target, actor=request.user, reason=form.cleaned_data["reason"],
+                                             ticket=form.cleaned_data["ticket"], now=clock_now(), request=request,
+                                             lift_hold=form.cleaned_data.get("lift_hold", False))
         except services.NotAllowedError as exc:
             form.add_error(None, exc.message)
             return self.render(request, target, form, status=403)
@@ -90,53 +97,20 @@ class ResetView(View):
         except NothingToResetError as exc:
             return self.render(request, target, None, refusal=exc.message, status=400)
         messages.success(request, f"MFA of {target.email} was reset. They were signed out everywhere, were "
-                                  "told by e-mail, and will set up an authenticator app at their next sign-in.")
+                                  "told by e-mail, and will set up an authenticator app at their next sign-in."
+                                  + HOLD_AFTER_RESET[(record.hold_lifted, record.on_hold)])
         return redirect("support:user", pk=target.pk)
 
     def render(self, request, target, form, *, refusal: str = "", status: int = 200):
-        return render(request, self.template_name, {"target": target, "form": form, "refusal": refusal},
-                      status=status)
+        return render(request, self.template_name, {"target": target, "form": form, "refusal": refusal,
+                                                    "hold": holds.active_hold(target)}, status=status)
 
 
-@method_decorator([shows_secret, never_cache, csrf_protect, support_required], name="dispatch")
-class AccessPassView(View):
-    """GET: the form (or why a pass is refused: 403, or not needed); POST: issue a pass with a mandatory
-    reason and show it once, on this response only (never stored in clear, never in a URL or a message)."""
+# What the reset's message adds, by (hold lifted, still on hold).
+HOLD_AFTER_RESET = {(False, False): "", (True, False): " The hold on the account was lifted.",
+                    (False, True): " The account remains on hold: nobody can sign in to it until the hold is lifted."}
 
-    template_name = "support/access_pass.html"
 
-    def get(self, request, pk: int):
-        target = _target(pk)
-        if refused := refusal(request.user, target, services.ACCESS_PASS):
-            return self.render(request, target, None, refusal=refused, status=403)
-        if not_needed := services.access_pass_not_needed(target):
-            return self.render(request, target, None, refusal=not_needed)
-        return self.render(request, target, IssueAccessPassForm())
-
-    def post(self, request, pk: int):
-        target = _target(pk)
-        form = IssueAccessPassForm(request.POST)
-        if refused := refusal(request.user, target, services.ACCESS_PASS):
-            form.add_error(None, refused)
-            return self.render(request, target, form, status=403)
-        if not form.is_valid():
-            return self.render(request, target, form, status=400)
-        try:
-            text, row = services.issue_user_access_pass(target, actor=request.user, now=clock_now(),
-                                                        request=request, **form.cleaned_data)
-        except services.NotAllowedError as exc:
-            form.add_error(None, exc.message)
-            return self.render(request, target, form, status=403)
-        except AccessPassReasonRequiredError as exc:
-            form.add_error("reason", exc.message)
-            return self.render(request, target, form, status=400)
-        except services.AccessPassNotNeededError as exc:
-            return self.render(request, target, None, refusal=exc.message, status=400)
-        return render(request, "support/access_pass_issued.html", {
-            "target": target, "access_pass": text, "row": row,
-            "lifetime": lookup.duration(app_settings().access_pass_lifetime)})
-
-    def render(self, request, target, form, *, refusal: str = "", status: int = 200):
-        return render(request, self.template_name, {
-            "target": target, "form": form, "refusal": refusal,
-            "lifetime": lookup.duration(app_settings().access_pass_lifetime)}, status=status)
+def reset_form(target, data=None) -> ResetForm:
+    """The reset form; for an account on hold, with the offer to lift the hold too."""
+    return (ResetAndLiftForm if holds.active_hold(target) is not None else ResetForm)(data)

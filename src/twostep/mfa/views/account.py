@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from twostep.accounts import services
 from twostep.accounts.forms import ChangeEmailForm
+from twostep.errors import ServiceError
 from twostep.mfa.stepup import step_up_required
 
 guarded = [never_cache, csrf_protect, login_required, step_up_required]
@@ -33,7 +34,7 @@ class ChangeEmailView(View):
         if form.is_valid():
             try:
                 services.change_email(request.user, form.cleaned_data["email"], request=request)
-            except services.AccountError as exc:
+            except ServiceError as exc:  # a race the form's check could not see
                 form.add_error("email", exc.message)
             else:
                 messages.success(request, f"Your e-mail address is now {request.user.email}. "

@@ -68,10 +68,8 @@ class MailboxProofView(View):
         try:
             mailbox.send_mailbox_code(request, user, now=clock_now())
         except mailbox.MailboxSendLimitedError as exc:
-            form = CodeForm()
-            form.add_error(None, exc.message)
-            return refusals.throttled(request, self.template_name, self.context(request, user, form, AccessPassForm()),
-                                      mailbox.RESEND_AFTER)
+            context = self.context(request, user, CodeForm(), AccessPassForm(), refusal=exc.message)
+            return refusals.throttled(request, self.template_name, context, mailbox.RESEND_AFTER)
         messages.info(request, f"A new code is on its way to {user.email}.")
         return redirect(request.get_full_path())
 

@@ -52,12 +52,13 @@ class _Echo:
 @login_required
 @require_safe
 def members_csv(request, slug: str):
-    """The members (of the filtered status) as CSV, streamed; formula-like cells are neutralized."""
+    """The members (of the filtered status) as CSV, streamed; every field quoted, formulas neutralized
+    (``members.neutralize``)."""
     organization = admin_membership(request.user, slug).organization
     form, status = _status(request)
     if not form.is_valid():
         return members_page(request, slug)
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     rows = (writer.writerow(row) for row in members.csv_rows(organization, status=status))
     filename = f"{organization.slug}-members-mfa{'-' + status if status else ''}.csv"
     return StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8",

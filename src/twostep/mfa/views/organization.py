@@ -1,13 +1,16 @@
-"""An organization admin's MFA settings: the *Require MFA* switch (now or from a date) and the
-*Notify members* action."""
+"""An organization admin's MFA settings: the *Require MFA* switch (now or from a date), its confirmation
+(who will be asked to set up MFA) and the *Notify members* action."""
 
 import smtplib
 from datetime import date, datetime, time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
@@ -15,12 +18,15 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from twostep.mfa import notify, org_policy, stepup
+from twostep.mfa import members, notify, org_policy, stepup
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import RequireMfaForm
+from twostep.mfa.models import Authenticator
 from twostep.mfa.services import as_datetime
 from twostep.organizations.access import admin_membership
 from twostep.tasks import enqueue
+
+PAGE_SIZE = 50  # members per page of the confirmation, as on the members page
 
 
 def today() -> date:
@@ -40,39 +46,86 @@ def initial(policy) -> dict:
     return {"require_mfa": policy.required, "starts": RequireMfaForm.NOW}
 
 
+def confirm_url(slug: str, form: RequireMfaForm) -> str:
+    """The confirmation page of switching Require MFA on as ``form`` (valid) says."""
+    day = form.cleaned_data["enforce_date"]
+    query = {"starts": RequireMfaForm.FROM_DATE, "enforce_date": day.isoformat()} if day else {}
+    url = reverse("mfa:organization_confirm", kwargs={"slug": slug})
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def settings_page(request, organization, form, *, status: int = 200, error: str = ""):
+    """The MFA settings page; ``error`` (a refusal's message) is shown above the form."""
+    policy = org_policy.policy_of(organization)
+    has_mfa = Authenticator.objects.filter(user=request.user, confirmed_at__isnull=False).exists()
+    context = {"organization": organization, "policy": policy, "form": form, "error": error,
+               "upcoming": initial(policy).get("starts") == RequireMfaForm.FROM_DATE,
+               "readiness": org_policy.readiness(organization), "admin_has_mfa": has_mfa}
+    return render(request, "mfa/organization_mfa.html", context, status=status)
+
+
 @method_decorator([never_cache, login_required, csrf_protect], name="dispatch")
 class OrganizationMfaView(View):
-    template_name = "mfa/organization_mfa.html"
+    """GET: the switch; POST: switch off (after a fresh step-up), or switch on once the admin has confirmed
+    who will be asked to set up MFA (``ConfirmRequireMfaView``; the form posts ``confirmed=yes``)."""
 
     def get(self, request, slug: str):
         organization = admin_membership(request.user, slug).organization
-        policy = org_policy.policy_of(organization)
-        form = RequireMfaForm(initial=initial(policy), today=today())
-        return render(request, self.template_name, self.context(organization, policy, form))
+        form = RequireMfaForm(initial=initial(org_policy.policy_of(organization)), today=today())
+        return settings_page(request, organization, form)
 
     def post(self, request, slug: str):
         organization = admin_membership(request.user, slug).organization
         form = RequireMfaForm(request.POST, today=today())
         if not form.is_valid():
-            policy = org_policy.policy_of(organization)
-            return render(request, self.template_name, self.context(organization, policy, form), status=400)
+            return settings_page(request, organization, form, status=400)
         required, day = form.cleaned_data["require_mfa"], form.cleaned_data["enforce_date"]
+        if required and request.POST.get("confirmed") != "yes":
+            return self.to_confirmation(request, organization, form)
         if not required and org_policy.policy_of(organization).required and not stepup.is_fresh(
                 request, now=clock_now()):
             # Switching MFA off weakens every member's sign-in: confirm it is the admin (step-up), then save again.
             messages.info(request, "To switch Require MFA off, first confirm it's you; then save again.")
             return redirect(stepup.url_for(request.get_full_path()))
-        org_policy.set_require_mfa(organization, required=required, actor=request.user,
-                                   moment=as_datetime(clock_now()), request=request,
-                                   enforce_from=start_of(day) if day else None)
+        try:
+            org_policy.set_require_mfa(organization, required=required, actor=request.user,
+                                       moment=as_datetime(clock_now()), request=request,
+                                       enforce_from=start_of(day) if day else None)
+        except org_policy.OwnMfaRequiredError as exc:
+            return settings_page(request, organization, form, status=403, error=exc.message)
         when = f" from {date_format(day, 'j F Y')}" if day else ""
         messages.success(request, f"Require MFA is now {'on' if required else 'off'} for {organization.name}{when}.")
         return redirect("mfa:organization", slug=slug)
 
-    def context(self, organization, policy, form) -> dict:
-        return {"organization": organization, "policy": policy, "form": form,
-                "upcoming": initial(policy).get("starts") == RequireMfaForm.FROM_DATE,
-                "readiness": org_policy.readiness(organization)}
+    def to_confirmation(self, request, organization, form):
+        try:
+            org_policy.ensure_can_require(request.user)
+        except org_policy.OwnMfaRequiredError as exc:
+            return settings_page(request, organization, form, status=403, error=exc.message)
+        return redirect(confirm_url(organization.slug, form))
+
+
+@method_decorator([never_cache, login_required], name="dispatch")
+class ConfirmRequireMfaView(View):
+    """Before Require MFA goes on: who will be asked to set up MFA (names and addresses, 50 a page), and the
+    button that switches it on. The query string says from when (``starts``, ``enforce_date``), as the form."""
+
+    def get(self, request, slug: str):
+        organization = admin_membership(request.user, slug).organization
+        form = RequireMfaForm({"require_mfa": "on", "starts": request.GET.get("starts", RequireMfaForm.NOW),
+                               "enforce_date": request.GET.get("enforce_date", "")}, today=today())
+        if not form.is_valid():
+            return settings_page(request, organization, form, status=400)
+        try:
+            org_policy.ensure_can_require(request.user)
+        except org_policy.OwnMfaRequiredError as exc:
+            return settings_page(request, organization, form, status=403, error=exc.message)
+        waiting = members.members_with_status(organization, status=members.NOT_YET)
+        page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "mfa/organization_mfa_confirm.html", {
+            "organization": organization, "page": page, "day": form.cleaned_data["enforce_date"],
+            "starts": form.cleaned_data["starts"] or RequireMfaForm.NOW,
+            "readiness": org_policy.readiness(organization)})
 
 
 @method_decorator([never_cache, login_required, csrf_protect], name="dispatch")

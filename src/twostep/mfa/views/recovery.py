@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from twostep.mfa import journey, pending, recovery, recovery_codes
+from twostep.mfa import journey, password_notice, pending, recovery, recovery_codes
 from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import RecoveryCodeForm
@@ -85,6 +85,7 @@ class RecoverySignInView(View):
     def wrong_code(self, request, state, form, exc):
         """A wrong recovery code counts toward the pending sign-in's limit, like a wrong code."""
         attempts_left = pending.record_failure(request)
+        password_notice.wrong_code(request, state, left=attempts_left, now=clock_now())
         if attempts_left == 0:
             messages.error(request, "Too many wrong codes. For your security, sign in again with your password.")
             return redirect("mfa:signin")

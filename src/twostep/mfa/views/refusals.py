@@ -1,7 +1,9 @@
-"""Responses for tries refused by throttling (429 with Retry-After) and for a locked MFA (403)."""
+"""Responses for tries refused by throttling (429 with Retry-After), for a locked MFA and for an account on
+hold (403)."""
 
 from django.shortcuts import render
 
+from twostep.audit import events
 from twostep.mfa.conf import app_settings
 
 
@@ -17,3 +19,11 @@ def locked(request, *, user, pending: bool):
     """The page a user with locked MFA sees: why, and how to get back in (HTTP 403: retrying cannot help)."""
     return render(request, "mfa/locked.html", {"locked_user": user, "pending": pending,
                                                "support_contact": app_settings().support_contact}, status=403)
+
+
+def on_hold(request, *, user):
+    """The page an account on hold gets after a correct password: not signed in, no pending sign-in, and
+    how to reach support (HTTP 403: retrying cannot help). The refusal is audited."""
+    events.record(events.SIGNIN_ON_HOLD, actor=user, subject=user, request=request, outcome="failure")
+    return render(request, "mfa/on_hold.html", {"held_user": user,
+                                                "support_contact": app_settings().support_contact}, status=403)

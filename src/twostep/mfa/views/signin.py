@@ -10,10 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from twostep.accounts.addresses import comparable_email, unambiguous
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
 from twostep.mfa import enrollment as enrollments
-from twostep.mfa import journey, lockout, mailbox, pending, policy, services, setup_binding
+from twostep.mfa import holds, journey, lockout, mailbox, password_notice, pending, policy, services, setup_binding
 from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm, SignInForm
@@ -42,18 +43,23 @@ class SignInView(View):
         next_url = journey.safe_next(request, request.POST.get("next"))
         if not form.is_valid():
             return self.refused(request, form, next_url)
-        url = journey.after_password(request, form.user, now=clock_now(), next_url=next_url)
+        try:
+            url = journey.after_password(request, form.user, now=clock_now(), next_url=next_url)
+        except holds.AccountOnHoldError:
+            return refusals.on_hold(request, user=form.user)
         return redirect(url)
 
     def refused(self, request, form, next_url: str):
         context = {"form": form, "next": next_url}
-        email = form.cleaned_data.get("email", "")[:254]
+        # Canonical, in ASCII (A-label, \u escapes): a look-alike of an address reads apart from it.
+        email = unambiguous(comparable_email(form.cleaned_data.get("email", "")))[:254]
+        known = {"known_device": True} if form.device else {}  # the try counted against its device cookie
         if form.has_error("__all__", "throttled"):
             events.record(events.SIGNIN_THROTTLED, request=request, outcome="failure", email=email,
-                          retry_after=form.retry_after)
+                          retry_after=form.retry_after, **known)
             return refusals.throttled(request, self.template_name, context, form.retry_after)
         if form.has_error("__all__", "invalid_login"):
-            events.record(events.SIGNIN_FAILED, request=request, outcome="failure", email=email)
+            events.record(events.SIGNIN_FAILED, request=request, outcome="failure", email=email, **known)
         return render(request, self.template_name, context, status=400)
 
 
@@ -194,6 +200,7 @@ class CodeView(View):
             form.add_error("code", exc.message)
             return render(request, self.template_name, self.context(state, form), status=400)
         left = pending.record_failure(request)
+        password_notice.wrong_code(request, state, left=left, now=clock_now())
         if left == 0:
             messages.error(request, "Too many wrong codes. For your security, sign in again with your password.")
             return redirect("mfa:signin")
@@ -217,6 +224,8 @@ class SignOutView(View):
 
     def post(self, request):
         enrollments.discard_session_setup(setup_binding.existing(request))  # its key dies with the sign-in
+        if pending.raw(request):  # cancelling a pending sign-in that had wrong codes tells the user
+            password_notice.abandoned(request, reason=password_notice.CANCELLED, now=clock_now())
         if request.user.is_authenticated:
             with transaction.atomic():
                 end_all_sessions(request.user)

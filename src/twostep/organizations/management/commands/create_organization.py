@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email, validate_slug
 
+from twostep.errors import ServiceError
 from twostep.organizations import conf
 from twostep.organizations.founding import SlugTakenError, create_organization
 from twostep.organizations.models import Membership
@@ -31,6 +32,8 @@ class Command(BaseCommand):
                                         now=conf.now())
         except SlugTakenError as exc:
             raise CommandError(f"{exc.message} ({slug!r}); choose another --slug.") from None
+        except ServiceError as exc:  # the address: refused, or it looks like an account's
+            raise CommandError(f"--admin-email: {exc.message}") from None
         except (smtplib.SMTPException, OSError) as exc:
             raise CommandError(f"The invitation e-mail could not be sent ({type(exc).__name__}: {exc}); nothing "
                                "was saved. Check the EMAIL_* settings and try again.") from None

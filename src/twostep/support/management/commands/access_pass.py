@@ -1,13 +1,12 @@
 """``twostep access-pass EMAIL --reason "..." [--ticket T]``: the support console's temporary access pass,
 for operators."""
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from twostep.accounts.models import normalize_email
 from twostep.errors import ServiceError
 from twostep.mfa.conf import app_settings
 from twostep.mfa.reset import OPERATOR
+from twostep.support.commands import user_by_address
 from twostep.support.lookup import duration
 from twostep.support.services import issue_user_access_pass
 
@@ -23,9 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--ticket", default="", help="ticket reference (optional, audited)")
 
     def handle(self, *args, email: str, reason: str, ticket: str, **options):
-        user = get_user_model()._default_manager.filter(email=normalize_email(email)).first()
-        if user is None:
-            raise CommandError(f"No user has the e-mail address {email!r}.")
+        user = user_by_address(email)
         try:
             text, row = issue_user_access_pass(user, actor=OPERATOR, reason=reason, ticket=ticket)
         except ServiceError as exc:
