@@ -50,13 +50,15 @@ def _generate() -> str:
     return "-".join(raw[i:i + 4] for i in range(0, LENGTH, 4))
 
 
-def issue_access_pass(user, *, actor, reason: str, now: int, request=None) -> tuple[str, AccessPass]:
+def issue_access_pass(user, *, actor, reason: str, now: int, request=None,
+                      ticket: str = "") -> tuple[str, AccessPass]:
     """Issue a pass for ``user`` (voiding their unused ones); returns the pass text, to show once, and its row.
 
     ``actor`` is the support user or a label (``twostep access-pass``: "operator (command line)"). Raises
-    AccessPassReasonRequiredError when ``reason`` is blank. Audited ``mfa.access_pass_issued`` with the reason.
+    AccessPassReasonRequiredError when ``reason`` is blank. Audited ``mfa.access_pass_issued`` with the reason
+    (and ``ticket``, a support ticket reference, when one is given).
     """
-    reason = (reason or "").strip()
+    reason, ticket = (reason or "").strip(), (ticket or "").strip()[:100]
     if not reason:
         raise AccessPassReasonRequiredError()
     text, moment = _generate(), as_datetime(now)
@@ -66,7 +68,7 @@ def issue_access_pass(user, *, actor, reason: str, now: int, request=None) -> tu
             user=user, pass_hash=_digest(text), issued_by_label=str(actor)[:254], reason=reason[:500],
             created_at=moment, expires_at=as_datetime(now + app_settings().access_pass_lifetime))
         events.record(events.ACCESS_PASS_ISSUED, actor=actor, subject=user, request=request, reason=reason[:500],
-                      valid_for=app_settings().access_pass_lifetime)
+                      **({"ticket": ticket} if ticket else {}), valid_for=app_settings().access_pass_lifetime)
     return text, row
 
 
