@@ -63,3 +63,10 @@ def test_there_is_no_such_page_in_production(settings):
     finally:
         settings.PRODUCTION = False
         importlib.reload(twostep.urls)
+
+
+def test_a_client_behind_a_local_proxy_gets_404(settings, mail_folder):
+    settings.TWOSTEP_PROXY_COUNT = 1
+    write_mail("Secret", "a link")
+    assert Client(HTTP_X_FORWARDED_FOR="203.0.113.9").get("/demo/mailbox/").status_code == 404
+    assert Client(HTTP_X_FORWARDED_FOR="127.0.0.1").get("/demo/mailbox/").status_code == 200

@@ -33,7 +33,8 @@ class MfaEnforcementMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(ALWAYS_ALLOWED_PREFIXES):
+        # path_info, not path: SCRIPT_NAME (a header a proxy may pass on) must not pick what is exempt.
+        if request.path_info.startswith(ALWAYS_ALLOWED_PREFIXES):
             return self.get_response(request)
         return self.enforce(request) or self.get_response(request)
 

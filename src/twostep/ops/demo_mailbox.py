@@ -1,8 +1,9 @@
 """The demo's mailbox page (``/demo/mailbox/``): the mails the demo wrote to its data folder, newest first.
 
-Only in the demo profile (``twostep.urls`` adds the route only there) and only for a browser on this machine
-(a client address in 127.0.0.0/8 or ::1; anyone else gets 404): the mails hold setup codes, invitation and
-password-reset links. The page is never cached and sends no Referer.
+Only in the demo profile (``twostep.urls`` adds the route only there) and only for a browser on this machine:
+the socket's address and the client's (behind ``TWOSTEP_PROXY_COUNT`` proxies) both in 127.0.0.0/8 or ::1;
+anyone else gets 404. The mails hold setup codes, invitation and password-reset links. The page is never
+cached and sends no Referer.
 """
 
 import email
@@ -16,6 +17,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from twostep.audit.client import client_address
 
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"  # what Django's file-based e-mail backend writes after each message
 SHOWN = 50
@@ -57,7 +60,10 @@ def recent_mails(folder: Path, *, limit: int = SHOWN) -> list[Mail]:
 @never_cache
 @require_safe
 def mailbox(request):
-    if settings.PRODUCTION or not _is_loopback(request.META.get("REMOTE_ADDR", "")):
+    # Both the socket and the client behind any proxy (TWOSTEP_PROXY_COUNT) must be this machine: a local
+    # reverse proxy or tunnel would otherwise hand every setup code and reset link to the world.
+    if settings.PRODUCTION or not (_is_loopback(request.META.get("REMOTE_ADDR", ""))
+                                   and _is_loopback(client_address(request) or "")):
         raise Http404
     folder = Path(settings.EMAIL_FILE_PATH or "")
     response = render(request, "ops/demo_mailbox.html", {
