@@ -67,6 +67,7 @@ def client_in(state: str, world, clock) -> Client:
         assert post_password(client, "boss@northwind.example").status_code == 302
         if state == "stepped_up":  # boss has no authenticator: the password alone steps up
             assert client.post("/stepup/", {"password": PASSWORD, "next": "/"}).status_code == 302
+            assert prove_mailbox(client, "mfa:account_mailbox").status_code == 302  # before an address change
     return client
 
 
