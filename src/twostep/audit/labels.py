@@ -45,7 +45,15 @@ _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recove
          "new_email": "to", "enforce_from": "from", "all_sessions": "all sessions",
          "cleared_lockout": "cleared lockout", "new_account": "new account", "wrong_codes": "wrong codes",
          "discarded_other": "replaced another setup", "expires_in": "valid for (s)", "known_device": "known browser",
-         "authenticator_removed": "authenticator removed", "setup_ip": "set up from"}
+         "authenticator_removed": "authenticator removed", "setup_ip": "set up from",
+         "identity_check": "identity checked"}
+# Labels of the values of some detail keys, registered by the apps that define them (``describe_values``).
+_VALUES: dict[str, dict[str, str]] = {}
+
+
+def describe_values(key: str, labels) -> None:
+    """Show the values of detail ``key`` by ``labels`` (``{value: label}`` or choices) in summaries."""
+    _VALUES[key] = dict(labels)
 
 
 def label(action: str) -> str:
@@ -53,7 +61,9 @@ def label(action: str) -> str:
     return LABELS.get(action, action)
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, key: str = "") -> str:
+    if isinstance(value, str) and value in _VALUES.get(key, {}):
+        return _VALUES[key][value]
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
@@ -63,5 +73,5 @@ def _value(value: Any) -> str:
 
 def summary(detail: dict | None) -> str:
     """``detail`` as "reason: Lost phone; ticket: T-1", ids left out."""
-    return "; ".join(f"{_KEYS.get(key, key).replace('_', ' ')}: {_value(value)}"
+    return "; ".join(f"{_KEYS.get(key, key).replace('_', ' ')}: {_value(value, key)}"
                      for key, value in (detail or {}).items() if not key.endswith("_id"))

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from twostep.mfa import holds
 from twostep.mfa.conf import now as clock_now
+from twostep.mfa.identity import IdentityCheckRequiredError
 from twostep.support.access import support_required
 from twostep.support.forms import LiftHoldForm
 from twostep.support.services import lift_user_hold
@@ -41,9 +42,10 @@ class LiftHoldView(View):
             return self.render(request, target, form, status=400)
         try:
             lift_user_hold(target, actor=request.user, reason=form.cleaned_data["reason"],
-                           ticket=form.cleaned_data["ticket"], now=clock_now(), request=request)
-        except holds.ReasonRequiredError as exc:
-            form.add_error("reason", exc.message)
+                           identity_check=form.cleaned_data["identity_check"], ticket=form.cleaned_data["ticket"],
+                           now=clock_now(), request=request)
+        except (holds.ReasonRequiredError, IdentityCheckRequiredError) as exc:
+            form.add_error("reason" if isinstance(exc, holds.ReasonRequiredError) else "identity_check", exc.message)
             return self.render(request, target, form, status=400)
         except holds.NotOnHoldError as exc:
             return self.render(request, target, None, refusal=exc.message, status=400)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from twostep.mfa import holds
 from twostep.mfa.conf import now as clock_now
+from twostep.mfa.identity import IdentityCheckRequiredError
 from twostep.mfa.reset import NothingToResetError, ReasonRequiredError, has_factors
 from twostep.support import lookup
 from twostep.support.access import support_required
@@ -100,10 +101,11 @@ class ResetView(View):
             return self.render(request, target, form, status=400)
         try:
             record = reset_user_mfa(target, actor=request.user, reason=form.cleaned_data["reason"],
+                                    identity_check=form.cleaned_data["identity_check"],
                                     ticket=form.cleaned_data["ticket"], now=clock_now(), request=request,
                                     lift_hold=form.cleaned_data.get("lift_hold", False))
-        except ReasonRequiredError as exc:
-            form.add_error("reason", exc.message)
+        except (ReasonRequiredError, IdentityCheckRequiredError) as exc:
+            form.add_error("reason" if isinstance(exc, ReasonRequiredError) else "identity_check", exc.message)
             return self.render(request, target, form, status=400)
         except NothingToResetError as exc:
             return self.render(request, target, None, refusal=exc.message, status=400)
