@@ -56,7 +56,7 @@ def test_reset_sets_the_password_and_the_next_sign_in_still_asks_for_the_code(cl
     assert "Your password has been reset." in client.get(reverse("mfa:signin")).content.decode()
     assert list(AuditEvent.objects.filter(subject_id=member.pk).values_list("action", "outcome").order_by("id")) == [
         ("mfa.setup_started", "success"), ("mfa.enrolled", "success"), ("mfa.recovery_codes_generated", "success"),
-        ("account.password_reset", "success")]
+        ("account.password_reset_requested", "success"), ("account.password_reset", "success")]
 
     assert post_password(client, "member@acme.example", PASSWORD).status_code == 400
     after = post_password(client, "member@acme.example", NEW_PASSWORD)

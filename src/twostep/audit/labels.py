@@ -1,9 +1,9 @@
 """How people read the audit trail: a label for every action of ``events`` and a one-line summary of an
-event's detail. The detail never holds secrets (``events.record`` refuses them); ids are left out."""
+event's detail. The detail never holds secrets (``events.record`` refuses them); ids and HMACs are left out."""
 
 from typing import Any
 
-from twostep.audit import events
+from twostep.audit import denials, events
 
 LABELS = {
     events.SIGNIN_SUCCEEDED: "Signed in",
@@ -36,9 +36,11 @@ LABELS = {
     events.MEMBER_ROLE_CHANGED: "Member role changed",
     events.STEP_UP: "Confirmed identity (step-up)",
     events.PASSWORD_RESET: "Password reset",
+    events.PASSWORD_RESET_REQUESTED: "Password reset requested",
     events.PASSWORD_CHANGED: "Password changed",
     events.EMAIL_CHANGED: "E-mail address changed",
     events.HOLD_LIFTED: "Hold lifted by support",
+    events.ACCESS_DENIED: "Access refused",
 }
 
 _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recovery codes", "old_email": "from",
@@ -46,7 +48,7 @@ _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recove
          "cleared_lockout": "cleared lockout", "new_account": "new account", "wrong_codes": "wrong codes",
          "discarded_other": "replaced another setup", "expires_in": "valid for (s)", "known_device": "known browser",
          "authenticator_removed": "authenticator removed", "setup_ip": "set up from",
-         "identity_check": "identity checked"}
+         "identity_check": "identity checked", "rule": "refused as", "path": "page"}
 # Labels of the values of some detail keys, registered by the apps that define them (``describe_values``).
 _VALUES: dict[str, dict[str, str]] = {}
 
@@ -54,6 +56,9 @@ _VALUES: dict[str, dict[str, str]] = {}
 def describe_values(key: str, labels) -> None:
     """Show the values of detail ``key`` by ``labels`` (``{value: label}`` or choices) in summaries."""
     _VALUES[key] = dict(labels)
+
+
+describe_values("rule", denials.RULES)
 
 
 def label(action: str) -> str:
@@ -74,4 +79,4 @@ def _value(value: Any, key: str = "") -> str:
 def summary(detail: dict | None) -> str:
     """``detail`` as "reason: Lost phone; ticket: T-1", ids left out."""
     return "; ".join(f"{_KEYS.get(key, key).replace('_', ' ')}: {_value(value, key)}"
-                     for key, value in (detail or {}).items() if not key.endswith("_id"))
+                     for key, value in (detail or {}).items() if not key.endswith(("_id", "_hmac")))

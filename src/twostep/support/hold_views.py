@@ -14,7 +14,7 @@ from twostep.mfa.identity import IdentityCheckRequiredError
 from twostep.support.access import support_required
 from twostep.support.forms import LiftHoldForm
 from twostep.support.services import lift_user_hold
-from twostep.support.views import hold_refusal, target_user
+from twostep.support.views import denied, hold_refusal, target_user
 
 
 @method_decorator([never_cache, csrf_protect, support_required], name="dispatch")
@@ -27,6 +27,7 @@ class LiftHoldView(View):
         """The form, or instead why it cannot be used (own or staff account: 403; not on hold)."""
         target = target_user(pk)
         if refused := hold_refusal(request.user, target):
+            denied(request, target)
             return self.render(request, target, None, refusal=refused, status=403)
         if holds.active_hold(target) is None:
             return self.render(request, target, None, refusal=holds.NotOnHoldError.message)
@@ -36,6 +37,7 @@ class LiftHoldView(View):
         target = target_user(pk)
         form = LiftHoldForm(request.POST)
         if refused := hold_refusal(request.user, target):
+            denied(request, target)
             form.add_error(None, refused)
             return self.render(request, target, form, status=403)
         if not form.is_valid():

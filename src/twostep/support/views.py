@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
 
+from twostep.audit.denials import record_denial
 from twostep.mfa import holds
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.identity import IdentityCheckRequiredError
@@ -38,6 +39,11 @@ def _refused(actor, target, *, own: str, privileged: str) -> str:
     if (target.is_staff or target.is_superuser) and not actor.is_superuser:
         return privileged
     return ""
+
+
+def denied(request, target) -> None:
+    """Audit a refused reset or lift (``access.denied`` about ``target``): one's own, or a staff account."""
+    record_denial(request, rule="own_account" if target == request.user else "staff_account", subject=target)
 
 
 def refusal(actor, target) -> str:
@@ -86,6 +92,7 @@ class ResetView(View):
         """The form, or instead the reason a reset is refused (own account: 403; nothing to reset)."""
         target = target_user(pk)
         if refused := refusal(request.user, target):
+            denied(request, target)
             return self.render(request, target, None, refusal=refused, status=403)
         if not has_factors(target):
             return self.render(request, target, None, refusal=NothingToResetError.message)
@@ -95,6 +102,7 @@ class ResetView(View):
         target = target_user(pk)
         form = reset_form(target, request.POST)
         if refused := refusal(request.user, target):
+            denied(request, target)
             form.add_error(None, refused)
             return self.render(request, target, form, status=403)
         if not form.is_valid():
