@@ -59,6 +59,7 @@ PASSWORD_CHANGED = "account.password_changed"
 EMAIL_CHANGED = "account.email_changed"
 HOLD_LIFTED = "account.hold_lifted"
 ACCESS_DENIED = "access.denied"
+AUDIT_PRUNED = "audit.pruned"
 
 _FORBIDDEN_DETAIL_KEYS = {"password", "code", "secret", "key", "token", "recovery_code"}
 

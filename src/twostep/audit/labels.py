@@ -41,6 +41,7 @@ LABELS = {
     events.EMAIL_CHANGED: "E-mail address changed",
     events.HOLD_LIFTED: "Hold lifted by support",
     events.ACCESS_DENIED: "Access refused",
+    events.AUDIT_PRUNED: "Old audit events deleted (retention)",
 }
 
 _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recovery codes", "old_email": "from",
@@ -48,7 +49,8 @@ _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recove
          "cleared_lockout": "cleared lockout", "new_account": "new account", "wrong_codes": "wrong codes",
          "discarded_other": "replaced another setup", "expires_in": "valid for (s)", "known_device": "known browser",
          "authenticator_removed": "authenticator removed", "setup_ip": "set up from",
-         "identity_check": "identity checked", "rule": "refused as", "path": "page"}
+         "identity_check": "identity checked", "rule": "refused as", "path": "page",
+         "before": "older than"}
 # Labels of the values of some detail keys, registered by the apps that define them (``describe_values``).
 _VALUES: dict[str, dict[str, str]] = {}
 
