@@ -22,6 +22,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from tests.conftest import PASSWORD, code_for, post_password
 from twostep.accounts.models import User
+from twostep.audit.models import AuditEvent
 from twostep.mfa import enrollment as enrollments
 from twostep.mfa.journey import MFA_VERIFIED_AT
 from twostep.mfa.org_policy import set_require_mfa
@@ -241,12 +242,26 @@ def outcome(response):
     return "→" + resolve(urlsplit(response["Location"]).path).view_name
 
 
+def answer_and_denials(client, method: str, url: str):
+    """The outcome of one request and the ``access.denied`` events it wrote, as (actor, path pattern)."""
+    before = AuditEvent.objects.filter(action="access.denied").count()
+    answer = outcome(getattr(client, method.lower())(url))
+    written = AuditEvent.objects.filter(action="access.denied").order_by("id")[before:]
+    return answer, [(event.actor_id, event.detail["path"]) for event in written]
+
+
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: f"{row.method} {row.name}")
 def test_authorization(world, visitors, row):
     kwargs = KWARGS.get(row.name, {})
     url = reverse(row.name, kwargs=kwargs(world) if callable(kwargs) else kwargs)
-    actual = {role: outcome(getattr(visitors[role], row.method.lower())(url)) for role in ROLES}
-    assert actual == {role: getattr(row, role) for role in ROLES}
+    answers = {role: answer_and_denials(visitors[role], row.method, url) for role in ROLES}
+    assert {role: answer for role, (answer, _) in answers.items()} == {role: getattr(row, role) for role in ROLES}
+    # Every 403 of an object check is audited once, with the page's pattern; no other answer is.
+    route = "/" + resolve(url).route
+    expected = {role: [(world[role].pk if role != "anonymous" else None, route)]
+                if getattr(row, role) == 403 else []
+                for role in ROLES}
+    assert {role: denials for role, (_, denials) in answers.items()} == expected
 
 
 def url_names(patterns, namespace=""):

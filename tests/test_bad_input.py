@@ -84,7 +84,8 @@ POST_VIEWS = {
     "organization_mfa": ("/orgs/northwind/settings/mfa/", "admin", {"require_mfa": "on", "starts": "now"}),
     "signout": ("/signout/", "anonymous", {"anything": None}),
 }
-FAILURE_EVENTS = {"signin.failed", "stepup", "mfa.code_failed"}
+# Refusals are recorded on purpose (a slug no admin has is an access.denied with the pattern, not the raw path).
+FAILURE_EVENTS = {"signin.failed", "stepup", "mfa.code_failed", "access.denied"}
 # An unticked checkbox is absent: "off" (tested below); "from when" left out means now.
 ALSO_VALID = {"require_mfa": {MISSING}, "starts": {MISSING, ""}}
 
@@ -201,6 +202,8 @@ def test_nasty_query_and_path_values_never_500(path, state, world, clock):
         response = client.get(path.format(quote(value, safe="")))
         assert response.status_code in (200, 403, 404), response.status_code
         assert_nothing_changed(before, client, {})
+        for denial in AuditEvent.objects.filter(action="access.denied"):
+            assert denial.detail["path"].startswith(("/orgs/<slug:slug>/", "/signin/", "/stepup/")), denial.detail
 
     visit()
 

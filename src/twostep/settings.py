@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "twostep.ops.middleware.FormRequestsMiddleware",
     "twostep.mfa.enforcement.MfaEnforcementMiddleware",
     "twostep.mfa.device_cookies.DeviceCookieMiddleware",  # sets the cookie of a sign-in completed in the request
+    "twostep.audit.denials.AccessDeniedMiddleware",  # a view's PermissionDenied is audited access.denied
 ]
 
 ROOT_URLCONF = "twostep.urls"
@@ -112,10 +113,13 @@ AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "twostep.accounts.validators.MaximumLengthValidator"},  # what the sign-in form accepts
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("email", "name")}},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The product's and issuer's names, the address's parts, the user's organizations. Any composition is allowed
+    # (no digit or symbol rules, and all-digit passwords too: ASVS 6.2.5).
+    {"NAME": "twostep.accounts.validators.ContextWordsValidator"},
 ]
 LOGIN_URL = "mfa:signin"
 LOGIN_REDIRECT_URL = "home"

@@ -50,6 +50,7 @@ def test_the_owner_disowns_a_new_app_and_support_lifts_the_hold(browser, live_se
     page.goto(f"/support/users/{member.pk}/")
     assert "Nobody can sign in to this account" in page.content()
     page.click("text=Lift the hold…")
+    page.check("text=Their manager confirmed")
     page.fill("textarea[name=reason]", CHECKED)
     page.click("button:has-text('Lift the hold')")
     page.wait_for_selector("text=The hold on member@acme.example was lifted")

@@ -13,7 +13,7 @@ from twostep.audit.models import AuditEvent
 from twostep.mfa.models import Authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-REASON = "Lost phone; identity checked by a call-back to the number on file"
+REASON = "Lost phone; called back the number in the HR record"
 
 
 def test_support_resets_a_member_who_then_sets_up_again(browser, live_server, page, clock, make_user, make_org,
@@ -44,12 +44,17 @@ def test_support_resets_a_member_who_then_sets_up_again(browser, live_server, pa
     page.click("button:has-text('Reset MFA')")
     assert page.locator("#id_reason-errors").inner_text() == (
         "Give the reason for the reset (for example how you checked who asked).")
+    assert page.locator("#id_identity_check-errors").inner_text() == (
+        "Choose how you checked who the person is: a call-back to a number on file, an ID document checked in "
+        "person, their manager, or other (described in the note).")
+    page.check("text=Call-back to a number on file")
     page.fill("textarea[name=reason]", REASON)
     page.fill("input[name=ticket]", "HELP-42")
     page.click("button:has-text('Reset MFA')")
     page.wait_for_selector("text=MFA of member@acme.example was reset.")
     assert "Required, not set up" in page.content()
-    assert f"MFA reset by support — reason: {REASON}; ticket: HELP-42;" in page.content()
+    assert (f"MFA reset by support — reason: {REASON}; identity checked: Call-back to a number on file; "
+            "ticket: HELP-42;") in page.content()
     # date_joined carries the wall clock; show the injected clock's date so the screenshot is stable.
     User.objects.filter(pk=member.pk).update(date_joined=clock.moment)
     page.reload()

@@ -13,6 +13,7 @@ from twostep.mfa import holds, pending
 from twostep.mfa.models import AccountHold
 
 pytestmark = pytest.mark.django_db
+BY_CALL = {"identity_check": "callback"}  # how support checked the person
 ON_HOLD = "Your account is on hold"
 MISMATCH = "That e-mail address and password do not match an account."
 NEW_PASSWORD = "a brand new passphrase 42"
@@ -83,6 +84,7 @@ def test_a_session_that_escaped_the_hold_is_signed_out_onto_the_hold_page(client
 
 
 def test_a_lifted_hold_lets_the_account_sign_in_again(client, clock, held):
-    holds.lift_hold(held, actor="operator (command line)", reason="Called back on the number on file", now=clock.now)
+    holds.lift_hold(held, actor="operator (command line)", **BY_CALL, reason="Called back on the number on file",
+                    now=clock.now)
     assert post_password(client, "member@acme.example")["Location"] == reverse("mfa:code")
     assert holds.active_hold(held) is None

@@ -110,7 +110,7 @@ def test_a_setup_alone_is_nothing_to_reset_and_a_reset_discards_it(client, clock
     at_setup(client, member, prove=False)
     key_on_setup_page(client)
     with pytest.raises(reset.NothingToResetError):
-        reset.reset_mfa(member, actor="support", reason="lost phone", now=clock.now)
+        reset.reset_mfa(member, actor="support", identity_check="callback", reason="lost phone", now=clock.now)
     assert Authenticator.objects.filter(user=member).count() == 1
 
 

@@ -21,6 +21,9 @@ from twostep.support.access import support_required
 from twostep.support.models import SupportReset
 
 pytestmark = pytest.mark.django_db
+BY_CALL = {"identity_check": "callback"}  # how support checked the person
+IDENTITY_CHECK_REQUIRED = ("Choose how you checked who the person is: a call-back to a number on file, an ID "
+                           "document checked in person, their manager, or other (described in the note).")
 REASON = "Lost phone; identity checked by video call against the HR photo"
 
 
@@ -39,7 +42,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, clock, member):
     for url in console_urls(member):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/signin/?next=/support/")
-    assert client.post(console_urls(member)[2], {"reason": REASON}).status_code == 302
+    assert client.post(console_urls(member)[2], {**BY_CALL, "reason": REASON}).status_code == 302
     assert nothing_was_reset(member)
 
 
@@ -60,7 +63,7 @@ def test_only_support_staff_may_use_the_console(client, clock, make_user, grant_
         response = client.get(url)
         assert response.status_code == 403
         assert "Only support staff can open the support console." in response.content.decode()
-    response = client.post(console_urls(member)[2], {"reason": REASON})
+    response = client.post(console_urls(member)[2], {**BY_CALL, "reason": REASON})
     assert response.status_code == 403 and nothing_was_reset(member)
     assert "Support console" not in client.get("/").content.decode()
 
@@ -136,7 +139,7 @@ def test_reset_needs_a_reason(client, clock, support_user, member):
     force_sign_in(client, support_user, verified_at=clock.now)
     form = client.get(reverse("support:reset", args=[member.pk]))
     assert form.status_code == 200 and "Reset MFA of member@acme.example?" in form.content.decode()
-    response = client.post(reverse("support:reset", args=[member.pk]), {"reason": "   ", "ticket": "T-1"})
+    response = client.post(reverse("support:reset", args=[member.pk]), {**BY_CALL, "reason": "   ", "ticket": "T-1"})
     assert response.status_code == 400
     assert "Give the reason for the reset" in response.content.decode()
     assert nothing_was_reset(member)
@@ -151,10 +154,13 @@ def test_reset_removes_mfa_ends_sessions_audits_and_tells_the_user(
     assert phone.get("/").status_code == 200
     force_sign_in(client, support_user, verified_at=clock.now)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("support:reset", args=[member.pk]), {"reason": REASON, "ticket": "HELP-42"})
+        response = client.post(reverse("support:reset", args=[member.pk]),
+                               {**BY_CALL, "reason": REASON, "ticket": "HELP-42"})
     assert response.status_code == 302 and response["Location"] == reverse("support:user", args=[member.pk])
     page = client.get(response["Location"]).content.decode()
     assert "MFA of member@acme.example was reset." in page and "Required, not set up" in page
+    assert (f"MFA reset by support — reason: {REASON}; identity checked: Call-back to a number on file; ticket: "
+            "HELP-42;") in page
     assert "Nothing to reset: no authenticator app is set up." in page and "Reset MFA…" not in page
 
     assert not Authenticator.objects.filter(user=member).exists()
@@ -163,10 +169,12 @@ def test_reset_removes_mfa_ends_sessions_audits_and_tells_the_user(
     assert list(AuditEvent.objects.filter(action="mfa.reset").values_list(
         "actor_id", "actor_label", "subject_id", "outcome", "detail")) == [
         (support_user.pk, "support@twostep.example", member.pk, "success",
-         {"reason": REASON, "ticket": "HELP-42", "authenticators": 1, "recovery_codes": 10})]
+         {"reason": REASON, "identity_check": "callback", "ticket": "HELP-42", "authenticators": 1,
+          "recovery_codes": 10})]
     record = SupportReset.objects.get()
-    assert (record.actor, record.user_id, record.user_email, record.reason, record.ticket, record.created_at) == (
-        support_user, member.pk, "member@acme.example", REASON, "HELP-42", clock.moment)
+    assert (record.actor, record.user_id, record.user_email, record.reason, record.identity_check, record.ticket,
+            record.created_at) == (support_user, member.pk, "member@acme.example", REASON, "callback", "HELP-42",
+                                   clock.moment)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["member@acme.example"]
@@ -180,14 +188,14 @@ def test_no_email_when_the_reset_does_not_commit(client, clock, support_user, me
                                                  django_capture_on_commit_callbacks):
     force_sign_in(client, support_user, verified_at=clock.now)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("support:reset", args=[member.pk]), {"reason": ""})
+        client.post(reverse("support:reset", args=[member.pk]), {**BY_CALL, "reason": ""})
     assert mail.outbox == []
 
 
 def test_support_cannot_reset_themselves_here(client, clock, support_user):
     force_sign_in(client, support_user, verified_at=clock.now)
     assert "This is your own account" in client.get(reverse("support:user", args=[support_user.pk])).content.decode()
-    response = client.post(reverse("support:reset", args=[support_user.pk]), {"reason": REASON})
+    response = client.post(reverse("support:reset", args=[support_user.pk]), {**BY_CALL, "reason": REASON})
     assert response.status_code == 403 and "You cannot reset your own MFA here" in response.content.decode()
     assert Authenticator.objects.filter(user=support_user).exists()
 
@@ -200,13 +208,13 @@ def test_support_cannot_reset_a_staff_account_but_a_superuser_can(client, clock,
     page = client.get(reverse("support:user", args=[colleague.pk])).content.decode()
     assert "This is a staff account: only a superuser or an operator" in page and "Reset MFA…" not in page
     assert client.get(reverse("support:reset", args=[colleague.pk])).status_code == 403
-    response = client.post(reverse("support:reset", args=[colleague.pk]), {"reason": REASON})
+    response = client.post(reverse("support:reset", args=[colleague.pk]), {**BY_CALL, "reason": REASON})
     assert response.status_code == 403 and "This is a staff account" in response.content.decode()
     assert Authenticator.objects.filter(user=colleague).count() == 1 and not SupportReset.objects.exists()
 
     root = User.objects.create_superuser("root@twostep.example", "x" * 12)
     force_sign_in(client, root, verified_at=clock.now)
-    response = client.post(reverse("support:reset", args=[colleague.pk]), {"reason": REASON})
+    response = client.post(reverse("support:reset", args=[colleague.pk]), {**BY_CALL, "reason": REASON})
     assert response.status_code == 302 and not Authenticator.objects.filter(user=colleague).exists()
     assert SupportReset.objects.get().actor == root
 
@@ -214,13 +222,15 @@ def test_support_cannot_reset_a_staff_account_but_a_superuser_can(client, clock,
 def test_unknown_user_is_not_found(client, clock, support_user):
     force_sign_in(client, support_user, verified_at=clock.now)
     assert client.get(reverse("support:user", args=[999_999])).status_code == 404
-    assert client.post(reverse("support:reset", args=[999_999]), {"reason": REASON}).status_code == 404
+    assert client.post(reverse("support:reset", args=[999_999]), {**BY_CALL, "reason": REASON}).status_code == 404
 
 
 @pytest.mark.parametrize("form, message", [
     ({"reason": "x" * 1001}, "Ensure this value has at most 1000 characters"),
     ({"reason": "lost\x00phone"}, "Null characters are not allowed."),
-    ({"reason": REASON, "ticket": "T" * 101}, "Ensure this value has at most 100 characters"),
+    ({"reason": REASON, **BY_CALL, "ticket": "T" * 101}, "Ensure this value has at most 100 characters"),
+    ({"reason": REASON}, IDENTITY_CHECK_REQUIRED),
+    ({"reason": REASON, "identity_check": "trust-me"}, IDENTITY_CHECK_REQUIRED),
 ])
 def test_bad_reset_input_is_refused_with_a_message(client, clock, support_user, member, form, message):
     force_sign_in(client, support_user, verified_at=clock.now)
@@ -249,7 +259,7 @@ def test_reset_with_nothing_to_reset_is_refused_and_sends_nothing(client, clock,
     assert "Nothing to reset: this user has no authenticator, recovery codes or lockout." in text
     assert 'name="reason"' not in text and "Reset MFA</button>" not in text
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"reason": REASON, "ticket": "T-9"})
+        response = client.post(url, {**BY_CALL, "reason": REASON, "ticket": "T-9"})
     assert response.status_code == 400
     assert "Nothing to reset: this user has no authenticator, recovery codes or lockout." in response.content.decode()
     assert mail.outbox == []

@@ -18,6 +18,7 @@ from twostep.mfa import holds
 from twostep.mfa.models import AccountHold, Authenticator
 
 pytestmark = pytest.mark.django_db
+BY_CALL = {"identity_check": "callback"}  # how support checked the person
 CHECKED = "Called back on the phone number on file; matched the HR photo"
 DETAIL = "The owner said the authenticator app set up on 29 November 2026 at 23:59 UTC was not theirs."
 
@@ -50,23 +51,27 @@ def test_support_lifts_the_hold_with_a_note_and_the_user_can_sign_in_again(
     url = reverse("support:lift_hold", args=[held.pk])
     form = client.get(url)
     assert form.status_code == 200 and "Lift the hold on member@acme.example?" in form.content.decode()
-    blank = client.post(url, {"reason": "  "})
+    blank = client.post(url, {**BY_CALL, "reason": "  "})
     assert blank.status_code == 400 and "Say how you checked that you are dealing with the owner" in \
         blank.content.decode() and still_held(held)
+    unchecked = client.post(url, {"reason": CHECKED, "identity_check": ""})
+    assert unchecked.status_code == 400 and "Choose how you checked who the person is" in \
+        unchecked.content.decode() and still_held(held)
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(url, {"reason": CHECKED, "ticket": "HELP-9"})
+        done = client.post(url, {**BY_CALL, "reason": CHECKED, "ticket": "HELP-9"})
     assert done.status_code == 302 and done["Location"] == reverse("support:user", args=[held.pk])
     assert "The hold on member@acme.example was lifted" in client.get(done["Location"]).content.decode()
     lifted = AccountHold.objects.get()
-    assert (lifted.lifted_at, lifted.lifted_by, lifted.lifted_by_label, lifted.lift_note) == (
-        clock.moment, support_user, "support@twostep.example", CHECKED)
+    assert (lifted.lifted_at, lifted.lifted_by, lifted.lifted_by_label, lifted.lift_note,
+            lifted.lift_identity_check) == (clock.moment, support_user, "support@twostep.example", CHECKED, "callback")
     assert list(AuditEvent.objects.filter(action="account.hold_lifted").values_list(
         "actor_id", "subject_id", "outcome", "detail")) == [
-        (support_user.pk, held.pk, "success", {"reason": CHECKED, "ticket": "HELP-9", "hold_reason": "disowned"})]
+        (support_user.pk, held.pk, "success",
+         {"reason": CHECKED, "identity_check": "callback", "ticket": "HELP-9", "hold_reason": "disowned"})]
     assert [(m.to, m.subject) for m in mail.outbox] == [(["member@acme.example"], "Your account is no longer on hold")]
     assert CHECKED not in mail.outbox[0].body and "you can sign in again" in mail.outbox[0].body
     assert post_password(Client(), "member@acme.example")["Location"] == reverse("mfa:code")
-    again = client.post(url, {"reason": CHECKED})
+    again = client.post(url, {**BY_CALL, "reason": CHECKED})
     assert again.status_code == 400 and "This account is not on hold." in again.content.decode()
 
 
@@ -77,7 +82,7 @@ def test_support_cannot_lift_their_own_hold(client, clock, support_user):
     assert "You cannot lift a hold on your own account" in page and "Lift the hold…" not in page
     url = reverse("support:lift_hold", args=[support_user.pk])
     assert client.get(url).status_code == 403
-    response = client.post(url, {"reason": CHECKED})
+    response = client.post(url, {**BY_CALL, "reason": CHECKED})
     assert response.status_code == 403 and "You cannot lift a hold on your own account" in response.content.decode()
     assert still_held(support_user)
 
@@ -89,12 +94,12 @@ def test_support_cannot_lift_a_staff_accounts_hold_but_a_superuser_can(client, c
     force_sign_in(client, support_user, verified_at=clock.now)
     assert "only a superuser or an operator (twostep lift-hold)" in \
         client.get(reverse("support:user", args=[colleague.pk])).content.decode()
-    response = client.post(url, {"reason": CHECKED})
+    response = client.post(url, {**BY_CALL, "reason": CHECKED})
     assert response.status_code == 403 and "This is a staff account" in response.content.decode()
     assert still_held(colleague)
     root = User.objects.create_superuser("root@twostep.example", "x" * 12)
     force_sign_in(client, root, verified_at=clock.now)
-    assert client.post(url, {"reason": CHECKED}).status_code == 302 and holds.active_hold(colleague) is None
+    assert client.post(url, {**BY_CALL, "reason": CHECKED}).status_code == 302 and holds.active_hold(colleague) is None
 
 
 def test_a_reset_offers_to_lift_the_hold(client, clock, support_user, held, django_capture_on_commit_callbacks):
@@ -104,7 +109,7 @@ def test_a_reset_offers_to_lift_the_hold(client, clock, support_user, held, djan
     assert "A reset\n    leaves it on hold unless you also lift the hold below." in page
     assert 'name="lift_hold"' in page
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(url, {"reason": CHECKED, "lift_hold": "on"})
+        done = client.post(url, {**BY_CALL, "reason": CHECKED, "lift_hold": "on"})
     assert done.status_code == 302
     assert "The hold on the account was lifted." in client.get(done["Location"]).content.decode()
     assert holds.active_hold(held) is None and not Authenticator.objects.filter(user=held).exists()
@@ -116,7 +121,7 @@ def test_a_reset_offers_to_lift_the_hold(client, clock, support_user, held, djan
 
 def test_a_reset_without_lifting_says_the_hold_remains(client, clock, support_user, held):
     force_sign_in(client, support_user, verified_at=clock.now)
-    done = client.post(reverse("support:reset", args=[held.pk]), {"reason": CHECKED})
+    done = client.post(reverse("support:reset", args=[held.pk]), {**BY_CALL, "reason": CHECKED})
     assert done.status_code == 302
     assert "The account remains on hold: nobody can sign in to it until the hold is lifted." in \
         client.get(done["Location"]).content.decode()
@@ -134,33 +139,37 @@ def test_an_account_not_on_hold_is_not_offered_a_lift(client, clock, support_use
 def test_operators_lift_a_hold_from_the_command_line(clock, held, make_user, django_capture_on_commit_callbacks):
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("lift_hold", "Member@Acme.example", reason=CHECKED, ticket="T-3", stdout=out)
+        call_command("lift_hold", "Member@Acme.example", **BY_CALL, reason=CHECKED, ticket="T-3", stdout=out)
     assert out.getvalue() == ("The hold on member@acme.example was lifted: they can sign in again and were told by "
                               "e-mail.\n")
     assert list(AuditEvent.objects.filter(action="account.hold_lifted").values_list(
         "actor_id", "actor_label", "detail")) == [
-        (None, "operator (command line)", {"reason": CHECKED, "ticket": "T-3", "hold_reason": "disowned"})]
+        (None, "operator (command line)",
+         {"reason": CHECKED, "identity_check": "callback", "ticket": "T-3", "hold_reason": "disowned"})]
     assert [m.to for m in mail.outbox] == [["member@acme.example"]]
     with pytest.raises(CommandError, match="This account is not on hold."):
-        call_command("lift_hold", "member@acme.example", reason=CHECKED)
+        call_command("lift_hold", "member@acme.example", **BY_CALL, reason=CHECKED)
     with pytest.raises(CommandError, match="Say how you checked"):
-        call_command("lift_hold", "member@acme.example", reason=" ")
+        call_command("lift_hold", "member@acme.example", **BY_CALL, reason=" ")
     with pytest.raises(CommandError, match="No user has the e-mail address 'nobody@acme.example'."):
-        call_command("lift_hold", "nobody@acme.example", reason=CHECKED)
+        call_command("lift_hold", "nobody@acme.example", **BY_CALL, reason=CHECKED)
     staff = make_user("ops@twostep.example", is_staff=True)  # operators may lift a staff account's hold
     hold(staff, clock.now)
-    cli.main(["twostep", "lift-hold", "ops@twostep.example", "--reason", CHECKED])
+    with pytest.raises(CommandError, match="the following arguments are required: --identity-check"):
+        call_command("lift_hold", "ops@twostep.example", reason=CHECKED)
+    cli.main(["twostep", "lift-hold", "ops@twostep.example", "--identity-check", "id-document", "--reason", CHECKED])
     assert holds.active_hold(staff) is None
+    assert AccountHold.objects.get(user=staff).lift_identity_check == "id-document"
 
 
 def test_mfa_reset_from_the_command_line_keeps_the_hold_unless_told(clock, held, make_user):
     out = io.StringIO()
-    call_command("mfa_reset", "member@acme.example", reason=CHECKED, stdout=out)
+    call_command("mfa_reset", "member@acme.example", **BY_CALL, reason=CHECKED, stdout=out)
     assert out.getvalue().endswith("They set up MFA at their next sign-in. The account remains on hold: nobody can "
                                    "sign in to it until the hold is lifted (--lift-hold, or twostep lift-hold).\n")
     assert still_held(held)
     enroll_with_codes(held, now=clock.now)
     out = io.StringIO()
-    call_command("mfa_reset", "member@acme.example", reason=CHECKED, lift_hold=True, stdout=out)
+    call_command("mfa_reset", "member@acme.example", **BY_CALL, reason=CHECKED, lift_hold=True, stdout=out)
     assert out.getvalue().endswith("They set up MFA at their next sign-in. The hold on the account was lifted.\n")
     assert holds.active_hold(held) is None

@@ -53,7 +53,7 @@ def test_a_search_with_invisible_characters_is_refused(client, clock, support_us
 
 
 def reset(email: str):
-    call_command("mfa_reset", email, reason="Lost phone, checked by call-back")
+    call_command("mfa_reset", email, identity_check="callback", reason="Lost phone, checked by call-back")
 
 
 @pytest.mark.parametrize("typed", SAME)

@@ -38,7 +38,8 @@ def test_who_may_act_on_whom(clock, people, action, actor, target, refused):
 
 def test_the_reset_use_case_refuses_on_its_own(clock, people):
     with pytest.raises(services.OwnAccountError) as own:
-        services.reset_user_mfa(people["support"], actor=people["support"], reason="Lost phone", now=clock.now)
+        services.reset_user_mfa(people["support"], actor=people["support"], reason="Lost phone",
+                                identity_check="callback", now=clock.now)
     assert own.value.code == "own_account" and "You cannot reset your own MFA here" in own.value.message
     assert Authenticator.objects.filter(user=people["support"]).count() == 1
     assert not AuditEvent.objects.filter(action="mfa.reset").exists()
@@ -56,8 +57,10 @@ def test_the_access_pass_use_case_refuses_on_its_own(clock, people):
 def test_the_lift_hold_use_case_refuses_on_its_own(clock, people):
     holds.place_hold(people["colleague"], reason=AccountHold.Reason.DISOWNED, detail="Test hold", now=clock.now - 60)
     with pytest.raises(services.StaffAccountError) as staff:
-        services.lift_user_hold(people["colleague"], actor=people["support"], reason="Called back", now=clock.now)
+        services.lift_user_hold(people["colleague"], actor=people["support"], reason="Called back",
+                                identity_check="callback", now=clock.now)
     assert staff.value.code == "staff_account" and "(twostep lift-hold)" in staff.value.message
     assert holds.active_hold(people["colleague"]) is not None
-    services.lift_user_hold(people["colleague"], actor=OPERATOR, reason="Called back", now=clock.now)
+    services.lift_user_hold(people["colleague"], actor=OPERATOR, reason="Called back", identity_check="callback",
+                            now=clock.now)
     assert holds.active_hold(people["colleague"]) is None

@@ -21,6 +21,7 @@ from functools import cache
 
 import icu
 import idna
+from django.utils.crypto import salted_hmac
 
 from twostep.errors import ServiceError
 
@@ -105,6 +106,12 @@ def comparable_email(raw: str) -> str:
         return canonical_email(raw)
     except AddressError:
         return (raw or "").strip().lower()
+
+
+def address_digest(raw: str) -> str:
+    """HMAC-SHA256 (keyed with the secret key) of ``comparable_email(raw)``, 64 hex characters: how the audit trail
+    names an address typed by a visitor without keeping it (every spelling of one address has one digest)."""
+    return salted_hmac("twostep.audit.address", comparable_email(raw), algorithm="sha256").hexdigest()
 
 
 def unambiguous(address: str) -> str:

@@ -50,10 +50,12 @@ class ResetRequestForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "E-mail address"
+        self.account = None  # the account a mail goes (or would go) to, once ``get_users`` has run
 
     def get_users(self, email):
         try:
             user = get_user_model()._default_manager.get_by_natural_key(email)
         except get_user_model().DoesNotExist:
             return iter(())
-        return iter([user] if user.is_active and user.has_usable_password() else [])
+        self.account = user if user.is_active and user.has_usable_password() else None
+        return iter([self.account] if self.account else [])

@@ -1,6 +1,7 @@
 """The portal's user: signs in with an e-mail address in its canonical form (``accounts.addresses``);
 no two users have addresses that look the same (a unique confusable skeleton)."""
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -46,7 +47,12 @@ class UserManager(BaseUserManager):
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        """Like ``create_user``; a password is first checked by ``AUTH_PASSWORD_VALIDATORS`` (ValidationError),
+        so ``twostep createsuperuser`` refuses a weak one also with ``--noinput`` and after its *Bypass password
+        validation* question."""
         fields.update(is_staff=True, is_superuser=True)
+        if password is not None:
+            password_validation.validate_password(password, self.model(email=email, **fields))
         return self.create_user(email, password, **fields)
 
 

@@ -17,15 +17,30 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
 
 from twostep.accounts import services
+from twostep.accounts.addresses import address_digest
 from twostep.accounts.forms import ResetRequestForm
 from twostep.accounts.headers import private_page
 from twostep.accounts.reset_limits import allow_reset_mail
 from twostep.accounts.tokens import reset_tokens
+from twostep.audit import events
 
 logger = logging.getLogger(__name__)
 
 # Django's form views also take PUT as POST, and the reset-link view answers any method for a bad link.
 forms_only = require_http_methods(["GET", "HEAD", "POST"])
+
+
+# What became of a password-reset request (the audit detail's ``result``).
+SENT, LIMITED, UNKNOWN = "sent", "limited", "unknown"
+
+
+def record_reset_request(request, email: str, *, account, result: str) -> None:
+    """Audit a reset request: the address as its HMAC (``address_digest``: a visitor's typing is not kept), the
+    client, and ``result``; the account, when there is one, is the subject. One row whatever the result, written
+    after the answer is decided: the visitor's page is the same for all three."""
+    outcome = "success" if result == SENT else "failure"
+    events.record(events.PASSWORD_RESET_REQUESTED, subject=account, request=request, outcome=outcome,
+                  address_hmac=address_digest(email), result=result)
 
 
 class BadRequestOnInvalid:
@@ -45,11 +60,16 @@ class ResetRequestView(BadRequestOnInvalid, auth_views.PasswordResetView):
     token_generator = reset_tokens
 
     def form_valid(self, form):
-        if not allow_reset_mail(form.cleaned_data["email"], self.request):
+        email = form.cleaned_data["email"]
+        if not allow_reset_mail(email, self.request):
             # Same answer as a sent mail (no hint about the address); nothing is sent.
             logger.warning("password reset mail not sent: too many requests for the address or the client")
+            list(form.get_users(email))  # the same lookup as a request that sends, for the audit row's subject
+            record_reset_request(self.request, email, account=form.account, result=LIMITED)
             return redirect(self.get_success_url())
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        record_reset_request(self.request, email, account=form.account, result=SENT if form.account else UNKNOWN)
+        return response
 
     @property
     def extra_email_context(self) -> dict:

@@ -54,9 +54,12 @@ MEMBER_REMOVED = "organization.member_removed"
 MEMBER_ROLE_CHANGED = "organization.member_role_changed"
 STEP_UP = "stepup"
 PASSWORD_RESET = "account.password_reset"
+PASSWORD_RESET_REQUESTED = "account.password_reset_requested"
 PASSWORD_CHANGED = "account.password_changed"
 EMAIL_CHANGED = "account.email_changed"
 HOLD_LIFTED = "account.hold_lifted"
+ACCESS_DENIED = "access.denied"
+AUDIT_PRUNED = "audit.pruned"
 
 _FORBIDDEN_DETAIL_KEYS = {"password", "code", "secret", "key", "token", "recovery_code"}
 

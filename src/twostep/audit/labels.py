@@ -1,9 +1,9 @@
 """How people read the audit trail: a label for every action of ``events`` and a one-line summary of an
-event's detail. The detail never holds secrets (``events.record`` refuses them); ids are left out."""
+event's detail. The detail never holds secrets (``events.record`` refuses them); ids and HMACs are left out."""
 
 from typing import Any
 
-from twostep.audit import events
+from twostep.audit import denials, events
 
 LABELS = {
     events.SIGNIN_SUCCEEDED: "Signed in",
@@ -36,16 +36,31 @@ LABELS = {
     events.MEMBER_ROLE_CHANGED: "Member role changed",
     events.STEP_UP: "Confirmed identity (step-up)",
     events.PASSWORD_RESET: "Password reset",
+    events.PASSWORD_RESET_REQUESTED: "Password reset requested",
     events.PASSWORD_CHANGED: "Password changed",
     events.EMAIL_CHANGED: "E-mail address changed",
     events.HOLD_LIFTED: "Hold lifted by support",
+    events.ACCESS_DENIED: "Access refused",
+    events.AUDIT_PRUNED: "Old audit events deleted (retention)",
 }
 
 _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recovery codes", "old_email": "from",
          "new_email": "to", "enforce_from": "from", "all_sessions": "all sessions",
          "cleared_lockout": "cleared lockout", "new_account": "new account", "wrong_codes": "wrong codes",
          "discarded_other": "replaced another setup", "expires_in": "valid for (s)", "known_device": "known browser",
-         "authenticator_removed": "authenticator removed", "setup_ip": "set up from", "valid_for": "valid for (s)"}
+         "authenticator_removed": "authenticator removed", "setup_ip": "set up from", "valid_for": "valid for (s)",
+         "identity_check": "identity checked", "rule": "refused as", "path": "page",
+         "before": "older than"}
+# Labels of the values of some detail keys, registered by the apps that define them (``describe_values``).
+_VALUES: dict[str, dict[str, str]] = {}
+
+
+def describe_values(key: str, labels) -> None:
+    """Show the values of detail ``key`` by ``labels`` (``{value: label}`` or choices) in summaries."""
+    _VALUES[key] = dict(labels)
+
+
+describe_values("rule", denials.RULES)
 
 
 def label(action: str) -> str:
@@ -53,7 +68,9 @@ def label(action: str) -> str:
     return LABELS.get(action, action)
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, key: str = "") -> str:
+    if isinstance(value, str) and value in _VALUES.get(key, {}):
+        return _VALUES[key][value]
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
@@ -63,5 +80,5 @@ def _value(value: Any) -> str:
 
 def summary(detail: dict | None) -> str:
     """``detail`` as "reason: Lost phone; ticket: T-1", ids left out."""
-    return "; ".join(f"{_KEYS.get(key, key).replace('_', ' ')}: {_value(value)}"
-                     for key, value in (detail or {}).items() if not key.endswith("_id"))
+    return "; ".join(f"{_KEYS.get(key, key).replace('_', ' ')}: {_value(value, key)}"
+                     for key, value in (detail or {}).items() if not key.endswith(("_id", "_hmac")))

@@ -41,4 +41,5 @@ class AccountHoldAdmin(ReadOnlyAdmin):
     list_display = ("user", "reason", "placed_at", "lifted_at", "lifted_by_label")
     list_filter = ("reason",)
     search_fields = ("user__email",)
-    fields = ("user", "reason", "detail", "placed_at", "lifted_at", "lifted_by_label", "lift_note")
+    fields = ("user", "reason", "detail", "placed_at", "lifted_at", "lifted_by_label",
+              "lift_identity_check", "lift_note")

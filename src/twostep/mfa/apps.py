@@ -11,11 +11,15 @@ class MfaConfig(AppConfig):
     def ready(self) -> None:
         from twostep.accounts.signals import password_changed
         from twostep.audit.events import event_recorded
+        from twostep.audit.labels import describe_values
         from twostep.mfa import checks, password_throttle  # noqa: F401  (checks registers the system checks)
         from twostep.mfa.enrollment import discard_on_password_change
+        from twostep.mfa.models import IdentityCheck
 
         password_changed.connect(discard_on_password_change, dispatch_uid="mfa.discard_setups")
         event_recorded.connect(password_throttle.lift_account_wait, dispatch_uid="twostep.mfa.password_reset")
+        # The audit trail reads "identity checked: Call-back to a number on file", not the stored value.
+        describe_values("identity_check", IdentityCheck.choices)
 
 
 class AdminSiteConfig(admin_apps.AdminConfig):

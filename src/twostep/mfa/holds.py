@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from twostep.audit import events
 from twostep.mfa import notices
+from twostep.mfa.identity import checked_identity
 from twostep.mfa.models import AccountHold
 from twostep.mfa.services import MfaError, as_datetime
 
@@ -57,25 +58,29 @@ def place_hold(user, *, reason: str, detail: str, now: int) -> AccountHold:
         return AccountHold.objects.get(user=user, lifted_at__isnull=True)
 
 
-def lift_hold(user, *, actor, reason: str, ticket: str = "", now: int, request=None) -> AccountHold:
+def lift_hold(user, *, actor, reason: str, identity_check: str, ticket: str = "", now: int,
+              request=None) -> AccountHold:
     """Lift ``user``'s hold after support checked the person: one transaction, audited HOLD_LIFTED with
-    ``reason`` (how the identity was checked) and ``ticket``; the user gets a notice after the commit.
+    ``reason`` (the note on the check), ``identity_check`` (an ``IdentityCheck`` value) and ``ticket``; the user
+    gets a notice after the commit.
 
     ``actor`` is the support user or a label such as ``twostep.mfa.reset.OPERATOR``. Raises
-    ReasonRequiredError for a blank reason and NotOnHoldError; then nothing changes. Whether ``actor`` may
-    lift this hold (not their own, not a staff account's) is the console's check."""
+    ReasonRequiredError for a blank reason, IdentityCheckRequiredError for a blank or unknown check and
+    NotOnHoldError; then nothing changes. Whether ``actor`` may lift this hold (not their own, not a staff
+    account's) is the console's check."""
     reason, ticket = (reason or "").strip(), (ticket or "").strip()
     if not reason:
         raise ReasonRequiredError()
+    identity_check = checked_identity(identity_check)
     with transaction.atomic():
         hold = AccountHold.objects.select_for_update().filter(user=user, lifted_at__isnull=True).first()
         if hold is None:
             raise NotOnHoldError()
         hold.lifted_at = as_datetime(now)
         hold.lifted_by = actor if getattr(actor, "pk", None) else None
-        hold.lifted_by_label, hold.lift_note = str(actor)[:254], reason
-        hold.save(update_fields=["lifted_at", "lifted_by", "lifted_by_label", "lift_note"])
+        hold.lifted_by_label, hold.lift_note, hold.lift_identity_check = str(actor)[:254], reason, identity_check
+        hold.save(update_fields=["lifted_at", "lifted_by", "lifted_by_label", "lift_note", "lift_identity_check"])
         events.record(events.HOLD_LIFTED, actor=actor, subject=user, request=request, reason=reason,
-                      ticket=ticket, hold_reason=hold.reason)
+                      identity_check=identity_check, ticket=ticket, hold_reason=hold.reason)
         notices.notify(user, "hold_lifted", now=now)
     return hold

@@ -142,6 +142,16 @@ class DisownLink(models.Model):
         return f"'This wasn't me' link of {self.user} ({'used' if self.used_at else 'unused'})"
 
 
+class IdentityCheck(models.TextChoices):
+    """How support checked that it was dealing with the person before a reset or lifting a hold (ASVS 6.4.4):
+    through something an attacker holding the password and the mailbox would not have."""
+
+    CALLBACK = "callback", "Call-back to a number on file"
+    ID_DOCUMENT = "id-document", "ID document checked in person"
+    MANAGER = "manager", "Their manager confirmed"
+    OTHER = "other", "Other (described in the note)"
+
+
 class AccountHold(models.Model):
     """A block on every sign-in of a user until support has checked the person (``twostep.mfa.holds``).
 
@@ -160,6 +170,8 @@ class AccountHold(models.Model):
                                   related_name="+")
     lifted_by_label = models.CharField(max_length=254, blank=True)
     lift_note = models.TextField(blank=True, help_text="How the identity was checked before lifting.")
+    lift_identity_check = models.CharField(max_length=20, choices=IdentityCheck.choices, blank=True,
+                                           help_text="How the identity was checked (empty before it was recorded).")
 
     class Meta:
         ordering = ["-placed_at", "-id"]

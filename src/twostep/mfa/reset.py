@@ -19,6 +19,7 @@ from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
 from twostep.mfa import notices, policy, recovery_codes
 from twostep.mfa.conf import now as clock_now
+from twostep.mfa.identity import checked_identity
 from twostep.mfa.models import Authenticator
 from twostep.mfa.services import MfaError, as_datetime
 
@@ -90,18 +91,22 @@ def disable_mfa(user, *, request=None) -> Removed:
     return removed
 
 
-def reset_mfa(user, *, actor, reason: str, ticket: str = "", now: int | None = None, request=None) -> Removed:
+def reset_mfa(user, *, actor, reason: str, identity_check: str, ticket: str = "", now: int | None = None,
+              request=None) -> Removed:
     """Support's reset after a lost phone: delete the user's authenticators and recovery codes (which
-    clears any lockout), end all of their sessions, audit MFA_RESET with ``reason`` and ``ticket``, and
-    e-mail the user after the commit. Their next sign-in goes to setup.
+    clears any lockout), end all of their sessions, audit MFA_RESET with ``reason``, ``identity_check`` (an
+    ``IdentityCheck`` value: how the person was checked) and ``ticket``, and e-mail the user after the commit.
+    Their next sign-in goes to setup.
 
     ``actor`` is the support user, or a label such as ``OPERATOR``; ``now`` in Unix seconds (default:
-    the clock). Raises ReasonRequiredError when ``reason`` is blank and NothingToResetError when the user
-    has no authenticator, recovery codes or lockout; then nothing is written and no e-mail is sent.
+    the clock). Raises ReasonRequiredError when ``reason`` is blank, IdentityCheckRequiredError when
+    ``identity_check`` is blank or unknown, and NothingToResetError when the user has no authenticator,
+    recovery codes or lockout; then nothing is written and no e-mail is sent.
     """
     reason, ticket = (reason or "").strip(), (ticket or "").strip()
     if not reason:
         raise ReasonRequiredError()
+    identity_check = checked_identity(identity_check)
     now = clock_now() if now is None else now
     with transaction.atomic():
         if not has_factors(user):
@@ -109,7 +114,7 @@ def reset_mfa(user, *, actor, reason: str, ticket: str = "", now: int | None = N
         removed = _remove_factors(user)
         end_all_sessions(user)
         events.record(events.MFA_RESET, actor=actor, subject=user, request=request, reason=reason,
-                      ticket=ticket, authenticators=removed.authenticators,
+                      identity_check=identity_check, ticket=ticket, authenticators=removed.authenticators,
                       recovery_codes=removed.recovery_codes)
         transaction.on_commit(partial(send_reset_notice, user.pk, now=now), robust=True)
     return removed

@@ -9,9 +9,9 @@ from functools import wraps
 
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
+from twostep.audit.denials import AccessDenied
 from twostep.mfa import holds, journey
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.views import refusals
@@ -37,7 +37,7 @@ def staff_gate(request, next_url: str):
     if not user.is_authenticated:
         return redirect_to_login(next_url)
     if not (user.is_active and user.is_staff):
-        raise PermissionDenied(NOT_STAFF)
+        raise AccessDenied(NOT_STAFF, rule="not_staff")
     if not mfa_verified(request):
         logout(request)
         try:

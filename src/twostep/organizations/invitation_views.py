@@ -22,6 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from twostep.accounts.addresses import comparable_email
+from twostep.audit.denials import record_denial
 from twostep.errors import ServiceError
 from twostep.organizations import conf, invitations
 from twostep.organizations.access import admin_membership
@@ -108,6 +109,7 @@ class AcceptInvitationView(View):
         invitations.note_opened(request, self.invitation, now=conf.now())
         user = request.user
         if user.is_authenticated and comparable_email(user.email) != self.invitation.email:
+            record_denial(request, rule="other_account", organization=self.invitation.organization)
             return render(request, self.template_name, self.context(mode="wrong_account"), status=403)
         return super().dispatch(request, *args, **kwargs)
 

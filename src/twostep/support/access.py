@@ -4,8 +4,7 @@ not support."""
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
-
+from twostep.audit.denials import AccessDenied
 from twostep.mfa.staff import staff_gate
 
 PERMISSION = "support.reset_mfa"
@@ -27,7 +26,7 @@ def support_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.user.is_authenticated and not is_support(request.user):
-            raise PermissionDenied(NOT_SUPPORT)
+            raise AccessDenied(NOT_SUPPORT, rule="not_support")
         return staff_gate(request, request.get_full_path()) or view(request, *args, **kwargs)
 
     return wrapper

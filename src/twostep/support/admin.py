@@ -9,6 +9,6 @@ from twostep.support.models import SupportReset
 
 @admin.register(SupportReset)
 class SupportResetAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "user_email", "actor_label", "ticket")
+    list_display = ("created_at", "user_email", "actor_label", "identity_check", "ticket")
     search_fields = ("user_email", "actor_label", "ticket")
-    fields = ("created_at", "user_id", "user_email", "actor_label", "reason", "ticket")
+    fields = ("created_at", "user_id", "user_email", "actor_label", "identity_check", "reason", "ticket")

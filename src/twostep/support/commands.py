@@ -4,6 +4,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from twostep.accounts.addresses import AddressError, canonical_email, unambiguous
+from twostep.mfa.models import IdentityCheck
+
+IDENTITY_HELP = "how the person's identity was checked (audited): " + "; ".join(
+    f"{check.value} = {check.label.lower()}" for check in IdentityCheck)
 
 
 def user_by_address(email: str):

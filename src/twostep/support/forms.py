@@ -3,6 +3,8 @@
 from django import forms
 
 from twostep.accounts.addresses import AddressError, canonical_email, fold, has_unusual_characters
+from twostep.mfa.identity import IdentityCheckRequiredError
+from twostep.mfa.models import IdentityCheck
 
 UNUSUAL_SEARCH = "This search contains invisible or unusual characters. Type it again by hand."
 
@@ -24,10 +26,18 @@ class SearchForm(forms.Form):
             return fold(query)
 
 
+def identity_check_field() -> forms.ChoiceField:
+    """The required choice of how the person's identity was checked (``IdentityCheck``)."""
+    message = IdentityCheckRequiredError.message
+    return forms.ChoiceField(label="How you checked who they are", choices=IdentityCheck.choices,
+                             widget=forms.RadioSelect, error_messages={"required": message, "invalid_choice": message})
+
+
 class ResetForm(forms.Form):
+    identity_check = identity_check_field()
     reason = forms.CharField(
         label="Reason", max_length=1000, strip=True,
-        help_text="Why, and how you checked that the request came from this person.",
+        help_text="Why, and the details of the check (the number you called, who confirmed, which document).",
         error_messages={"required": "Give the reason for the reset (for example how you checked who asked)."},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -45,9 +55,10 @@ class ResetAndLiftForm(ResetForm):
 
 
 class LiftHoldForm(forms.Form):
+    identity_check = identity_check_field()
     reason = forms.CharField(
-        label="How you checked who they are", max_length=1000, strip=True,
-        help_text="For example: a call-back on the phone number on file, their manager confirmed, an ID seen.",
+        label="Note on the check", max_length=1000, strip=True,
+        help_text="The details: the number you called back, who confirmed, which document you saw.",
         error_messages={"required": "Say how you checked that you are dealing with the owner of the account."},
         widget=forms.Textarea(attrs={"rows": 3}),
     )

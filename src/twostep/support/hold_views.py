@@ -10,10 +10,11 @@ from django.views.decorators.csrf import csrf_protect
 
 from twostep.mfa import holds
 from twostep.mfa.conf import now as clock_now
+from twostep.mfa.identity import IdentityCheckRequiredError
 from twostep.support.access import support_required
 from twostep.support.forms import LiftHoldForm
 from twostep.support.services import lift_user_hold
-from twostep.support.views import hold_refusal, target_user
+from twostep.support.views import denied, hold_refusal, target_user
 
 
 @method_decorator([never_cache, csrf_protect, support_required], name="dispatch")
@@ -26,6 +27,7 @@ class LiftHoldView(View):
         """The form, or instead why it cannot be used (own or staff account: 403; not on hold)."""
         target = target_user(pk)
         if refused := hold_refusal(request.user, target):
+            denied(request, target)
             return self.render(request, target, None, refusal=refused, status=403)
         if holds.active_hold(target) is None:
             return self.render(request, target, None, refusal=holds.NotOnHoldError.message)
@@ -35,15 +37,17 @@ class LiftHoldView(View):
         target = target_user(pk)
         form = LiftHoldForm(request.POST)
         if refused := hold_refusal(request.user, target):
+            denied(request, target)
             form.add_error(None, refused)
             return self.render(request, target, form, status=403)
         if not form.is_valid():
             return self.render(request, target, form, status=400)
         try:
             lift_user_hold(target, actor=request.user, reason=form.cleaned_data["reason"],
-                           ticket=form.cleaned_data["ticket"], now=clock_now(), request=request)
-        except holds.ReasonRequiredError as exc:
-            form.add_error("reason", exc.message)
+                           identity_check=form.cleaned_data["identity_check"], ticket=form.cleaned_data["ticket"],
+                           now=clock_now(), request=request)
+        except (holds.ReasonRequiredError, IdentityCheckRequiredError) as exc:
+            form.add_error("reason" if isinstance(exc, holds.ReasonRequiredError) else "identity_check", exc.message)
             return self.render(request, target, form, status=400)
         except holds.NotOnHoldError as exc:
             return self.render(request, target, None, refusal=exc.message, status=400)

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from twostep.mfa.models import IdentityCheck
+
 
 class SupportReset(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -17,6 +19,8 @@ class SupportReset(models.Model):
     user_id = models.BigIntegerField(db_index=True, help_text="The user whose MFA was reset.")
     user_email = models.EmailField(max_length=254)
     reason = models.TextField()
+    identity_check = models.CharField(max_length=20, choices=IdentityCheck.choices, blank=True,
+                                      help_text="How the person's identity was checked (empty before it was recorded).")
     ticket = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

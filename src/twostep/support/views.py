@@ -11,15 +11,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
 
+from twostep.audit.denials import record_denial
 from twostep.mfa import holds
 from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
+from twostep.mfa.identity import IdentityCheckRequiredError
 from twostep.mfa.reset import NothingToResetError, ReasonRequiredError, has_factors
 from twostep.support import lookup, services
 from twostep.support.access import support_required
 from twostep.support.forms import IssueAccessPassForm, ResetAndLiftForm, ResetForm, SearchForm
 
 PAGE_SIZE = 20
+
+
+def denied(request, target) -> None:
+    """Audit a refused reset or lift (``access.denied`` about ``target``): one's own, or a staff account."""
+    record_denial(request, rule="own_account" if target == request.user else "staff_account", subject=target)
 
 
 def refusal(actor, target, action: str = services.RESET) -> str:
@@ -71,6 +78,7 @@ class ResetView(View):
         """The form, or instead the reason a reset is refused (own account: 403; nothing to reset)."""
         target = target_user(pk)
         if refused := refusal(request.user, target):
+            denied(request, target)
             return self.render(request, target, None, refusal=refused, status=403)
         if not has_factors(target):
             return self.render(request, target, None, refusal=NothingToResetError.message)
@@ -80,19 +88,21 @@ class ResetView(View):
         target = target_user(pk)
         form = reset_form(target, request.POST)
         if refused := refusal(request.user, target):
+            denied(request, target)
             form.add_error(None, refused)
             return self.render(request, target, form, status=403)
         if not form.is_valid():
             return self.render(request, target, form, status=400)
         try:
             record = services.reset_user_mfa(target, actor=request.user, reason=form.cleaned_data["reason"],
+                                             identity_check=form.cleaned_data["identity_check"],
                                              ticket=form.cleaned_data["ticket"], now=clock_now(), request=request,
                                              lift_hold=form.cleaned_data.get("lift_hold", False))
         except services.NotAllowedError as exc:
             form.add_error(None, exc.message)
             return self.render(request, target, form, status=403)
-        except ReasonRequiredError as exc:
-            form.add_error("reason", exc.message)
+        except (ReasonRequiredError, IdentityCheckRequiredError) as exc:
+            form.add_error("reason" if isinstance(exc, ReasonRequiredError) else "identity_check", exc.message)
             return self.render(request, target, form, status=400)
         except NothingToResetError as exc:
             return self.render(request, target, None, refusal=exc.message, status=400)

@@ -1,11 +1,13 @@
-"""``twostep lift-hold EMAIL --reason "..." [--ticket T]``: the support console's *Lift the hold*, for
-operators (also for staff accounts, which support cannot lift)."""
+"""``twostep lift-hold EMAIL --identity-check CHECK --reason "..." [--ticket T]``: the support console's
+*Lift the hold*, for operators (also for staff accounts, which support cannot lift)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from twostep.mfa.holds import HoldError
+from twostep.mfa.identity import IdentityCheckRequiredError
+from twostep.mfa.models import IdentityCheck
 from twostep.mfa.reset import OPERATOR
-from twostep.support.commands import user_by_address
+from twostep.support.commands import IDENTITY_HELP, user_by_address
 from twostep.support.services import lift_user_hold
 
 
@@ -15,13 +17,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("email", help="the user's e-mail address")
-        parser.add_argument("--reason", required=True, help="how the identity was checked (audited)")
+        parser.add_argument("--reason", required=True, help="the details of the identity check (audited)")
+        parser.add_argument("--identity-check", required=True, choices=IdentityCheck.values, metavar="CHECK",
+                            help=IDENTITY_HELP)
         parser.add_argument("--ticket", default="", help="ticket reference (optional, audited)")
 
-    def handle(self, *args, email: str, reason: str, ticket: str, **options):
+    def handle(self, *args, email: str, reason: str, identity_check: str, ticket: str, **options):
         user = user_by_address(email)
         try:
-            lift_user_hold(user, actor=OPERATOR, reason=reason, ticket=ticket)
-        except HoldError as exc:
+            lift_user_hold(user, actor=OPERATOR, reason=reason, identity_check=identity_check, ticket=ticket)
+        except (HoldError, IdentityCheckRequiredError) as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"The hold on {user.email} was lifted: they can sign in again and were told by e-mail.")

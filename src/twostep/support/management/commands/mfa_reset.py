@@ -1,10 +1,12 @@
-"""``twostep mfa-reset EMAIL --reason "..." [--ticket T] [--lift-hold]``: the support console's reset, for
-operators."""
+"""``twostep mfa-reset EMAIL --identity-check CHECK --reason "..." [--ticket T] [--lift-hold]``: the support
+console's reset, for operators."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from twostep.mfa.identity import IdentityCheckRequiredError
+from twostep.mfa.models import IdentityCheck
 from twostep.mfa.reset import OPERATOR, NothingToResetError, ReasonRequiredError
-from twostep.support.commands import user_by_address
+from twostep.support.commands import IDENTITY_HELP, user_by_address
 from twostep.support.services import reset_user_mfa
 
 HOLD_REMAINS = (" The account remains on hold: nobody can sign in to it until the hold is lifted (--lift-hold, or "
@@ -18,16 +20,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("email", help="the user's e-mail address")
-        parser.add_argument("--reason", required=True, help="why, and how the request was checked (audited)")
+        parser.add_argument("--reason", required=True, help="why, and the details of the check (audited)")
+        parser.add_argument("--identity-check", required=True, choices=IdentityCheck.values, metavar="CHECK",
+                            help=IDENTITY_HELP)
         parser.add_argument("--ticket", default="", help="ticket reference (optional, audited)")
         parser.add_argument("--lift-hold", action="store_true",
                             help="also lift the hold the account is under (after checking who asked)")
 
-    def handle(self, *args, email: str, reason: str, ticket: str, lift_hold: bool, **options):
+    def handle(self, *args, email: str, reason: str, identity_check: str, ticket: str, lift_hold: bool, **options):
         user = user_by_address(email)
         try:
-            record = reset_user_mfa(user, actor=OPERATOR, reason=reason, ticket=ticket, lift_hold=lift_hold)
-        except (ReasonRequiredError, NothingToResetError) as exc:
+            record = reset_user_mfa(user, actor=OPERATOR, reason=reason, identity_check=identity_check, ticket=ticket,
+                                    lift_hold=lift_hold)
+        except (ReasonRequiredError, IdentityCheckRequiredError, NothingToResetError) as exc:
             raise CommandError(exc.message) from exc
         hold = " The hold on the account was lifted." if record.hold_lifted else HOLD_REMAINS if record.on_hold else ""
         self.stdout.write(f"MFA of {user.email} was reset (record {record.pk}): authenticators and recovery codes "
