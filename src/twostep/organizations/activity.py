@@ -68,8 +68,9 @@ def events_for(organization) -> QuerySet:
     subject, moment = OuterRef("subject_id"), OuterRef("occurred_at")
     here = Q(organization_id=organization.pk)
     own = Q(actor_id=F("subject_id")) | Q(actor_id__isnull=True)
+    members = Membership.objects.filter(organization=organization).values("user_id")  # lets the subject index work
     events = AuditEvent.objects.filter(
-        here | (Q(organization_id__isnull=True) & joined_by(organization, subject, moment))
+        here | (Q(organization_id__isnull=True, subject_id__in=members) & joined_by(organization, subject, moment))
     ).annotate(
         client_shown=Case(When(here | (only_here(organization, subject) & own), then=True), default=False,
                           output_field=BooleanField())
