@@ -112,3 +112,30 @@ def appears(needle: str, text: str) -> bool:
     """``needle`` in ``text`` as a token of its own: a 6-digit code inside a longer run of digits or hex (a
     time step, a request id) is chance, not a leak; the longer the logs, the likelier that chance."""
     return re.search(rf"(?<![0-9A-Za-z]){re.escape(needle)}(?![0-9A-Za-z])", text) is not None
+
+
+def test_an_access_pass_from_support_reaches_no_log_url_or_audit_row(client, clock, make_user, make_org, require_mfa,
+                                                                    all_logs):
+    from django.contrib.auth.models import Permission
+
+    from tests.signin_helpers import enroll_with_codes, force_sign_in
+    from twostep.mfa.models import AccessPass
+
+    support = make_user("support@twostep.example", is_staff=True)
+    support.user_permissions.add(Permission.objects.get(content_type__app_label="support", codename="reset_mfa"))
+    enroll_with_codes(support, now=clock.now - 60)
+    member = make_user("member@acme.example")
+    require_mfa(make_org("Acme Calibration", slug="acme", members=[member]))
+    force_sign_in(client, support, verified_at=clock.now)
+    issued = client.post(reverse("support:access_pass", args=[member.pk]), {"reason": "No mail"})
+    text = re.search(r'id="access-pass">([A-Z2-9-]{19})<', issued.content.decode()).group(1)
+    phone = type(client)()
+    post_password(phone, member.email)
+    used = phone.post(reverse("mfa:setup_mailbox"), {"action": "access_pass", "access_pass": text})
+    assert used["Location"] == reverse("mfa:setup") and AccessPass.objects.get().used_at is not None
+
+    logs = all_logs.text + "\n".join(repr(vars(record)) for record in all_logs.records)
+    audit = json.dumps(list(AuditEvent.objects.values()), default=str)
+    assert "INSERT INTO \"mfa_accesspass\"" in logs  # it did capture the SQL
+    for spelled in (text, text.replace("-", ""), text.lower()):
+        assert not appears(spelled, logs) and not appears(spelled, audit)

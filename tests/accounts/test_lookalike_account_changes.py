@@ -31,7 +31,7 @@ BOB = "bob@staff.example"
 @pytest.fixture
 def ann(client, clock, make_user):
     user = make_user(REAL, is_staff=True, is_superuser=True)
-    force_sign_in(client, user, verified_at=clock.now, stepped_up_at=clock.now)
+    force_sign_in(client, user, verified_at=clock.now, stepped_up_at=clock.now, mailbox_proven_at=clock.now)
     return user
 
 

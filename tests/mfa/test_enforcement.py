@@ -110,3 +110,14 @@ def test_switched_off_organization_no_longer_requires(clock, make_user, make_org
     require_mfa(acme)
     set_require_mfa(acme, required=False, actor=None, moment=clock.moment)
     assert policy.mfa_required(member, moment=clock.moment) is False
+
+
+@pytest.mark.parametrize("script_name", ["/mfa/not-me", "/static", "/healthz"])
+def test_a_script_name_header_does_not_exempt_a_page(client, clock, make_user, make_org, require_mfa, script_name):
+    """A proxy may pass SCRIPT_NAME on from a header: it must not make a page look like an exempt one."""
+    member = make_user("member@acme.example")
+    acme = make_org("Acme Calibration", slug="acme", admins=[member])
+    post_password(client, "member@acme.example")
+    require_mfa(acme)
+    caught = client.get("/orgs/acme/audit/", SCRIPT_NAME=script_name)
+    assert caught.status_code == 302 and caught["Location"].endswith(reverse("mfa:setup"))

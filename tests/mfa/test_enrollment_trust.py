@@ -117,7 +117,7 @@ def test_a_setup_alone_is_nothing_to_reset_and_a_reset_discards_it(client, clock
 def test_setup_lasts_fifteen_minutes_and_says_until_when(client, clock, member):
     at_setup(client, member)
     page = client.get(reverse("mfa:setup")).content.decode()
-    assert 'You have until <time datetime="2026-11-30T00:15:05+00:00">00:15</time> to finish setting up' in page
+    assert 'You have until <time datetime="2026-11-30T00:15:05+00:00">00:15 UTC</time> to finish setting up' in page
     clock.advance(900)  # past the code step's 5 minutes: still on setup
     assert client.get(reverse("mfa:setup_confirm")).status_code == 200
     clock.advance(1)
@@ -236,3 +236,31 @@ def test_an_access_pass_expires_after_an_hour_and_a_new_one_voids_the_old(client
     assert later.get(reverse("mfa:setup"))["Location"] == reverse("mfa:setup_mailbox")
     assert list(AccessPass.objects.order_by("id").values_list("voided_at", "used_at")) == [
         (clock.moment.replace(second=5, minute=0, hour=0, day=30), None), (None, None)]
+
+
+def test_in_a_grace_period_the_password_alone_cannot_move_the_address_to_pass_the_mailbox_proof(
+        client, clock, make_user, make_org):
+    """Without MFA the step-up is the password: a new address of the attacker's would receive the setup code."""
+    from datetime import timedelta
+
+    from twostep.mfa.org_policy import set_require_mfa
+
+    user = make_user("nora@northwind.example")
+    north = make_org("Northwind Labs", slug="northwind", members=[user])
+    set_require_mfa(north, required=True, actor=None, moment=clock.moment,
+                    enforce_from=clock.moment + timedelta(days=3))
+    assert post_password(client, "nora@northwind.example")["Location"] == "/"  # the grace period: no code yet
+    assert client.post(reverse("mfa:stepup"), {"password": PASSWORD, "next": "/account/email/"}).status_code == 302
+    assert client.get(reverse("mfa:change_email"))["Location"] == reverse("mfa:account_mailbox")
+    moved = client.post(reverse("mfa:change_email"), {"email": "attacker@evil.example"})
+    assert moved["Location"] == reverse("mfa:account_mailbox")
+    user.refresh_from_db()
+    assert user.email == "nora@northwind.example"
+    page = client.get(reverse("mfa:account_mailbox")).content.decode()
+    assert mail.outbox[-1].to == ["nora@northwind.example"] and "temporary access pass" not in page
+    text, _ = access_passes.issue_access_pass(user, actor="support", reason="r", now=clock.now)
+    no_pass = client.post(reverse("mfa:account_mailbox"), {"action": "access_pass", "access_pass": text})
+    assert no_pass.status_code == 400 and AccessPass.objects.get().used_at is None  # a pass is for enrollment only
+    proven = client.post(reverse("mfa:account_mailbox"), {"action": "code", "code": mailed_code(mail.outbox[-1])})
+    assert proven["Location"] == reverse("mfa:change_email")
+    assert client.post(reverse("mfa:change_email"), {"email": "nora@new.example"})["Location"] == "/"

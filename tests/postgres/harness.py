@@ -67,12 +67,14 @@ class Server:
 
 @dataclass
 class App:
-    """One deployment: every process gets the same database URL, data folder and keys."""
+    """One deployment: every process gets the same database URL, data folder and keys, and ``settings``:
+    more environment variables of the deployment (``{"TWOSTEP_MAILBOX_PROOF": "false"}``)."""
 
     database_url: str
     data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="twostep-app-")))
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
     encryption_key: str = field(default_factory=lambda: Fernet.generate_key().decode())
+    settings: dict = field(default_factory=dict)
 
     @property
     def env(self) -> dict:
@@ -82,7 +84,7 @@ class App:
         return {**env, "DATABASE_URL": self.database_url, "TWOSTEP_DATA_DIR": str(self.data_dir),
                 "TWOSTEP_SECRET_KEY": self.secret_key, "TWOSTEP_ENCRYPTION_KEYS": self.encryption_key,
                 "TWOSTEP_PROFILE": "demo", "DJANGO_SETTINGS_MODULE": "twostep.settings",
-                "PYTHONPATH": os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))}
+                "PYTHONPATH": os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")])), **self.settings}
 
     def django(self, script: str, *args: str) -> str:
         """Run ``script`` with Django set up (``sys.argv[1:]`` = ``args``); returns its standard output."""

@@ -3,12 +3,13 @@
 A pass stands in for the mailbox proof of a first enrollment (``twostep.mfa.mailbox``), once, within
 ``TWOSTEP_ACCESS_PASS_LIFETIME`` seconds (default 3600); it never replaces the password nor a second factor.
 It is shown once to whoever issued it and stored only as a keyed hash (HMAC-SHA256); issuing a new pass
-voids the user's unused ones. Passes look like ``ABCD-EFGH-JKMN-PQRS`` (16 characters of a 32-letter
+voids the user's unused ones. Passes look like ``ABCD-EFGH-JKMN-PQRS`` (16 characters of a 31-letter
 alphabet without 0, 1, I, L, O: 79 random bits); case, spaces and dashes are ignored.
 """
 
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
@@ -50,23 +51,28 @@ def _generate() -> str:
     return "-".join(raw[i:i + 4] for i in range(0, LENGTH, 4))
 
 
-def issue_access_pass(user, *, actor, reason: str, now: int, request=None) -> tuple[str, AccessPass]:
+def issue_access_pass(user, *, actor, reason: str, now: int, request=None,
+                      ticket: str = "") -> tuple[str, AccessPass]:
     """Issue a pass for ``user`` (voiding their unused ones); returns the pass text, to show once, and its row.
 
     ``actor`` is the support user or a label (``twostep access-pass``: "operator (command line)"). Raises
-    AccessPassReasonRequiredError when ``reason`` is blank. Audited ``mfa.access_pass_issued`` with the reason.
+    AccessPassReasonRequiredError when ``reason`` is blank. Audited ``mfa.access_pass_issued`` with the reason
+    (and ``ticket``, a support ticket reference, when one is given).
     """
-    reason = (reason or "").strip()
+    reason, ticket = (reason or "").strip(), (ticket or "").strip()[:100]
     if not reason:
         raise AccessPassReasonRequiredError()
     text, moment = _generate(), as_datetime(now)
     with transaction.atomic():
-        AccessPass.objects.filter(user=user, used_at__isnull=True, voided_at__isnull=True).update(voided_at=moment)
+        # The user's row lock: two passes issued at once must not both stay valid.
+        get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
+        AccessPass.objects.filter(user=user, used_at__isnull=True, voided_at__isnull=True,
+                                  expires_at__gt=moment).update(voided_at=moment)
         row = AccessPass.objects.create(
             user=user, pass_hash=_digest(text), issued_by_label=str(actor)[:254], reason=reason[:500],
             created_at=moment, expires_at=as_datetime(now + app_settings().access_pass_lifetime))
         events.record(events.ACCESS_PASS_ISSUED, actor=actor, subject=user, request=request, reason=reason[:500],
-                      valid_for=app_settings().access_pass_lifetime)
+                      **({"ticket": ticket} if ticket else {}), valid_for=app_settings().access_pass_lifetime)
     return text, row
 
 

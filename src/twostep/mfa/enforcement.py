@@ -24,7 +24,8 @@ from twostep.mfa.views import refusals
 STAGE_VIEWS = {pending.SETUP: {"mfa:setup_mailbox", "mfa:setup", "mfa:setup_confirm"},
                pending.CODE: {"mfa:code", "mfa:recovery"}}
 ANY_STAGE_VIEWS = {"mfa:signout"}
-ALWAYS_ALLOWED_PREFIXES = ("/static/", "/healthz", "/readyz", "/favicon.ico", "/mfa/not-me/")
+# /demo/mailbox/ exists only in the demo, for loopback browsers: a pending sign-in reads its setup code there.
+ALWAYS_ALLOWED_PREFIXES = ("/static/", "/healthz", "/readyz", "/favicon.ico", "/mfa/not-me/", "/demo/mailbox/")
 
 
 class MfaEnforcementMiddleware:
@@ -32,7 +33,8 @@ class MfaEnforcementMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(ALWAYS_ALLOWED_PREFIXES):
+        # path_info, not path: SCRIPT_NAME (a header a proxy may pass on) must not pick what is exempt.
+        if request.path_info.startswith(ALWAYS_ALLOWED_PREFIXES):
             return self.get_response(request)
         return self.enforce(request) or self.get_response(request)
 

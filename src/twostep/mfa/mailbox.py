@@ -10,8 +10,9 @@ can read the account's mailbox, in one of three ways (``TWOSTEP_MAILBOX_PROOF``,
 - an invitation link to that address opened in this session (``organizations.invitations.note_opened``);
 - a temporary access pass from support (``twostep.mfa.access_passes``).
 
-The proof lives in the session next to the pending sign-in, for ``TWOSTEP_SETUP_TIMEOUT`` seconds; sign-out
-flushes it. Only an HMAC of the code is kept; the code itself is only in the mail.
+The mailed code lives in the database (``MailboxChallenge``: an HMAC of it, its tries, bound to this session's
+setup binding), so every server counts the same tries; the proof itself lives in the session next to the
+pending sign-in, for ``TWOSTEP_SETUP_TIMEOUT`` seconds, and sign-out flushes it. The code is only in the mail.
 """
 
 import hmac
@@ -24,14 +25,16 @@ from datetime import UTC, datetime
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 
 from twostep import otp
 from twostep.audit import events
+from twostep.mfa import setup_binding
 from twostep.mfa.conf import app_settings
-from twostep.mfa.models import Authenticator
-from twostep.mfa.services import MalformedCodeError, MfaError
+from twostep.mfa.models import Authenticator, MailboxChallenge
+from twostep.mfa.services import MalformedCodeError, MfaError, as_datetime
 from twostep.organizations import invitations
 
 logger = logging.getLogger(__name__)
@@ -78,12 +81,17 @@ def mark_proven(request, user, via: str, *, now: int) -> None:
     request.session[SESSION_KEY] = {"user_id": user.pk, "proven_at": now, "via": via}
 
 
+def _rows(request, user):
+    binding = setup_binding.existing(request)
+    return MailboxChallenge.objects.filter(user=user, session_binding=binding or "-")
+
+
 def challenge(request, user) -> Challenge | None:
-    """The code mailed to this session for ``user`` (expired or not), or None."""
-    data = _state(request, user)
-    if "code_hash" not in data:
+    """The newest code mailed to this session for ``user`` (expired or not), or None."""
+    row = _rows(request, user).order_by("-sent_at", "-pk").first()
+    if row is None:
         return None
-    return Challenge(data["sent_at"], data["sent_at"] + app_settings().mailbox_code_lifetime, data["tries"])
+    return Challenge(int(row.sent_at.timestamp()), int(row.expires_at.timestamp()), row.tries)
 
 
 def _digest(user, code: str) -> str:
@@ -91,16 +99,20 @@ def _digest(user, code: str) -> str:
 
 
 def new_code(request, user, *, now: int) -> str | None:
-    """A fresh 6-digit code for ``user``, recorded (hashed) in this session; None when the limits refuse a
-    mail now (``RESEND_AFTER`` since the last, ``SENDS_PER_HOUR``, ``SENDS_PER_DAY``)."""
+    """A fresh 6-digit code for ``user``, recorded (hashed) for this session, replacing its earlier ones; None
+    when the limits refuse a mail now (``RESEND_AFTER`` since the last, ``SENDS_PER_HOUR``, ``SENDS_PER_DAY``)."""
     current = challenge(request, user)
     if current is not None and now - current.sent_at < RESEND_AFTER:
         return None
     if not _count_send(user):
         return None
     code = f"{secrets.randbelow(10**6):06d}"
-    request.session[SESSION_KEY] = {"user_id": user.pk, "code_hash": _digest(user, code), "sent_at": now,
-                                    "tries": 0}
+    binding = setup_binding.binding(request)
+    with transaction.atomic():
+        MailboxChallenge.objects.filter(user=user, session_binding=binding).delete()
+        MailboxChallenge.objects.create(
+            user=user, session_binding=binding, code_hash=_digest(user, code), sent_at=as_datetime(now),
+            expires_at=as_datetime(now + app_settings().mailbox_code_lifetime))
     return code
 
 
@@ -121,20 +133,29 @@ def _incr(key: str, timeout: int) -> int:
 
 def check_code(request, user, code: str, *, now: int) -> str:
     """Compare ``code`` (6 digits, normalized) with this session's mailed code; returns "ok", "wrong",
-    "expired" (or used up: a new code is needed) or "none" (nothing was sent). "ok" marks the mailbox
-    proven and spends the code; "wrong" counts one of ``MAX_TRIES``."""
-    data = _state(request, user)
-    current = challenge(request, user)
-    if current is None:
+    "expired" (or used up: a new code is needed) or "none" (nothing was sent). Each comparison first claims
+    one of ``MAX_TRIES`` with a conditional UPDATE, so parallel guesses get no more; "ok" spends the code
+    (once, likewise) and marks the mailbox proven."""
+    row = _rows(request, user).order_by("-sent_at", "-pk").first()
+    if row is None:
         return "none"
-    if now > current.expires_at or current.tries >= MAX_TRIES:
+    live = MailboxChallenge.objects.filter(pk=row.pk, used_at__isnull=True, tries__lt=MAX_TRIES,
+                                           expires_at__gte=as_datetime(now))
+    if not live.update(tries=F("tries") + 1):
         return "expired"
-    if hmac.compare_digest(data["code_hash"], _digest(user, code)):
-        mark_proven(request, user, EMAIL, now=now)
-        return "ok"
-    data["tries"] += 1
-    request.session[SESSION_KEY] = data
-    return "wrong"
+    if not hmac.compare_digest(row.code_hash, _digest(user, code)):
+        return "wrong"
+    if not MailboxChallenge.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=as_datetime(now)):
+        return "expired"
+    mark_proven(request, user, EMAIL, now=now)
+    return "ok"
+
+
+def discard_session_challenges(request) -> None:
+    """Delete the codes mailed to this session (sign-out)."""
+    binding = setup_binding.existing(request)
+    if binding:
+        MailboxChallenge.objects.filter(session_binding=binding).delete()
 
 
 class MailboxCodeError(MfaError):

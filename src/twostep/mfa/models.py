@@ -175,3 +175,24 @@ class AccountHold(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+
+class MailboxChallenge(models.Model):
+    """A setup code mailed for one session's mailbox proof (``twostep.mfa.mailbox``). Only an HMAC of the code
+    is stored. ``tries`` counts checked guesses: each is claimed by a conditional UPDATE before the code is
+    compared, so guesses sent in parallel (from any server) get no more than ``mailbox.MAX_TRIES``; ``used_at``
+    marks the one accepted. ``session_binding`` is the session's setup binding (``setup_binding``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_binding = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64, help_text="HMAC-SHA256 (hex) of the code.")
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "session_binding"], name="mailbox_challenge_session")]
+
+    def __str__(self) -> str:
+        return f"setup code for {self.user} ({'used' if self.used_at else f'{self.tries} tries'})"

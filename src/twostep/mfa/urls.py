@@ -30,6 +30,7 @@ urlpatterns = [
     # "This wasn't me" in the "MFA was set up" notice; open to every session (see mfa/enforcement.py).
     path("mfa/not-me/", disown.DisownView.as_view(), name="disown"),
     path("mfa/not-me/<str:token>/", disown.open_link, name="disown_open"),
+    path("account/email/confirm-mailbox/", mailbox.AccountMailboxView.as_view(), name="account_mailbox"),
     path("account/email/", account.ChangeEmailView.as_view(), name="change_email"),
     path("account/password/", account.ChangePasswordView.as_view(), name="change_password"),
     path("security/", security.security, name="security"),

@@ -14,6 +14,9 @@ import logging
 import re
 from contextvars import ContextVar
 
+from django.conf import settings
+from django.urls import Resolver404, resolve
+
 from twostep.config import env_choice
 
 request_id: ContextVar[str] = ContextVar("twostep_request_id", default="")
@@ -68,11 +71,45 @@ def clear_request_id(**kwargs) -> None:
     request_id.set("")
 
 
+# URL arguments that are secrets (a password-reset token, a signed invitation link): such a path is logged
+# as its pattern, e.g. /account/password-reset/<uidb64>/<token>/.
+SECRET_URL_ARGUMENTS = {"token", "link"}
+# A token-like path segment (no segment of the portal's own URLs is this long): redacted where no URL matched.
+LONG_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_.:=~-]{16,}(?=/|$)")
+
+
+def loggable_path(request) -> str:
+    """The path to log: a URL with a secret argument as its pattern; a path no URL matches (a typo, a missing
+    slash, a redirect answered before the view) with every long segment, which may be a token, redacted."""
+    match = getattr(request, "resolver_match", None) or _resolve(request.path_info)
+    if match is None:
+        static = request.path.startswith("/" + settings.STATIC_URL.lstrip("/"))  # hashed names are long
+        return request.path if static else LONG_SEGMENT.sub("<redacted>", request.path)
+    if SECRET_URL_ARGUMENTS.intersection(match.kwargs):
+        return "/" + match.route
+    return request.path
+
+
+def _resolve(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
+
 class RequestIdFilter(logging.Filter):
     """Adds ``request_id`` (the request being served in this thread, "-" outside one) to every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get() or "-"
+        request = getattr(record, "request", None)
+        if request is not None:  # Django's request loggers: the request's repr has the query string, the
+            path = getattr(request, "path", None)  # "Not Found: <path>" line the path with any token in it
+            if path is not None and record.args:
+                safe = loggable_path(request)
+                record.args = tuple(safe if arg == path else arg for arg in record.args)
+            record.request = "<request>"
         return True
 
 

@@ -15,9 +15,6 @@ from twostep.ops import health, logs, metrics, outages
 logger = logging.getLogger("twostep.request")
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
-# URL arguments that are secrets (a password-reset token, a signed invitation link): such a path is logged
-# as its pattern, e.g. /account/password-reset/<uidb64>/<token>/.
-SECRET_URL_ARGUMENTS = {"token", "link"}
 OPS_ENDPOINTS = {"/healthz": health.healthz, "/readyz": health.readyz, "/metrics": metrics.metrics_view}
 
 
@@ -60,7 +57,7 @@ class RequestTelemetryMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         seconds = time.perf_counter() - started
-        view, path = _view_name(request), _loggable_path(request)
+        view, path = _view_name(request), logs.loggable_path(request)
         metrics.observe_request(request.method, view, response.status_code, seconds)
         logger.info("%s %s %s", request.method, path, response.status_code, extra={
             "method": request.method, "path": path, "view": view,
@@ -68,13 +65,6 @@ class RequestTelemetryMiddleware:
         })
         response["X-Request-ID"] = request_id
         return response
-
-
-def _loggable_path(request) -> str:
-    match = getattr(request, "resolver_match", None)
-    if match is not None and SECRET_URL_ARGUMENTS.intersection(match.kwargs):
-        return "/" + match.route
-    return request.path
 
 
 def _view_name(request) -> str:

@@ -8,11 +8,12 @@ from django.db.models import Exists, OuterRef, Q
 from twostep.accounts.addresses import email_skeleton
 from twostep.audit.models import AuditEvent
 from twostep.mfa import holds, policy, recovery
-from twostep.mfa.models import AccountHold, Authenticator
+from twostep.mfa.models import AccessPass, AccountHold, Authenticator
 from twostep.mfa.services import as_datetime
 from twostep.organizations.models import Membership
 
 RECENT_EVENTS = 20
+RECENT_PASSES = 10
 
 
 def find_users(query: str):
@@ -41,6 +42,7 @@ class Dossier:
     mfa_required: bool
     events: list
     hold: AccountHold | None  # the hold the account is under, if any
+    access_passes: list
 
     @property
     def locked(self) -> bool:
@@ -65,4 +67,45 @@ def dossier(user, *, now: int) -> Dossier:
         mfa_required=policy.mfa_required(user, moment=as_datetime(now)),
         events=list(AuditEvent.objects.filter(subject_id=user.pk).order_by("-occurred_at", "-id")[:RECENT_EVENTS]),
         hold=holds.active_hold(user),
+        access_passes=access_passes(user, now=now),
     )
+
+
+@dataclass(frozen=True)
+class PassRecord:
+    """A temporary access pass as support sees it (never the pass): ``state`` is "valid" (until ``state_at``),
+    "used", "voided" (a newer pass replaced it) or "expired", each at ``state_at``."""
+
+    issued_at: object
+    issued_by: str
+    reason: str
+    state: str
+    state_at: object
+
+
+def pass_state(row: AccessPass, moment) -> tuple[str, object]:
+    """``(state, when)`` of ``row`` at ``moment`` (aware datetime). A pass that ran out before a newer one
+    voided it counts as expired."""
+    if row.used_at is not None:
+        return "used", row.used_at
+    if row.expires_at <= (row.voided_at or moment):
+        return "expired", row.expires_at
+    if row.voided_at is not None:
+        return "voided", row.voided_at
+    return "valid", row.expires_at
+
+
+def access_passes(user, *, now: int) -> list[PassRecord]:
+    """The ``RECENT_PASSES`` newest passes of ``user``, newest first."""
+    rows = AccessPass.objects.filter(user=user).order_by("-created_at", "-id")[:RECENT_PASSES]
+    return [PassRecord(row.created_at, row.issued_by_label, row.reason, *pass_state(row, as_datetime(now)))
+            for row in rows]
+
+
+def duration(seconds: int) -> str:
+    """A lifetime for people: "1 hour", "2 hours", "90 minutes", "45 seconds"."""
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"

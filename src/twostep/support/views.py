@@ -1,4 +1,5 @@
-"""The support console: find a user, see their MFA picture, reset their MFA (lifting a hold is in hold_views)."""
+"""The support console: find a user, see their MFA picture, reset their MFA, issue a temporary access pass
+(lifting a hold is in hold_views). Who may act on whom is ``services.refusal``."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -11,43 +12,25 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
 
 from twostep.mfa import holds
+from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.reset import NothingToResetError, ReasonRequiredError, has_factors
-from twostep.support import lookup
+from twostep.support import lookup, services
 from twostep.support.access import support_required
-from twostep.support.forms import ResetAndLiftForm, ResetForm, SearchForm
-from twostep.support.services import reset_user_mfa
+from twostep.support.forms import IssueAccessPassForm, ResetAndLiftForm, ResetForm, SearchForm
 
 PAGE_SIZE = 20
-SELF_RESET = "This is your own account. You cannot reset your own MFA here: replace your authenticator on your " \
-             "Security page, or ask another support person."
-PRIVILEGED_RESET = "This is a staff account: only a superuser or an operator (twostep mfa-reset) can reset its " \
-                   "MFA, so that support cannot take over a more privileged account."
 
 
-SELF_LIFT = "This is your own account. You cannot lift a hold on your own account: ask another support person " \
-            "to check who you are."
-PRIVILEGED_LIFT = "This is a staff account: only a superuser or an operator (twostep lift-hold) can lift its " \
-                  "hold, so that support cannot take over a more privileged account."
-
-
-def _refused(actor, target, *, own: str, privileged: str) -> str:
-    if target == actor:
-        return own
-    if (target.is_staff or target.is_superuser) and not actor.is_superuser:
-        return privileged
-    return ""
-
-
-def refusal(actor, target) -> str:
-    """Why ``actor`` may not reset ``target``'s MFA (answered with 403), or "" when they may."""
-    return _refused(actor, target, own=SELF_RESET, privileged=PRIVILEGED_RESET)
+def refusal(actor, target, action: str = services.RESET) -> str:
+    """Why ``actor`` may not take ``action`` on ``target`` (answered with 403), or "" when they may."""
+    refused = services.refusal(actor, target, action)
+    return refused.message if refused else ""
 
 
 def hold_refusal(actor, target) -> str:
-    """Why ``actor`` may not lift ``target``'s hold (answered with 403), or "" when they may: the same rule
-    as for a reset."""
-    return _refused(actor, target, own=SELF_LIFT, privileged=PRIVILEGED_LIFT)
+    """Why ``actor`` may not lift ``target``'s hold (answered with 403), or "" when they may."""
+    return refusal(actor, target, services.LIFT_HOLD)
 
 
 @never_cache
@@ -70,9 +53,12 @@ def target_user(pk: int):
 @require_safe
 def user_detail(request, pk: int):
     target = target_user(pk)
-    return render(request, "support/user.html", {"dossier": lookup.dossier(target, now=clock_now()),
-                                                 "refusal": refusal(request.user, target),
-                                                 "hold_refusal": hold_refusal(request.user, target)})
+    pass_refusal = refusal(request.user, target, services.ACCESS_PASS) or services.access_pass_not_needed(target)
+    return render(request, "support/user.html", {
+        "dossier": lookup.dossier(target, now=clock_now()), "refusal": refusal(request.user, target),
+        "hold_refusal": hold_refusal(request.user, target), "pass_refusal": pass_refusal,
+        "pass_form": None if pass_refusal else IssueAccessPassForm(),
+        "pass_lifetime": lookup.duration(app_settings().access_pass_lifetime)})
 
 
 @method_decorator([never_cache, csrf_protect, support_required], name="dispatch")
@@ -99,9 +85,12 @@ class ResetView(View):
         if not form.is_valid():
             return self.render(request, target, form, status=400)
         try:
-            record = reset_user_mfa(target, actor=request.user, reason=form.cleaned_data["reason"],
-                                    ticket=form.cleaned_data["ticket"], now=clock_now(), request=request,
-                                    lift_hold=form.cleaned_data.get("lift_hold", False))
+            record = services.reset_user_mfa(target, actor=request.user, reason=form.cleaned_data["reason"],
+                                             ticket=form.cleaned_data["ticket"], now=clock_now(), request=request,
+                                             lift_hold=form.cleaned_data.get("lift_hold", False))
+        except services.NotAllowedError as exc:
+            form.add_error(None, exc.message)
+            return self.render(request, target, form, status=403)
         except ReasonRequiredError as exc:
             form.add_error("reason", exc.message)
             return self.render(request, target, form, status=400)

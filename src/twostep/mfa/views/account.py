@@ -4,6 +4,8 @@ They live in ``mfa`` because ``step_up_required`` (password and a fresh code) do
 ``accounts`` <- ``mfa``; the work itself is done by ``twostep.accounts.services`` and its forms.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -17,12 +19,27 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.accounts import services
 from twostep.accounts.forms import ChangeEmailForm
 from twostep.errors import ServiceError
+from twostep.mfa import mailbox
+from twostep.mfa.conf import now as clock_now
 from twostep.mfa.stepup import step_up_required
 
 guarded = [never_cache, csrf_protect, login_required, step_up_required]
 
 
-@method_decorator(guarded, name="dispatch")
+def current_mailbox_proven(view):
+    """Without a second factor the step-up is the password alone, so a new address would let whoever has the
+    password pass the mailbox proof of a first setup with a mailbox of their own: the current one proves first."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not mailbox.may_show_setup(request, request.user, now=clock_now()):
+            return redirect("mfa:account_mailbox")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@method_decorator([*guarded, current_mailbox_proven], name="dispatch")
 class ChangeEmailView(View):
     template_name = "accounts/change_email.html"
 

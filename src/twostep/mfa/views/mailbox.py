@@ -1,7 +1,8 @@
-"""The mailbox proof before a first QR code (``twostep.mfa.mailbox``): at sign-in (``mfa:setup_mailbox``) and
-while signed in (``mfa:enroll_mailbox``). GET mails a code when this session has none yet; POST takes the
-code (``action=code``), a temporary access pass (``action=access_pass``) or asks for a new code
-(``action=resend``, at most one a minute: HTTP 429 with ``Retry-After`` past the limits)."""
+"""The mailbox proof before a first QR code (``twostep.mfa.mailbox``): at sign-in (``mfa:setup_mailbox``), while
+signed in (``mfa:enroll_mailbox``), and before an account without MFA changes its address
+(``mfa:account_mailbox``). GET mails a code when this session has none yet; POST takes the code
+(``action=code``), a temporary access pass (``action=access_pass``) or asks for a new code (``action=resend``,
+at most one a minute: HTTP 429 with ``Retry-After`` past the limits)."""
 
 from urllib.parse import urlencode
 
@@ -32,6 +33,9 @@ class AccessPassForm(forms.Form):
 
 class MailboxProofView(View):
     template_name = "mfa/mailbox.html"
+    purpose = "Before you set up your app"
+    proven_message = "Thank you: your e-mail address is confirmed. Now set up your app."
+    allows_access_pass = True  # a pass leads only to enrollment
 
     def subject(self, request):
         """``(user, None)`` for whom this session proves the mailbox, else ``(None, response)``."""
@@ -60,7 +64,7 @@ class MailboxProofView(View):
         action = request.POST.get("action")
         if action == "resend":
             return self.resend(request, user)
-        if action == "access_pass":
+        if action == "access_pass" and self.allows_access_pass:
             return self.access_pass(request, user)
         return self.code(request, user)
 
@@ -81,7 +85,7 @@ class MailboxProofView(View):
             except MfaError as exc:
                 form.add_error("code", exc.message)
             else:
-                messages.success(request, "Thank you: your e-mail address is confirmed. Now set up your app.")
+                messages.success(request, self.proven_message)
                 return redirect(self.continue_url(request))
         return self.render(request, user, form, AccessPassForm(), status=400)
 
@@ -101,7 +105,8 @@ class MailboxProofView(View):
         current = mailbox.challenge(request, user)
         return {"mailbox_user": user, "form": form, "pass_form": pass_form, "challenge": current,
                 "code_until": as_datetime(current.expires_at) if current else None,
-                "in_signin": isinstance(self, SetupMailboxView), **extra}
+                "in_signin": isinstance(self, SetupMailboxView), "purpose": self.purpose,
+                "allows_access_pass": self.allows_access_pass, **extra}
 
     def render(self, request, user, form, pass_form, *, status: int = 200, **extra):
         return render(request, self.template_name, self.context(request, user, form, pass_form, **extra),
@@ -132,3 +137,18 @@ class EnrollMailboxView(MailboxProofView):
     def continue_url(self, request) -> str:
         next_url = journey.safe_next(request, request.POST.get("next") or request.GET.get("next"))
         return resolve_url("mfa:enroll") + (f"?{urlencode({'next': next_url})}" if next_url else "")
+
+
+@method_decorator([*guarded, step_up_required], name="dispatch")
+class AccountMailboxView(MailboxProofView):
+    """Signed in without MFA, before changing the e-mail address: the current address proves it is yours."""
+
+    purpose = "Before you change your e-mail address"
+    proven_message = "Thank you: your current e-mail address is confirmed. Now enter the new one."
+    allows_access_pass = False
+
+    def subject(self, request):
+        return request.user, None
+
+    def continue_url(self, request) -> str:
+        return resolve_url("mfa:change_email")

@@ -225,6 +225,7 @@ class SignOutView(View):
 
     def post(self, request):
         enrollments.discard_session_setup(setup_binding.existing(request))  # its key dies with the sign-in
+        mailbox.discard_session_challenges(request)
         if pending.raw(request):  # cancelling a pending sign-in that had wrong codes tells the user
             password_notice.abandoned(request, reason=password_notice.CANCELLED, now=clock_now())
         if request.user.is_authenticated:

@@ -90,6 +90,9 @@ class Command(BaseCommand):
         # A log line, not print(): in production every line of output is a JSON object.
         logger.info("twostep serving on http://%s/ (%d workers)", bind, workers, extra={"bind": bind,
                                                                                   "workers": workers})
+        if not settings.PRODUCTION:  # the demo writes mails to files; its mailbox page shows them
+            logger.info("demo mailbox (setup codes, invitations, password resets): %s/demo/mailbox/",
+                        os.environ.get("TWOSTEP_BASE_URL", f"http://{bind}").rstrip("/"))
         for handler in logging.getLogger().handlers:
             handler.flush()
         command = gunicorn_command(bind=bind, workers=workers, timeout=timeout)
