@@ -86,13 +86,18 @@ def make_user(db):
 
 
 @pytest.fixture
-def make_org(db):
+def make_org(db, clock):
+    """An organization with members who join it at the test clock's now."""
+
     def make(name: str, *, slug: str | None = None, admins=(), members=()) -> Organization:
         organization = Organization.objects.create(name=name, slug=slug or name.lower().replace(" ", "-"))
+        joined = clock.moment
         for user in admins:
-            Membership.objects.create(user=user, organization=organization, role=Membership.Role.ADMIN)
+            Membership.objects.create(user=user, organization=organization, role=Membership.Role.ADMIN,
+                                      created_at=joined)
         for user in members:
-            Membership.objects.create(user=user, organization=organization, role=Membership.Role.MEMBER)
+            Membership.objects.create(user=user, organization=organization, role=Membership.Role.MEMBER,
+                                      created_at=joined)
         return organization
 
     return make

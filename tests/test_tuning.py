@@ -19,7 +19,7 @@ DEFAULTS = {
     "TWOSTEP_RESET_MAILS_PER_ADDRESS": 3, "TWOSTEP_RESET_MAILS_PER_CLIENT": 20, "TWOSTEP_RESET_MAIL_WINDOW": 3600,
     "TWOSTEP_SETUP_TIMEOUT": 900, "TWOSTEP_MAILBOX_PROOF": True, "TWOSTEP_MAILBOX_CODE_LIFETIME": 900,
     "TWOSTEP_ACCESS_PASS_LIFETIME": 3600, "TWOSTEP_DEVICE_COOKIE_AGE": 31_536_000,
-    "TWOSTEP_DEVICE_COOKIE_MAX_FAILURES": 10,
+    "TWOSTEP_DEVICE_COOKIE_MAX_FAILURES": 10, "TWOSTEP_MFA_REQUIRED_FOR": "admins",
 }
 
 
@@ -44,11 +44,11 @@ def test_the_defaults_are_the_figures_of_the_security_model():
 def test_values_in_range_are_read(monkeypatch):
     for name, value in [("TWOSTEP_TOTP_WINDOW", "0"), ("TWOSTEP_TOTP_DIGITS", "8"),
                         ("TWOSTEP_TOTP_ALGORITHM", "SHA256"), ("TWOSTEP_CODE_LOCK_AFTER", "10"),
-                        ("TWOSTEP_RESET_MAIL_WINDOW", "60")]:
+                        ("TWOSTEP_RESET_MAIL_WINDOW", "60"), ("TWOSTEP_MFA_REQUIRED_FOR", " Everyone ")]:
         monkeypatch.setenv(name, value)
     assert tuning.tuning() == {**DEFAULTS, "TWOSTEP_TOTP_WINDOW": 0, "TWOSTEP_TOTP_DIGITS": 8,
                                "TWOSTEP_TOTP_ALGORITHM": "sha256", "TWOSTEP_CODE_LOCK_AFTER": 10,
-                               "TWOSTEP_RESET_MAIL_WINDOW": 60}
+                               "TWOSTEP_RESET_MAIL_WINDOW": 60, "TWOSTEP_MFA_REQUIRED_FOR": "everyone"}
 
 
 @pytest.mark.parametrize("name, value, line", [
@@ -66,6 +66,8 @@ def test_values_in_range_are_read(monkeypatch):
     ("TWOSTEP_SETUP_TIMEOUT", "60", "TWOSTEP_SETUP_TIMEOUT must be a whole number from 300 to 3600"),
     ("TWOSTEP_MAILBOX_PROOF", "maybe", "TWOSTEP_MAILBOX_PROOF must be true or false, not 'maybe'"),
     ("TWOSTEP_RESET_MAILS_PER_CLIENT", "many", "TWOSTEP_RESET_MAILS_PER_CLIENT must be a whole number from 1 to 10000"),
+    ("TWOSTEP_MFA_REQUIRED_FOR", "staff",
+     "TWOSTEP_MFA_REQUIRED_FOR must be one of organizations, admins, everyone"),
 ])
 def test_a_value_out_of_range_is_one_line_naming_the_variable(monkeypatch, name, value, line):
     assert problems(monkeypatch, **{name: value}) == [line]
@@ -93,8 +95,9 @@ import dataclasses, json, django
 django.setup()
 from django.conf import settings
 from twostep.mfa.conf import app_settings
+from twostep.mfa.policy import required_for
 print(json.dumps([dataclasses.asdict(app_settings()), settings.TWOSTEP_RESET_MAILS_PER_ADDRESS,
-                  settings.TWOSTEP_RESET_MAILS_PER_CLIENT, settings.TWOSTEP_RESET_MAIL_WINDOW]))
+                  settings.TWOSTEP_RESET_MAILS_PER_CLIENT, settings.TWOSTEP_RESET_MAIL_WINDOW, required_for()]))
 """
 
 
@@ -104,12 +107,12 @@ def test_the_environment_reaches_the_running_settings(tmp_path):
                          TWOSTEP_TOTP_WINDOW="0", TWOSTEP_PENDING_TIMEOUT="120", TWOSTEP_THROTTLE_FREE_FAILURES="3",
                          TWOSTEP_CODE_LOCK_AFTER="50", TWOSTEP_PASSWORD_FAILURE_WINDOW="3600",
                          TWOSTEP_RESET_MAILS_PER_ADDRESS="1", TWOSTEP_RESET_MAILS_PER_CLIENT="5",
-                         TWOSTEP_RESET_MAIL_WINDOW="600")
+                         TWOSTEP_RESET_MAIL_WINDOW="600", TWOSTEP_MFA_REQUIRED_FOR="organizations")
     result = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=60,
                             check=False)
     assert result.returncode == 0, result.stderr
-    mfa, per_address, per_client, window = json.loads(result.stdout)
+    mfa, per_address, per_client, window, required_for = json.loads(result.stdout)
     assert (mfa["issuer"], mfa["window"], mfa["pending_timeout"], mfa["throttle_free_failures"],
             mfa["code_lock_after"], mfa["password_failure_window"]) == ("Acme Accounts", 0, 120, 3, 50, 3600)
     assert (mfa["period"], mfa["digits"], mfa["algorithm"], mfa["pending_max_attempts"]) == (30, 6, "sha1", 5)
-    assert (per_address, per_client, window) == (1, 5, 600)
+    assert (per_address, per_client, window, required_for) == (1, 5, 600, "organizations")

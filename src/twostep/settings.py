@@ -199,8 +199,8 @@ LOGGING = _problems.read(configured_logging, production=PRODUCTION, fallback={"v
 
 # --- twostep settings (documented in twostep.mfa.conf and twostep.organizations.conf) ---
 TWOSTEP_ISSUER = _problems.read(tuning.issuer, fallback="twostep")
-# TWOSTEP_TOTP_*, TWOSTEP_PENDING_*, TWOSTEP_THROTTLE_*, TWOSTEP_CODE_LOCK_AFTER, TWOSTEP_PASSWORD_* and
-# TWOSTEP_RESET_MAIL*: every name and range is in twostep/tuning.py.
+# TWOSTEP_MFA_REQUIRED_FOR (who must use MFA), TWOSTEP_TOTP_*, TWOSTEP_PENDING_*, TWOSTEP_THROTTLE_*,
+# TWOSTEP_CODE_LOCK_AFTER, TWOSTEP_PASSWORD_* and TWOSTEP_RESET_MAIL*: every name and range is in twostep/tuning.py.
 globals().update(_problems.read(tuning.tuning, fallback=tuning.DEFAULTS))
 TWOSTEP_SUPPORT_CONTACT = env("TWOSTEP_SUPPORT_CONTACT", "")  # shown on the code and locked pages, in notices
 TWOSTEP_BASE_URL = _problems.read(backing.base_url, production=PRODUCTION, fallback="")  # links in e-mails

@@ -1,9 +1,11 @@
-"""The tuning of verification, throttling and password-reset mail limits, read from the environment at start-up.
+"""Who must use MFA, and the tuning of verification, throttling and password-reset mail limits, read from the
+environment at start-up.
 
-Each variable is a whole number of seconds, steps, digits or tries (``TWOSTEP_TOTP_ALGORITHM`` a name) in a range
-that keeps what the README's *Security model* promises; a value outside it stops start-up with one line naming the
-variable, like every other variable (``twostep.config``). What each one means: ``twostep.mfa.conf`` and
-``twostep.accounts.reset_limits``; the README's Configuration table lists them with their ranges.
+Each variable is a whole number of seconds, steps, digits or tries (``TWOSTEP_TOTP_ALGORITHM`` and
+``TWOSTEP_MFA_REQUIRED_FOR`` a name) in a range that keeps what the README's *Security model* promises; a value
+outside it stops start-up with one line naming the variable, like every other variable (``twostep.config``). What
+each one means: ``twostep.mfa.policy``, ``twostep.mfa.conf`` and ``twostep.accounts.reset_limits``; the README's
+Configuration table lists them with their ranges.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -33,8 +35,11 @@ WHOLE_NUMBERS = {
     "TWOSTEP_RESET_MAIL_WINDOW": (3600, 60, 7 * 86400),  # seconds
 }
 ALGORITHMS = ("sha1", "sha256", "sha512")
+# Who must use MFA besides members of organizations that require it (twostep.mfa.policy): nobody else, every
+# admin of any organization (the default), every account.
+MFA_REQUIRED_FOR = ("organizations", "admins", "everyone")
 DEFAULTS = {name: default for name, (default, _, _) in WHOLE_NUMBERS.items()} | {
-    "TWOSTEP_TOTP_ALGORITHM": "sha1", "TWOSTEP_MAILBOX_PROOF": True}
+    "TWOSTEP_TOTP_ALGORITHM": "sha1", "TWOSTEP_MAILBOX_PROOF": True, "TWOSTEP_MFA_REQUIRED_FOR": "admins"}
 
 
 def tuning() -> dict:
@@ -44,6 +49,8 @@ def tuning() -> dict:
               for name, (default, low, high) in WHOLE_NUMBERS.items()}
     values["TWOSTEP_TOTP_ALGORITHM"] = problems.read(env_choice, "TWOSTEP_TOTP_ALGORITHM", "sha1", ALGORITHMS,
                                                      fallback="sha1")
+    values["TWOSTEP_MFA_REQUIRED_FOR"] = problems.read(env_choice, "TWOSTEP_MFA_REQUIRED_FOR", "admins",
+                                                       MFA_REQUIRED_FOR, fallback="admins")
     # Off only where every account's mailbox is already proven some other way (documented in the README).
     values["TWOSTEP_MAILBOX_PROOF"] = problems.read(env_bool, "TWOSTEP_MAILBOX_PROOF", True, fallback=True)
     if values["TWOSTEP_THROTTLE_MAX_DELAY"] < values["TWOSTEP_THROTTLE_BASE_DELAY"]:

@@ -152,11 +152,27 @@ def test_cant_scan_shows_the_key_by_hand_and_on_a_phone_the_app_link(page, phone
     screenshot(phone, "setup-fallback-phone")
 
 
-def test_user_of_an_organization_without_required_mfa_signs_in_with_the_password_alone(page, clock, demo):
+def test_admin_of_an_organization_without_required_mfa_sets_it_up_because_they_are_an_admin(page, clock, demo,
+                                                                                            tmp_path):
+    """Northwind does not require MFA, but its admin acts on its members' data: under the default
+    TWOSTEP_MFA_REQUIRED_FOR=admins the first sign-in sets it up, and the page says why."""
     sign_in(page, NORTH, demo[NORTH])
+    prove_mailbox(page)
+    page.wait_for_url("**/signin/setup/")
+    assert page.locator("main p", has_text="is required").inner_text() == (
+        "Multi-factor authentication is required because you are an admin of Northwind Labs: at every sign-in, "
+        "a 6-digit code from an authenticator app on your phone.")
+    key = otp.parse_uri(scan_page(page, tmp_path))
+    page.get_by_role("link", name="I have completed the scan").click()
+    enter_code(page, otp.totp(key.key, now=clock.now), button="Verify and finish setup")
+    page.get_by_role("link", name="I have saved my recovery codes").click()
     page.wait_for_url(HOME)
-    assert page.locator(".status").inner_text() == "Off — none of your organizations requires it."
-    assert not Authenticator.objects.filter(user__email=NORTH).exists()
+    assert page.locator(".status").inner_text() == "On — authenticator app added 30 Nov 2026."
+    page.goto("/security/")
+    assert ("Multi-factor authentication is required because you are an admin of Northwind Labs. It cannot be "
+            "turned off.") in page.locator("main").inner_text()
+    assert page.get_by_role("link", name="Turn off multi-factor authentication").count() == 0
+    assert Authenticator.objects.filter(user__email=NORTH, confirmed_at__isnull=False).exists()
 
 
 def test_admin_finds_the_require_mfa_switch_and_the_members_count(page, clock, demo, tmp_path):

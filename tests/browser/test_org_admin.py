@@ -22,13 +22,15 @@ def acme(make_user, make_org, enrolled, clock):
     locked = make_user("lars@acme.example", name="Lars Locked")
     waiting = [make_user("max@acme.example", name="Max Member"), make_user("nina@acme.example", name="Nina New"),
                make_user("otto@acme.example")]
+    organization = make_org("Acme Calibration", slug="acme", admins=[admin], members=[ready, locked, *waiting])
+    organization.memberships.update(created_at=clock.moment - timedelta(days=30))  # they set up MFA since
     for user in (admin, ready, locked):
         enrolled(user)
     Authenticator.objects.filter(user=locked).update(locked_at=clock.moment)
     for user, address in ((admin, "203.0.113.7"), (ready, "198.51.100.23"), (locked, "2001:db8::7")):
         Authenticator.objects.filter(user=user).update(confirmed_ip=address)  # as recorded at confirmation
     mail.outbox.clear()  # the "MFA was set up" notices of these enrollments
-    return make_org("Acme Calibration", slug="acme", admins=[admin], members=[ready, locked, *waiting])
+    return organization
 
 
 def sign_in(page, email, code=None):

@@ -262,8 +262,10 @@ def test_the_organizations_audit_log_shows_the_event_to_its_admins(clock, member
         ("mfa.disowned", "member@acme.example")]
     text = page.content.decode()
     assert '<td data-label="Action">Authenticator app disowned (This wasn&#x27;t me); account on hold</td>' in text
-    assert ('<td data-label="Details">authenticator removed: yes; recovery codes: 10; set up from: 203.0.113.7</td>'
-            in text)
+    # The member belongs to Northwind too: where the app was set up is not Acme's alone to see (the e-mailed
+    # report tells each admin; support sees it in the console).
+    assert '<td data-label="Details">authenticator removed: yes; recovery codes: 10</td>' in text
+    assert "203.0.113.7" not in text
 
 
 def test_the_use_case_itself_refuses_a_link_that_expired_after_it_was_read(clock, member, link_path):

@@ -5,10 +5,11 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import code_for, post_password
+from tests.conftest import code_for, post_code, post_password
 from twostep.accounts.models import User
 from twostep.mfa import enrollment as enrollments
 from twostep.mfa import members
@@ -17,24 +18,31 @@ from twostep.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db
 LAST_LOGIN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+JOINED = datetime(2026, 10, 30, tzinfo=UTC)
 
 
 @pytest.fixture
 def acme(make_user, make_org, enrolled, clock):
+    """Acme's members joined a month ago; the admin (who uses MFA, as an admin must), ready and locked have set
+    up MFA since."""
     admin = make_user("admin@acme.example")
     ready = make_user("ready@acme.example", name="Rita Ready")
     locked = make_user("locked@acme.example")
     waiting = [make_user(f"w{i}@acme.example") for i in range(2)]
-    enrolled(ready)
-    enrolled(locked)
+    organization = make_org("Acme Calibration", slug="acme", admins=[admin], members=[ready, locked, *waiting])
+    organization.memberships.update(created_at=JOINED)
+    for user in (admin, ready, locked):
+        enrolled(user)
     Authenticator.objects.filter(user=locked).update(locked_at=clock.moment, confirmed_ip="2001:db8::7")
     Authenticator.objects.filter(user=ready).update(confirmed_ip="203.0.113.7")
     User.objects.filter(pk=ready.pk).update(last_login=LAST_LOGIN)
-    return make_org("Acme Calibration", slug="acme", admins=[admin], members=[ready, locked, *waiting])
+    return organization
 
 
 def signed_in(client, email="admin@acme.example"):
-    post_password(client, email)
+    """Signed in with the password and, when asked (an admin), a code at the test clock's time."""
+    if post_password(client, email)["Location"] == "/signin/code/":
+        post_code(client, code_for(User.objects.get(email=email), settings.TWOSTEP_CLOCK()))
     assert client.session.get("_auth_user_id")
     return client
 
@@ -47,16 +55,17 @@ def test_members_page_shows_status_counts_and_dates(client, clock, acme):
     response = signed_in(client).get("/orgs/acme/settings/mfa/members/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "2 of 5 members have set up MFA." in page
-    assert "Set up (1)" in page and "Not yet (3)" in page and "Locked (1)" in page
-    assert rows(response) == [("admin@acme.example", "not_yet"), ("locked@acme.example", "locked"),
+    assert "3 of 5 members have set up MFA." in page
+    assert "Set up (2)" in page and "Not yet (2)" in page and "Locked (1)" in page
+    assert rows(response) == [("admin@acme.example", "set_up"), ("locked@acme.example", "locked"),
                               ("ready@acme.example", "set_up"), ("w0@acme.example", "not_yet"),
                               ("w1@acme.example", "not_yet")]
     # Set up one minute before the clock's 30 Nov 00:00:05, from the address that confirmed the authenticator.
     assert ('<td data-label="MFA set up">29 Nov 2026, 23:59<br><span class="meta">from 203.0.113.7</span></td>'
             in page)
     assert '<td data-label="MFA set up">29 Nov 2026, 23:59<br><span class="meta">from 2001:db8::7</span></td>' in page
-    assert page.count('<td data-label="MFA set up">—</td>') == 3
+    assert '<td data-label="MFA set up">29 Nov 2026, 23:59</td>' in page  # the admin's: no address recorded
+    assert page.count('<td data-label="MFA set up">—</td>') == 2
     # The admin's own sign-in just now counts as a last sign-in; the three others never signed in.
     assert '<td data-label="Last sign-in">20 Nov 2026, 09:30</td>' in page
     assert page.count('<td data-label="Last sign-in">never</td>') == 3
@@ -64,7 +73,7 @@ def test_members_page_shows_status_counts_and_dates(client, clock, acme):
 
 def test_the_address_that_confirmed_the_setup_is_shown(client, clock, acme, make_user, rf):
     newcomer = make_user("new@acme.example")
-    Membership.objects.create(user=newcomer, organization=acme)
+    Membership.objects.create(user=newcomer, organization=acme, created_at=clock.moment)
     enrollments.start_enrollment(newcomer, binding="fixture", now=clock.now)
     enrollments.confirm_enrollment(newcomer, code_for(newcomer, clock.now), binding="fixture", now=clock.now,
                                 request=rf.post("/", REMOTE_ADDR="198.51.100.23"))
@@ -72,14 +81,41 @@ def test_the_address_that_confirmed_the_setup_is_shown(client, clock, acme, make
     assert '30 Nov 2026, 00:00<br><span class="meta">from 198.51.100.23</span>' in page
     table = parse_csv(client.get("/orgs/acme/settings/mfa/members.csv?status=set_up"))
     assert [(row[0], row[4], row[6]) for row in table[1:]] == [
+        ("admin@acme.example", "2026-11-29T23:59:05+00:00", ""),
         ("new@acme.example", "2026-11-30T00:00:05+00:00", "198.51.100.23"),
         ("ready@acme.example", "2026-11-29T23:59:05+00:00", "203.0.113.7")]
+
+
+def test_where_mfa_was_set_up_shows_only_for_a_member_of_no_other_organization(client, clock, acme, make_org):
+    """Where a member of several organizations set up MFA is none of theirs alone: the page and the CSV leave
+    it out, for them and for the admins of the other organization."""
+    ready = User.objects.get(email="ready@acme.example")
+    globex = make_org("Globex", slug="globex", members=[ready])
+    globex.memberships.update(created_at=JOINED)
+    page = signed_in(client).get("/orgs/acme/settings/mfa/members/?status=set_up").content.decode()
+    assert "203.0.113.7" not in page
+    assert '<td data-label="MFA set up">29 Nov 2026, 23:59</td>' in page  # when, still: it is the status
+    table = parse_csv(client.get("/orgs/acme/settings/mfa/members.csv?status=set_up"))
+    assert [(row[0], row[4], row[6]) for row in table[1:]] == [
+        ("admin@acme.example", "2026-11-29T23:59:05+00:00", ""),
+        ("ready@acme.example", "2026-11-29T23:59:05+00:00", "")]
+    assert [m.mfa_set_up_ip for m in members.members_with_status(globex)] == [None]
+
+
+def test_where_mfa_was_set_up_before_joining_is_not_shown(client, clock, acme, make_user, enrolled):
+    early = make_user("early@acme.example")
+    enrolled(early)
+    Authenticator.objects.filter(user=early).update(confirmed_ip="198.51.100.4")
+    Membership.objects.create(user=early, organization=acme, created_at=clock.moment)  # a minute after
+    assert [(m.user.email, m.mfa_status, m.mfa_set_up_ip) for m in members.members_with_status(acme, status="set_up")
+            ] == [("admin@acme.example", "set_up", None), ("early@acme.example", "set_up", None),
+                  ("ready@acme.example", "set_up", "203.0.113.7")]
 
 
 def test_counts_read_like_the_issue(client, clock, make_user, make_org, enrolled):
     admin = make_user("admin@acme.example")
     people = [make_user(f"p{i:02}@acme.example") for i in range(11)]
-    for person in people[:9]:
+    for person in [admin, *people[:8]]:
         enrolled(person)
     make_org("Acme Calibration", slug="acme", admins=[admin], members=people)
     page = signed_in(client).get("/orgs/acme/settings/mfa/members/")
@@ -87,9 +123,9 @@ def test_counts_read_like_the_issue(client, clock, make_user, make_org, enrolled
 
 
 @pytest.mark.parametrize("status, expected", [
-    ("set_up", ["ready@acme.example"]),
+    ("set_up", ["admin@acme.example", "ready@acme.example"]),
     ("locked", ["locked@acme.example"]),
-    ("not_yet", ["admin@acme.example", "w0@acme.example", "w1@acme.example"]),
+    ("not_yet", ["w0@acme.example", "w1@acme.example"]),
 ])
 def test_filter_by_status(client, clock, acme, status, expected):
     response = signed_in(client).get(f"/orgs/acme/settings/mfa/members/?status={status}")
@@ -142,20 +178,20 @@ def parse_csv(response) -> list[list[str]]:
 def test_csv_export(client, clock, acme):
     response = signed_in(client).get("/orgs/acme/settings/mfa/members.csv")
     admin_signed_in = User.objects.get(email="admin@acme.example").last_login.isoformat()
+    set_up = "2026-11-29T23:59:05+00:00"
     assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="acme-members-mfa.csv"'
     assert parse_csv(response) == [
         ["email", "name", "role", "mfa_status", "mfa_set_up_at", "last_sign_in", "mfa_set_up_ip"],
-        ["admin@acme.example", "", "admin", "not_yet", "", admin_signed_in, ""],
-        ["locked@acme.example", "", "member", "locked", "2026-11-29T23:59:05+00:00", "", "2001:db8::7"],
-        ["ready@acme.example", "Rita Ready", "member", "set_up", "2026-11-29T23:59:05+00:00",
-         "2026-11-20T09:30:00+00:00", "203.0.113.7"],
+        ["admin@acme.example", "", "admin", "set_up", set_up, admin_signed_in, ""],
+        ["locked@acme.example", "", "member", "locked", set_up, "", "2001:db8::7"],
+        ["ready@acme.example", "Rita Ready", "member", "set_up", set_up, "2026-11-20T09:30:00+00:00", "203.0.113.7"],
         ["w0@acme.example", "", "member", "not_yet", "", "", ""],
         ["w1@acme.example", "", "member", "not_yet", "", "", ""],
     ]
     filtered = client.get("/orgs/acme/settings/mfa/members.csv?status=set_up")
     assert filtered["Content-Disposition"] == 'attachment; filename="acme-members-mfa-set_up.csv"'
-    assert [row[0] for row in parse_csv(filtered)] == ["email", "ready@acme.example"]
+    assert [row[0] for row in parse_csv(filtered)] == ["email", "admin@acme.example", "ready@acme.example"]
 
 
 def test_csv_neutralizes_spreadsheet_formulas(client, clock, acme, make_user):
@@ -182,9 +218,13 @@ def test_neutralize(value, expected):
 
 
 def test_csv_quotes_every_field(client, clock, acme):
-    body = b"".join(signed_in(client).get("/orgs/acme/settings/mfa/members.csv?status=set_up").streaming_content)
+    body = b"".join(signed_in(client).get("/orgs/acme/settings/mfa/members.csv?status=locked").streaming_content)
     assert body.decode().splitlines() == [
         '"email","name","role","mfa_status","mfa_set_up_at","last_sign_in","mfa_set_up_ip"',
+        '"locked@acme.example","","member","locked","2026-11-29T23:59:05+00:00","","2001:db8::7"',
+    ]
+    body = b"".join(client.get("/orgs/acme/settings/mfa/members.csv?status=set_up").streaming_content)
+    assert body.decode().splitlines()[2:] == [
         '"ready@acme.example","Rita Ready","member","set_up","2026-11-29T23:59:05+00:00","2026-11-20T09:30:00+00:00",'
         '"203.0.113.7"',
     ]
@@ -205,11 +245,13 @@ def test_no_cell_starts_a_formula_whatever_separator_the_spreadsheet_splits_at(c
 
 
 @pytest.mark.parametrize("url", ["/orgs/acme/settings/mfa/members/", "/orgs/acme/settings/mfa/members.csv"])
-def test_only_admins_of_the_organization(client, clock, acme, make_user, make_org, url):
+def test_only_admins_of_the_organization(client, clock, acme, make_user, make_org, enrolled, url):
     assert client.get(url)["Location"].startswith("/signin/?next=")
     signed_in(client, "w0@acme.example")
     assert client.get(url).status_code == 403
     client.logout()
-    make_org("Northwind Labs", slug="northwind", admins=[make_user("admin@northwind.example")])
+    northwind_admin = make_user("admin@northwind.example")
+    enrolled(northwind_admin)
+    make_org("Northwind Labs", slug="northwind", admins=[northwind_admin])
     signed_in(client, "admin@northwind.example")
     assert client.get(url).status_code == 403

@@ -9,10 +9,12 @@ from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings as django_settings
 from django.core import mail
 from django.test import override_settings
 
-from tests.conftest import post_password
+from tests.conftest import code_for, post_code, post_password
+from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
 from twostep.mfa import notify
 from twostep.mfa.org_policy import set_require_mfa
@@ -60,15 +62,17 @@ def smtp_server():
 def acme(make_user, make_org, enrolled, settings):
     settings.TWOSTEP_BASE_URL = "https://portal.example"
     admin = make_user("admin@acme.example")
+    enrolled(admin)  # an admin must use MFA
     ready = make_user("ready@acme.example")
     enrolled(ready)
     gone = make_user("gone@acme.example", is_active=False)
-    people = [make_user("bob@acme.example", name="Bob Builder"), make_user("carla@acme.example")]
+    people = [make_user("abe@acme.example"), make_user("bob@acme.example", name="Bob Builder"),
+              make_user("carla@acme.example")]
     return make_org("Acme Calibration", slug="acme", admins=[admin], members=[ready, gone, *people])
 
 
 def from_date(acme, clock, days=14):
-    # Switched on by an operator: the admin has no MFA yet (and so also gets the e-mail).
+    # Switched on by an operator.
     return set_require_mfa(acme, required=True, actor=None, moment=clock.moment,
                            enforce_from=clock.moment.replace(hour=0, minute=0, second=0) + timedelta(days=days))
 
@@ -83,7 +87,7 @@ def test_one_mail_per_member_without_mfa_over_one_smtp_connection(clock, acme, s
     admin = acme.memberships.get(role="admin").user
     assert notify.notify_members_without_mfa(acme, actor=admin) == 3
     assert [(sender, to) for sender, to, _ in smtp_server.messages] == [
-        ("no-reply@portal.example", ["admin@acme.example"]), ("no-reply@portal.example", ["bob@acme.example"]),
+        ("no-reply@portal.example", ["abe@acme.example"]), ("no-reply@portal.example", ["bob@acme.example"]),
         ("no-reply@portal.example", ["carla@acme.example"])]
     assert len(smtp_server.sessions) == 1
     _, _, message = smtp_server.messages[1]
@@ -116,6 +120,7 @@ def test_nothing_to_announce_while_require_mfa_is_off(clock, acme):
 
 def signed_in_admin(client):
     post_password(client, "admin@acme.example")
+    post_code(client, code_for(User.objects.get(email="admin@acme.example"), django_settings.TWOSTEP_CLOCK()))
     assert client.session.get("_auth_user_id")
     return client
 
@@ -131,7 +136,7 @@ def test_admin_previews_and_sends(client, clock, acme):
     assert "Send 3 e-mails</button>" in preview
     response = client.post("/orgs/acme/settings/mfa/notify/")
     assert response.status_code == 302 and response["Location"] == "/orgs/acme/settings/mfa/"
-    assert sorted(m.to[0] for m in mail.outbox) == ["admin@acme.example", "bob@acme.example", "carla@acme.example"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["abe@acme.example", "bob@acme.example", "carla@acme.example"]
     assert "Sent 3 e-mails to the members who have not set up MFA yet." in client.get(
         "/orgs/acme/settings/mfa/").content.decode()
     admin_id = int(client.session["_auth_user_id"])
@@ -160,10 +165,13 @@ def test_mail_server_down_is_a_clear_error(client, clock, acme, settings):
 
 
 @pytest.mark.parametrize("who", ["bob@acme.example", "admin@northwind.example"])
-def test_only_admins_of_the_organization_notify(client, clock, acme, make_user, make_org, who):
+def test_only_admins_of_the_organization_notify(client, clock, acme, make_user, make_org, enrolled, who):
     from_date(acme, clock)
-    make_org("Northwind Labs", slug="northwind", admins=[make_user("admin@northwind.example")])
-    post_password(client, who)
+    outsider = make_user("admin@northwind.example")
+    enrolled(outsider)
+    make_org("Northwind Labs", slug="northwind", admins=[outsider])
+    if post_password(client, who)["Location"] == "/signin/code/":
+        post_code(client, code_for(outsider, clock.now))
     assert client.get("/orgs/acme/settings/mfa/notify/").status_code == 403
     assert client.post("/orgs/acme/settings/mfa/notify/").status_code == 403
     assert mail.outbox == [] and notified_events() == []
@@ -184,7 +192,7 @@ def test_with_a_task_queue_the_request_only_queues_and_a_worker_sends(client, cl
             "/orgs/acme/settings/mfa/").content.decode()
         assert queue.count == 1 and mail.outbox == [] and notified_events() == []
         work_off(queue)
-    assert sorted(m.to[0] for m in mail.outbox) == ["admin@acme.example", "bob@acme.example", "carla@acme.example"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["abe@acme.example", "bob@acme.example", "carla@acme.example"]
     admin_id = int(client.session["_auth_user_id"])
     assert notified_events() == [(admin_id, acme.pk, {"recipients": 3, "enforce_from": "2026-12-14T00:00:00+00:00"})]
 

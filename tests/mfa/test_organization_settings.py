@@ -27,10 +27,18 @@ def acme(make_user, make_org, enrolled):
 
 
 @pytest.fixture
-def other_admin(make_user, make_org):
+def other_admin(make_user, make_org, enrolled):
     user = make_user("admin@northwind.example")
+    enrolled(user)  # an admin must use MFA
     make_org("Northwind Labs", slug="northwind", admins=[user])
     return user
+
+
+@pytest.fixture
+def organizations_rule(settings):
+    """``TWOSTEP_MFA_REQUIRED_FOR=organizations``: an admin signs in without MFA while no organization of theirs
+    requires it, which is where the rule that switching Require MFA on needs MFA of one's own shows."""
+    settings.TWOSTEP_MFA_REQUIRED_FOR = "organizations"
 
 
 def signed_in(client, email):
@@ -48,14 +56,15 @@ def test_member_gets_403(client, clock, acme, url):
 
 @pytest.mark.parametrize("url", ["/orgs/acme/settings/", "/orgs/acme/settings/mfa/"])
 def test_admin_of_another_organization_gets_403(client, clock, acme, other_admin, url):
-    assert signed_in(client, "admin@northwind.example").get(url).status_code == 403
+    assert signed_in_with_code(client, clock, other_admin).get(url).status_code == 403
     response = client.post("/orgs/acme/settings/mfa/", {"require_mfa": "on"})
     assert response.status_code == 403
     assert not OrganizationMfaPolicy.objects.filter(organization=acme).exists()
 
 
-def test_unknown_organization_also_gets_403(client, clock, acme):
-    assert signed_in(client, "admin@acme.example").get("/orgs/nope/settings/").status_code == 403
+def test_unknown_organization_also_gets_403(client, clock, acme, enrolled):
+    admin = enrolled(acme.memberships.get(role="admin").user).user
+    assert signed_in_with_code(client, clock, admin).get("/orgs/nope/settings/").status_code == 403
 
 
 def test_anonymous_is_sent_to_sign_in(client, acme):
@@ -144,7 +153,7 @@ OWN_MFA_FIRST = "Set up multi-factor authentication for your own account first"
     {"require_mfa": "on", "starts": "date", "enforce_date": "2026-12-14"},
     {"require_mfa": "on", "starts": "date", "enforce_date": "2026-12-14", "confirmed": "yes"},
 ], ids=["now", "now-confirmed", "date", "date-confirmed"])
-def test_an_admin_without_mfa_cannot_switch_it_on(client, clock, acme, form):
+def test_an_admin_without_mfa_cannot_switch_it_on(client, clock, acme, organizations_rule, form):
     signed_in(client, "admin@acme.example")
     page = client.get("/orgs/acme/settings/mfa/").content.decode()
     assert "You have not set up MFA for your own account yet." in page and ENROLL_LINK in page
@@ -158,7 +167,7 @@ def test_an_admin_without_mfa_cannot_switch_it_on(client, clock, acme, form):
 
 
 @pytest.mark.parametrize("query", ["", "?starts=date&enforce_date=2026-12-14"])
-def test_an_admin_without_mfa_gets_no_confirmation_page(client, clock, acme, query):
+def test_an_admin_without_mfa_gets_no_confirmation_page(client, clock, acme, organizations_rule, query):
     signed_in(client, "admin@acme.example")
     response = client.get(f"/orgs/acme/settings/mfa/confirm/{query}")
     assert response.status_code == 403 and OWN_MFA_FIRST in response.content.decode()
@@ -187,7 +196,7 @@ def test_an_unconfirmed_setup_is_not_mfa_of_ones_own(clock, acme):
 
 
 def test_another_admin_with_mfa_switches_it_on_and_the_first_is_asked_to_set_up(client, clock, acme, make_user,
-                                                                                enrolled):
+                                                                                enrolled, organizations_rule):
     second = enrolled(make_user("second@acme.example")).user
     Membership.objects.create(user=second, organization=acme, role=Membership.Role.ADMIN)
     refused = signed_in(Client(), "admin@acme.example").post("/orgs/acme/settings/mfa/",
@@ -200,7 +209,7 @@ def test_another_admin_with_mfa_switches_it_on_and_the_first_is_asked_to_set_up(
     assert post_password(first, "admin@acme.example")["Location"] == reverse("mfa:setup")
 
 
-def test_an_admin_without_mfa_may_still_switch_it_off(client, clock, acme):
+def test_an_admin_without_mfa_may_still_switch_it_off(client, clock, acme, organizations_rule):
     org_policy.set_require_mfa(acme, required=True, actor=None, moment=clock.moment,
                                enforce_from=clock.moment + timedelta(days=14))  # grace period: no MFA yet
     signed_in(client, "admin@acme.example")

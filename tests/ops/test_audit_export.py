@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from twostep.audit.models import AuditEvent
+from twostep.organizations.models import Membership, Organization
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +67,23 @@ def test_since_is_inclusive_and_until_exclusive(trail):
 
 
 def test_organization_filter_gives_its_members_events(trail):
+    # The sign-in at 23:59:59 came before the member joined Acme (at the clock's 00:00:05): not Acme's to see.
     assert [line.split('"action":"')[1].split('"')[0] for line in export("--organization", "acme")] == [
-        "signin.succeeded", "mfa.code_failed"]
+        "mfa.code_failed"]
     assert export("--organization", "globex") == []
+
+
+def test_organization_filter_hides_where_a_member_of_other_organizations_signed_in(trail, clock):
+    member, _ = trail
+    AuditEvent.objects.create(occurred_at=at("2026-11-30T10:00:00"), action="signin.succeeded", actor_id=member.pk,
+                              subject_id=member.pk, ip_address="192.0.2.8", user_agent="Firefox",
+                              detail={"mfa": True, "setup_ip": "192.0.2.9"})
+    assert '"ip_address":"192.0.2.8","user_agent":"Firefox","detail":{"mfa":true,"setup_ip":"192.0.2.9"}' in (
+        export("--organization", "acme")[-1])
+    Membership.objects.create(user=member, organization=Organization.objects.get(slug="globex"),
+                              created_at=clock.moment)
+    assert export("--organization", "acme")[-1].endswith('"ip_address":null,"user_agent":"","detail":{"mfa":true}}')
+    assert '"ip_address":"192.0.2.8"' in export()[-1]  # the whole trail, for the operator, keeps it
 
 
 def test_output_to_a_file(trail, tmp_path):

@@ -31,8 +31,8 @@ def test_empty_database_is_seeded_and_each_account_is_printed_on_one_line_with_i
     for email, password, _ in accounts:
         assert len(password) >= 16 and User.objects.get(email=email).check_password(password)
     assert len({password for _, password, _ in accounts}) == 4
-    assert accounts[2][2] == ("admin of Northwind Labs, in no other organization (Require MFA off): signs in "
-                              "without MFA")  # as the seed makes them
+    assert accounts[2][2] == ("admin of Northwind Labs, in no other organization (Require MFA off): sets up MFA "
+                              "at first sign-in, as every admin must (TWOSTEP_MFA_REQUIRED_FOR=admins)")
     assert sorted(Membership.objects.values_list("organization__slug", "user__email", "role")) == [
         ("acme", "admin@acme.example", "admin"), ("acme", "member@acme.example", "member"),
         ("northwind", "member@acme.example", "member"), ("northwind", "user@northwind.example", "admin")]

@@ -1,12 +1,15 @@
-"""Fixtures of the organization-admin tests: Acme with an admin and a member, signed-in clients."""
+"""Fixtures of the organization-admin tests: Acme with an admin (who uses MFA, as every admin must under the
+default ``TWOSTEP_MFA_REQUIRED_FOR=admins``) and a member, signed-in clients."""
 
 import re
 import socket
 
 import pytest
+from django.conf import settings
 from django.core import mail
 
 from tests.conftest import code_for, post_code, post_password
+from tests.signin_helpers import enroll_with_codes
 from twostep.organizations.invitations import invite_member
 
 
@@ -16,17 +19,19 @@ def base_url(settings):
 
 
 @pytest.fixture
-def acme(make_user, make_org):
+def acme(clock, make_user, make_org):
     admin = make_user("admin@acme.example", name="Ada Admin")
+    enroll_with_codes(admin, now=clock.now - 3600)
     member = make_user("member@acme.example")
     return make_org("Acme Calibration", slug="acme", admins=[admin], members=[member])
 
 
 def sign_in(client, user, clock=None):
-    """Sign ``user`` in (with a code when they have an authenticator and ``clock`` is given)."""
+    """Sign ``user`` in, with a code (at ``clock``'s time, else the test clock's) when one is asked."""
     response = post_password(client, user.email)
-    if clock is not None and response["Location"].endswith("/signin/code/"):
-        post_code(client, code_for(user, clock.now))
+    if response["Location"].endswith("/signin/code/"):
+        now = clock.now if clock is not None else settings.TWOSTEP_CLOCK()
+        post_code(client, code_for(user, now))
     assert client.session.get("_auth_user_id") == str(user.pk), f"{user} could not sign in"
     return client
 

@@ -59,7 +59,8 @@ def test_an_existing_user_becomes_admin_at_once(clock, make_user):
     assert list(Membership.objects.values_list("user", "organization__slug", "role")) == [(user.pk, "acme", "admin")]
     assert mail.outbox == [] and not Invitation.objects.exists()
     assert events() == [("organization.created", "operator (command line)", user.pk, "Acme",
-                         {"slug": "acme", "admin_email": "ann@example.com", "admin": "existing user"})]
+                         {"slug": "acme", "admin_email": "ann@example.com", "admin": "existing user",
+                          "mfa_required": True})]  # an admin must use MFA (TWOSTEP_MFA_REQUIRED_FOR=admins)
 
 
 @pytest.mark.parametrize(("args", "error"), [

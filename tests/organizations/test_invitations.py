@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.conftest import PASSWORD, post_password
 from tests.organizations.conftest import link_path, sign_in
+from tests.signin_helpers import enroll_with_codes
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
 from twostep.organizations import invitations
@@ -99,6 +100,7 @@ def test_only_admins_of_the_organization_invite_and_withdraw(client, clock, acme
                                                              who):
     invitation, _ = invited()
     outsider = make_user("admin@northwind.example")
+    enroll_with_codes(outsider, now=clock.now - 3600)  # an admin uses MFA
     make_org("Northwind Labs", slug="northwind", admins=[outsider])
     sign_in(client, User.objects.get(email=who))
     assert client.get("/orgs/acme/members/invite/").status_code == 403
@@ -155,7 +157,8 @@ def test_new_user_sets_a_password_joins_and_sets_up_mfa_at_sign_in(client, clock
     invitation.refresh_from_db()
     assert (invitation.accepted_at, invitation.accepted_by) == (clock.moment, user)
     assert org_events()[-1] == ("organization.invitation_accepted", user.pk, user.pk, acme.pk,
-                                {"invitation_id": invitation.pk, "role": "member", "new_account": True})
+                                {"invitation_id": invitation.pk, "role": "member", "new_account": True,
+                                 "mfa_required": True})  # joining an organization that requires it
     assert post_password(client, "new@acme.example", NEW_PASSWORD)["Location"] == reverse("mfa:setup")
 
 
@@ -231,7 +234,8 @@ def test_existing_account_signs_in_then_accepts(client, clock, acme, invited, ma
     assert joined.status_code == 302 and joined["Location"] == "/"
     assert Membership.objects.get(user=user, organization=acme).role == "admin"
     assert org_events()[-1] == ("organization.invitation_accepted", user.pk, user.pk, acme.pk,
-                                {"invitation_id": invitation.pk, "role": "admin", "new_account": False})
+                                {"invitation_id": invitation.pk, "role": "admin", "new_account": False,
+                                 "mfa_required": True})
     assert client.get("/")["Location"] == reverse("mfa:setup")
 
 

@@ -29,4 +29,5 @@ def test_a_change_to_a_member_removed_meanwhile_is_refused(clock, acme, stale_me
             service.change_role(member, role="admin", actor=admin.user)
     assert refused.value.code == "not_a_member"
     assert list(acme.memberships.values_list("user__email", "role")) == [("admin@acme.example", "admin")]
-    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["organization.member_removed"]
+    assert list(AuditEvent.objects.filter(action__startswith="organization.").values_list("action", flat=True)) == [
+        "organization.member_removed"]

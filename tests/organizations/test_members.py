@@ -4,6 +4,7 @@ without an admin."""
 import pytest
 
 from tests.organizations.conftest import sign_in
+from tests.signin_helpers import enroll_with_codes
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
 from twostep.organizations import membership as service
@@ -31,8 +32,9 @@ def test_admin_changes_a_role(client, clock, acme):
     assert Membership.objects.get(pk=member.pk).role == "admin"
     page = client.get("/orgs/acme/settings/").content.decode()
     assert "member@acme.example is now admin of Acme Calibration." in page
+    # An admin must use MFA (TWOSTEP_MFA_REQUIRED_FOR=admins, the default), and the event says it is now required.
     assert org_events() == [("organization.member_role_changed", admin.user_id, member.user_id, acme.pk,
-                             {"before": "member", "after": "admin"})]
+                             {"before": "member", "after": "admin", "mfa_required": True})]
     # Now there are two admins: the first may step down, and lands on the home page.
     assert client.post(f"/orgs/acme/members/{admin.pk}/role/", {"role": "member"})["Location"] == "/"
     assert Membership.objects.get(pk=admin.pk).role == "member"
@@ -109,6 +111,7 @@ def test_service_refuses_demoting_the_last_admin_from_a_stale_copy(clock, acme):
 def test_only_admins_of_the_organization_change_or_remove(client, clock, acme, make_user, make_org, who):
     admin, member = ids(acme)
     outsider = make_user("admin@northwind.example")
+    enroll_with_codes(outsider, now=clock.now - 3600)  # an admin uses MFA
     make_org("Northwind Labs", slug="northwind", admins=[outsider])
     sign_in(client, User.objects.get(email=who))
     assert client.post(f"/orgs/acme/members/{admin.pk}/role/", {"role": "member"}).status_code == 403

@@ -48,6 +48,8 @@ MALFORMED = [
     ("TWOSTEP_RESET_MAILS_PER_ADDRESS", {"TWOSTEP_RESET_MAILS_PER_ADDRESS": "0"},
      "must be a whole number from 1 to 100"),
     ("TWOSTEP_ISSUER", {"TWOSTEP_ISSUER": "Acme:Portal"}, "must be 1 to 64 characters without ':'"),
+    ("TWOSTEP_MFA_REQUIRED_FOR", {"TWOSTEP_MFA_REQUIRED_FOR": "nobody"},
+     "must be one of organizations, admins, everyone"),
 ]
 
 

@@ -15,8 +15,11 @@ class MfaConfig(AppConfig):
         from twostep.mfa import checks, password_throttle  # noqa: F401  (checks registers the system checks)
         from twostep.mfa.enrollment import discard_on_password_change
         from twostep.mfa.models import IdentityCheck
+        from twostep.mfa.policy import membership_facts as mfa_facts
+        from twostep.organizations.signals import membership_facts
 
         password_changed.connect(discard_on_password_change, dispatch_uid="mfa.discard_setups")
+        membership_facts.connect(mfa_facts, dispatch_uid="mfa.membership_facts")
         event_recorded.connect(password_throttle.lift_account_wait, dispatch_uid="twostep.mfa.password_reset")
         # The audit trail reads "identity checked: Call-back to a number on file", not the stored value.
         describe_values("identity_check", IdentityCheck.choices)

@@ -6,6 +6,9 @@ excepted: tests set it) and stops start-up on a value out of range: the ranges a
 
 | setting                         | default        | meaning                                                  |
 |---------------------------------|----------------|----------------------------------------------------------|
+| TWOSTEP_MFA_REQUIRED_FOR        | "admins"       | who must use MFA besides members of requiring            |
+|                                 |                | organizations: organizations, admins, everyone (read by  |
+|                                 |                | ``twostep.mfa.policy.required_for``)                     |
 | TWOSTEP_ISSUER                  | "twostep"      | issuer shown in the authenticator app (no ":")           |
 | TWOSTEP_TOTP_WINDOW             | 1              | time steps accepted either side of the current one (skew)|
 | TWOSTEP_TOTP_PERIOD             | 30             | seconds per time step for new authenticators             |

@@ -4,8 +4,8 @@
   every other URL redirects to the step. An expired one is sent back to the password (and, if it had a
   wrong code, the user is told: ``password_notice``).
 - A signed-in session that has not passed a code while the policy now requires one (the organization
-  switched *Require MFA* on after it signed in) is turned into a pending sign-in at setup or code (or, for
-  an account on hold, signed out onto the hold page).
+  switched *Require MFA* on after it signed in, or the user became an admin of an organization) is turned
+  into a pending sign-in at setup or code (or, for an account on hold, signed out onto the hold page).
 - The *This wasn't me* pages are open to every session, whatever step it owes: the owner may be
   half-way through a sign-in, or locked out.
 """
@@ -50,7 +50,7 @@ class MfaEnforcementMiddleware:
                     url = journey.require_second_step(request, user, now=now)
                 except holds.AccountOnHoldError:
                     return refusals.on_hold(request, user=user)
-                messages.info(request, "Your organization now requires multi-factor authentication.")
+                messages.info(request, _caught_message(user))
                 return redirect(url)
         return None
 
@@ -67,6 +67,15 @@ class MfaEnforcementMiddleware:
             request.pending_sign_in = state
             return None
         return redirect(journey.stage_url(state.stage))
+
+
+def _caught_message(user) -> str:
+    """What a caught session is told: its organization switched *Require MFA* on, or another reason of the
+    rule (an admin under ``TWOSTEP_MFA_REQUIRED_FOR=admins``) applies now."""
+    reason = policy.reason(user)
+    if reason is None or policy.requiring_names(user):
+        return "Your organization now requires multi-factor authentication."
+    return reason
 
 
 def _resolve(path: str):

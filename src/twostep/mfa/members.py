@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
 
 from twostep.mfa.models import Authenticator
+from twostep.organizations.activity import member_client_shown
 
 SET_UP, NOT_YET, LOCKED = "set_up", "not_yet", "locked"
 STATUS_LABELS = {SET_UP: "Set up", NOT_YET: "Not yet", LOCKED: "Locked"}
@@ -43,13 +44,16 @@ class StatusCounts:
 
 def members_with_status(organization, *, status: str | None = None):
     """Memberships (with ``user``) annotated ``mfa_status``, ``mfa_set_up_at``, ``mfa_set_up_ip`` (the client
-    address that confirmed the authenticator; None when not recorded), ``mfa_locked_at``, ordered by e-mail;
-    only those of ``status`` when given."""
+    address that confirmed the authenticator; None when not recorded, or when ``activity.member_client_shown``
+    hides it: set up before the member joined, or a member of other organizations too), ``mfa_locked_at``, ordered
+    by e-mail; only those of ``status`` when given."""
     confirmed = Authenticator.objects.filter(user=OuterRef("user_id"), confirmed_at__isnull=False)
+    set_up_ip = Subquery(confirmed.values("confirmed_ip")[:1])
     rows = (organization.memberships.select_related("user")
             .annotate(mfa_set_up_at=Subquery(confirmed.values("confirmed_at")[:1]),
-                      mfa_set_up_ip=Subquery(confirmed.values("confirmed_ip")[:1]),
                       mfa_locked_at=Subquery(confirmed.values("locked_at")[:1]))
+            .annotate(mfa_set_up_ip=Case(When(member_client_shown(organization, "mfa_set_up_at"), then=set_up_ip),
+                                         default=None))
             .annotate(mfa_status=Case(When(mfa_set_up_at__isnull=True, then=Value(NOT_YET)),
                                       When(mfa_locked_at__isnull=False, then=Value(LOCKED)),
                                       default=Value(SET_UP), output_field=CharField()))

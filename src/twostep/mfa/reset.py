@@ -64,21 +64,16 @@ def _remove_factors(user) -> Removed:
 
 
 def why_required(user) -> str | None:
-    """Why ``user`` may not turn MFA off (a sentence), or None when they may."""
-    requirement = policy.requirement_for(user)
-    if requirement.is_staff:
-        return "Staff and support accounts must always use multi-factor authentication."
-    if requirement.enforced_from is not None:
-        names = list(policy.requiring_policies(user.pk).values_list("organization__name", flat=True))
-        return f"{', '.join(names)} require{'s' if len(names) == 1 else ''} multi-factor authentication."
-    return None
+    """Why ``user`` may not turn MFA off (a sentence, ``policy.reason``), or None when they may."""
+    return policy.reason(user)
 
 
 def disable_mfa(user, *, request=None) -> Removed:
     """Turn MFA off for ``user``: delete their authenticators and recovery codes (audited MFA_DISABLED).
 
     The user gets a notice by e-mail after the commit. Raises MfaStillRequiredError (nothing changes) when
-    an organization of the user requires MFA, also during its grace period, or when the user is staff.
+    the rule requires MFA of the user (``policy.reason``): an organization of theirs requires it, also during
+    its grace period, they are staff, or ``TWOSTEP_MFA_REQUIRED_FOR`` covers them (an admin, everyone).
     """
     with transaction.atomic():
         reason = why_required(user)

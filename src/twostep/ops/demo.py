@@ -1,5 +1,5 @@
-"""The demo data: two organizations that show the any-organization rule, and a support user, with fresh
-passwords."""
+"""The demo data: two organizations that show the any-organization rule and the admin rule
+(``TWOSTEP_MFA_REQUIRED_FOR``), and a support user, with fresh passwords."""
 
 import secrets
 from dataclasses import dataclass
@@ -26,7 +26,8 @@ ACCOUNTS = [
     ("member@acme.example", "Max Member",
      "member of Acme Calibration and Northwind Labs: MFA required because Acme requires it"),
     ("user@northwind.example", "Nora North",
-     "admin of Northwind Labs, in no other organization (Require MFA off): signs in without MFA"),
+     "admin of Northwind Labs, in no other organization (Require MFA off): sets up MFA at first sign-in, as every "
+     "admin must (TWOSTEP_MFA_REQUIRED_FOR=admins)"),
     ("support@twostep.example", "Sam Support",
      "support staff (support console at /support/): sets up MFA at first sign-in, as staff always must"),
 ]

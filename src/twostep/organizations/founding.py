@@ -14,6 +14,7 @@ from twostep.audit import events
 from twostep.errors import ServiceError
 from twostep.organizations.invitations import invite_member
 from twostep.organizations.models import Invitation, Membership, Organization
+from twostep.organizations.signals import changed_facts
 
 
 class SlugTakenError(ServiceError):
@@ -35,10 +36,18 @@ def create_organization(*, name: str, slug: str, admin_email: str, actor, now: i
             organization = Organization.objects.create(name=name, slug=slug,
                                                        created_at=datetime.fromtimestamp(now, tz=UTC))
             user = get_user_model()._default_manager.filter(email=email).first()
-            events.record(events.ORG_CREATED, actor=actor, subject=user, organization=organization, slug=slug,
-                          admin_email=email, admin="existing user" if user else "invited")
-            if user is not None:
-                return Membership.objects.create(user=user, organization=organization, role=Membership.Role.ADMIN)
-            return invite_member(organization, email=email, role=Membership.Role.ADMIN, actor=None, now=now)
+            if user is None:
+                _record_created(organization, actor=actor, user=None, email=email)
+                return invite_member(organization, email=email, role=Membership.Role.ADMIN, actor=None, now=now)
+            with changed_facts(user) as changes:
+                admin = Membership.objects.create(user=user, organization=organization, role=Membership.Role.ADMIN,
+                                                  created_at=organization.created_at)
+            _record_created(organization, actor=actor, user=user, email=email, **changes)
+            return admin
     except IntegrityError as exc:  # the same slug committed in between
         raise SlugTakenError() from exc
+
+
+def _record_created(organization, *, actor, user, email: str, **changes) -> None:
+    events.record(events.ORG_CREATED, actor=actor, subject=user, organization=organization,
+                  slug=organization.slug, admin_email=email, admin="existing user" if user else "invited", **changes)

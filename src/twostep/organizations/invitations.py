@@ -21,6 +21,7 @@ from twostep.audit import events
 from twostep.errors import ServiceError
 from twostep.organizations import conf
 from twostep.organizations.models import Invitation, Membership
+from twostep.organizations.signals import changed_facts
 
 SALT = "twostep.organizations.invitation"
 
@@ -186,11 +187,13 @@ def _claim(invitation: Invitation, user, *, now: int) -> None:
 
 def _join(invitation: Invitation, user, *, now: int, request, new_account: bool) -> Membership:
     _claim(invitation, user, now=now)
-    membership, _ = Membership.objects.get_or_create(
-        user=user, organization_id=invitation.organization_id,
-        defaults={"role": invitation.role, "created_at": _moment(now)})
+    with changed_facts(user) as changes:
+        membership, _ = Membership.objects.get_or_create(
+            user=user, organization_id=invitation.organization_id,
+            defaults={"role": invitation.role, "created_at": _moment(now)})
     events.record(events.INVITATION_ACCEPTED, actor=user, subject=user, organization=invitation.organization,
-                  request=request, invitation_id=invitation.pk, role=membership.role, new_account=new_account)
+                  request=request, invitation_id=invitation.pk, role=membership.role, new_account=new_account,
+                  **changes)
     return membership
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from twostep.audit import events
 from twostep.errors import ServiceError
 from twostep.organizations.models import Membership, Organization
+from twostep.organizations.signals import changed_facts
 
 
 class MembershipError(ServiceError):
@@ -50,7 +51,8 @@ def _keep_an_admin(membership: Membership) -> None:
 
 def change_role(membership: Membership, *, role: str, actor, request=None) -> Membership:
     """Give the member ``role`` ("admin" or "member"); raises LastAdminError or NotAMemberError. No change,
-    no event."""
+    no event. The event's detail says when the change altered a fact of ``signals.membership_facts``
+    (``mfa_required: true`` for an admin who must now use MFA)."""
     with transaction.atomic():
         current = _locked(membership)
         if current.role == role:
@@ -58,9 +60,10 @@ def change_role(membership: Membership, *, role: str, actor, request=None) -> Me
         if current.role == Membership.Role.ADMIN:
             _keep_an_admin(current)
         before, current.role = current.role, role
-        current.save(update_fields=["role"])
+        with changed_facts(current.user) as changes:
+            current.save(update_fields=["role"])
         events.record(events.MEMBER_ROLE_CHANGED, actor=actor, subject=current.user,
-                      organization=current.organization, request=request, before=before, after=role)
+                      organization=current.organization, request=request, before=before, after=role, **changes)
     return current
 
 
@@ -71,6 +74,7 @@ def remove_member(membership: Membership, *, actor, request=None) -> None:
         current = _locked(membership)
         if current.role == Membership.Role.ADMIN:
             _keep_an_admin(current)
-        current.delete()
+        with changed_facts(current.user) as changes:
+            current.delete()
         events.record(events.MEMBER_REMOVED, actor=actor, subject=current.user, organization=current.organization,
-                      request=request, role=current.role)
+                      request=request, role=current.role, **changes)

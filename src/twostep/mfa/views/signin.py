@@ -115,6 +115,7 @@ class SetupView(View):
 def _setup_context(state, enrollment, **extra) -> dict:
     return {"state": state, "enrollment": enrollment, "qr_svg": qr_svg(enrollment.uri),
             "until": _until(state, enrollment.expires_at), "required_by": policy.requirement_sentence(state.user),
+            "admin_of": policy.admin_of(state.user), "for_everyone": policy.required_for() == policy.EVERYONE,
             **extra}
 
 
