@@ -1,6 +1,7 @@
 """The tuning of verification, throttling and password-reset mail limits, read from the environment at start-up.
 
-Each variable is a whole number of seconds, steps, digits or tries (``TWOSTEP_TOTP_ALGORITHM`` a name) in a range
+Each variable is a whole number of seconds, steps, digits or tries (``TWOSTEP_TOTP_ALGORITHM`` and
+``TWOSTEP_TOTP_ACCEPT`` names) in a range
 that keeps what the README's *Security model* promises; a value outside it stops start-up with one line naming the
 variable, like every other variable (``twostep.config``). What each one means: ``twostep.mfa.conf`` and
 ``twostep.accounts.reset_limits``; the README's Configuration table lists them with their ranges.
@@ -12,7 +13,7 @@ from twostep.config import Problems, env, env_bool, env_choice, env_int
 
 # name: (default, minimum, maximum)
 WHOLE_NUMBERS = {
-    "TWOSTEP_TOTP_WINDOW": (1, 0, 2),  # time steps either side: each one more widens every guess's chance
+    "TWOSTEP_TOTP_WINDOW": (1, 0, 10),  # time steps either side of ours searched for the app's clock at setup
     "TWOSTEP_TOTP_PERIOD": (30, 15, 60),  # seconds per step of new authenticators (apps assume 30)
     "TWOSTEP_TOTP_DIGITS": (6, 6, 8),  # digits per code of new authenticators
     "TWOSTEP_PENDING_TIMEOUT": (300, 60, 1800),  # seconds from the password to the code
@@ -33,8 +34,9 @@ WHOLE_NUMBERS = {
     "TWOSTEP_RESET_MAIL_WINDOW": (3600, 60, 7 * 86400),  # seconds
 }
 ALGORITHMS = ("sha1", "sha256", "sha512")
+ACCEPT_MODES = ("current-and-previous", "current")  # twostep.otp.drift.ACCEPT_MODES
 DEFAULTS = {name: default for name, (default, _, _) in WHOLE_NUMBERS.items()} | {
-    "TWOSTEP_TOTP_ALGORITHM": "sha1", "TWOSTEP_MAILBOX_PROOF": True}
+    "TWOSTEP_TOTP_ALGORITHM": "sha1", "TWOSTEP_TOTP_ACCEPT": "current-and-previous", "TWOSTEP_MAILBOX_PROOF": True}
 
 
 def tuning() -> dict:
@@ -44,6 +46,9 @@ def tuning() -> dict:
               for name, (default, low, high) in WHOLE_NUMBERS.items()}
     values["TWOSTEP_TOTP_ALGORITHM"] = problems.read(env_choice, "TWOSTEP_TOTP_ALGORITHM", "sha1", ALGORITHMS,
                                                      fallback="sha1")
+    # Which steps a sign-in code may come from: the app's current one and the one before it, or only the current.
+    values["TWOSTEP_TOTP_ACCEPT"] = problems.read(env_choice, "TWOSTEP_TOTP_ACCEPT", ACCEPT_MODES[0], ACCEPT_MODES,
+                                                  fallback=ACCEPT_MODES[0])
     # Off only where every account's mailbox is already proven some other way (documented in the README).
     values["TWOSTEP_MAILBOX_PROOF"] = problems.read(env_bool, "TWOSTEP_MAILBOX_PROOF", True, fallback=True)
     if values["TWOSTEP_THROTTLE_MAX_DELAY"] < values["TWOSTEP_THROTTLE_BASE_DELAY"]:

@@ -45,7 +45,8 @@ _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recove
          "new_email": "to", "enforce_from": "from", "all_sessions": "all sessions",
          "cleared_lockout": "cleared lockout", "new_account": "new account", "wrong_codes": "wrong codes",
          "discarded_other": "replaced another setup", "expires_in": "valid for (s)", "known_device": "known browser",
-         "authenticator_removed": "authenticator removed", "setup_ip": "set up from"}
+         "authenticator_removed": "authenticator removed", "setup_ip": "set up from",
+         "clock_offset": "phone's clock off by (time steps)"}
 
 
 def label(action: str) -> str:

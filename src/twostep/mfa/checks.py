@@ -4,6 +4,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.checks import Error, register
 
+from twostep import otp
 from twostep.mfa.conf import app_settings
 
 
@@ -13,8 +14,10 @@ def check_mfa_settings(app_configs, **kwargs) -> list[Error]:
     conf = app_settings()
     if ":" in conf.issuer or not conf.issuer.strip():
         errors.append(Error("TWOSTEP_ISSUER must be non-empty and contain no ':'", id="twostep.E001"))
-    if not 0 <= conf.window <= 10:
+    if not 0 <= conf.window <= otp.drift.CLOCK_BAND:
         errors.append(Error("TWOSTEP_TOTP_WINDOW must be between 0 and 10 time steps", id="twostep.E002"))
+    if conf.accept not in otp.drift.ACCEPT_MODES:
+        errors.append(Error("TWOSTEP_TOTP_ACCEPT must be current-and-previous or current", id="twostep.E007"))
     if conf.digits not in (6, 7, 8):
         errors.append(Error("TWOSTEP_TOTP_DIGITS must be 6, 7 or 8", id="twostep.E003"))
     if not 1 <= conf.period <= 32767:  # the otp core needs >= 1 s; Authenticator.period is a small integer
