@@ -1,6 +1,6 @@
 """How many sign-ins each TOTP acceptance setting loses at a step change: a simulation, in seconds.
 
-Run: python bench/totp_step_change.py (or python -m bench steps). Needs nothing but the source tree.
+Run: python bench/totp_step_change.py, or python -m bench steps (3-6 s). Needs nothing but the source tree.
 
 Simulated people read the code their authenticator app shows at a random moment and it reaches the
 server some seconds later (typing, pressing the button, the network). Every code goes through the real
@@ -56,6 +56,8 @@ class Phone:
 
 @dataclass
 class Tally:
+    """Counts over one simulated setting (sign-ins, and codes typed including retries)."""
+
     signins: int = 0
     lost: int = 0  # sign-ins whose first code was refused
     at_change: int = 0  # sign-ins whose code changed in the app before it arrived
@@ -65,6 +67,12 @@ class Tally:
 
     def percent(self, part: int) -> float:
         return 100 * part / self.signins if self.signins else 0.0
+
+    def figures(self) -> dict:
+        """Percentages of the sign-ins, for bench/out/latest.json."""
+        return {"signins": self.signins, "code_changed": self.percent(self.at_change),
+                "first_code_refused": self.percent(self.lost), "clock_answers": self.percent(self.clock_answers),
+                "refused_of_changed": 100 * self.lost_at_change / max(self.at_change, 1)}
 
 
 def try_code(setting: str, phone: Phone, code: str, now: int) -> tuple[bool, bool]:
@@ -147,15 +155,15 @@ def clock_off(setting: str, at_setup: int, later: int) -> Tally:
 
 
 def main() -> dict:
-    """Print the figures; returns them by setting."""
+    """Print the figures; returns them: {"automatic": {delay: {setting: figures}}, "clock_off": {phone: ...}}."""
     started = time.perf_counter()
-    results: dict = {}
+    results: dict = {"automatic": {}, "clock_off": {}}
     for name, delay in (("0-10 s evenly", uniform_delay), ("long tail, median 5 s", long_tail_delay)):
         print(f"\nPhones on automatic time ({SIGNINS:,} sign-ins by 200 phones; delay from reading to arrival: {name})")
         print(f"  {'setting':22s} {'code changed':>13s} {'first code refused':>19s} {'of those changed':>17s}")
         for setting in SETTINGS:
             tally = automatic(setting, delay)
-            results[(name, setting)] = tally
+            results["automatic"].setdefault(name, {})[setting] = tally.figures()
             print(f"  {setting:22s} {tally.percent(tally.at_change):12.1f}% {tally.percent(tally.lost):18.2f}% "
                   f"{100 * tally.lost_at_change / max(tally.at_change, 1):16.1f}%")
     print(f"\nPhones whose clock is off ({PEOPLE} phones x {EACH} sign-ins each; long-tail delay; "
@@ -163,7 +171,7 @@ def main() -> dict:
     print("  " + f"{'the phone':28s}" + "".join(f" {setting:>22s}" for setting in SETTINGS))
     for label, at_setup, later in CLOCKS:
         tallies = [clock_off(setting, at_setup, later) for setting in SETTINGS]
-        results[(label, "clock")] = tallies
+        results["clock_off"][label] = {setting: t.figures() for setting, t in zip(SETTINGS, tallies, strict=True)}
         print(f"  {label:28s}" + "".join(f" {t.percent(t.lost):11.1f}% / {t.percent(t.clock_answers):5.1f}%"
                                            for t in tallies))
     print(f"\n{time.perf_counter() - started:.1f} s")

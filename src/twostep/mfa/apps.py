@@ -11,8 +11,11 @@ class MfaConfig(AppConfig):
     def ready(self) -> None:
         from twostep.accounts.signals import password_changed
         from twostep.audit.events import event_recorded
-        from twostep.mfa import checks, password_throttle  # noqa: F401  (checks registers the system checks)
+        from twostep.config import profile
+        from twostep.mfa import checks, password_throttle, recovery_codes  # noqa: F401  (checks registers checks)
         from twostep.mfa.enrollment import discard_on_password_change
+
+        recovery_codes.check_hashing(profile())  # here, so a settings module built on twostep.settings is checked
 
         password_changed.connect(discard_on_password_change, dispatch_uid="mfa.discard_setups")
         event_recorded.connect(password_throttle.lift_account_wait, dispatch_uid="twostep.mfa.password_reset")
