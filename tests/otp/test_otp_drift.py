@@ -166,3 +166,19 @@ def test_a_code_at_the_learned_offset_one_step_from_the_clock_verdict_moves_the_
     assert up.state == ClockState(1, 101, None)  # the app showed 101, then 100: its current step is 101
     far = check(KEY, code(100), now=NOW, state=ClockState(drift=0, clock_step=104, clock_drift=4))
     assert far.state == ClockState(0, 104, None)  # three steps apart: no lesson, and the pending offset ends
+
+
+@pytest.mark.parametrize("accept, width", [(drift.CURRENT_AND_PREVIOUS, 2), (CURRENT, 1)])
+def test_a_guess_is_checked_against_two_codes_at_most_never_one_past_the_learned_offset(accept, width):
+    """The README's bound on guessing codes: for every learned offset, the codes a sign-in accepts are those of
+    the app's step and (with current-and-previous) the one before it; with an offset pending after a clock
+    answer, at most as many again, none past that offset."""
+    band = range(OURS - 11, OURS + 11)
+    for learned in range(-10, 11):
+        accepted = {step for step in band if check(KEY, code(step), now=NOW, state=ClockState(learned),
+                                                   accept=accept).accepted}
+        assert accepted == set(range(OURS + learned - width + 1, OURS + learned + 1))
+        pending = ClockState(learned, OURS - 12, -10)  # answered 2 steps ago about a phone 5 minutes behind
+        with_pending = {step for step in band if check(KEY, code(step), now=NOW, state=pending,
+                                                       accept=accept).accepted}
+        assert with_pending - accepted == set(range(OURS - 10 - width + 1, OURS - 9)) - accepted
