@@ -22,6 +22,15 @@ def rows(results: dict) -> list[tuple[str, str, str, str, str]]:
         out.append(("4 OTP verifications/s (vs pyotp)", num(otp["per_second"]["twostep verify(key bytes)"], 0),
                     num(otp["per_second"]["pyotp TOTP(secret).verify"], 0), "ratio >= 1",
                     f"{_yes(otp['ratio'] >= 1)} ({otp['ratio']:.2f})"))
+    if "steps" in results:
+        lost = {setting: figures["first_code_refused"]
+                for setting, figures in results["steps"]["automatic"]["0-10 s evenly"].items()}
+        out.append(("5 first codes refused, phones on time: c-and-p / current",
+                    f"{lost['current-and-previous']:.2f} % / {lost['current']:.1f} %",
+                    f"before: {lost['before: +-1 step']:.2f} %", "", ""))
+    if "recovery" in results:
+        wrong = next(v for k, v in results["recovery"].items() if k.startswith("wrong code"))
+        out.append(("6 CPU to check a wrong recovery code (10 hashes)", f"{wrong['cpu_ms']:.0f} ms", "", "", ""))
     return out
 
 

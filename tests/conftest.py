@@ -44,6 +44,12 @@ def cheap_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["tests.hashers.CheapArgon2PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def cheap_recovery_code_hashing(settings):
+    """Recovery codes hashed with Argon2id at test cost; subprocess servers keep the real parameters."""
+    settings.TWOSTEP_RECOVERY_CODE_HASHING = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
 @pytest.fixture
 def clock(settings) -> Clock:
     clock = Clock(EPOCH + 5)

@@ -13,6 +13,7 @@ from twostep import tuning
 
 DEFAULTS = {
     "TWOSTEP_TOTP_WINDOW": 1, "TWOSTEP_TOTP_PERIOD": 30, "TWOSTEP_TOTP_DIGITS": 6, "TWOSTEP_TOTP_ALGORITHM": "sha1",
+    "TWOSTEP_TOTP_ACCEPT": "current-and-previous",
     "TWOSTEP_PENDING_TIMEOUT": 300, "TWOSTEP_PENDING_MAX_ATTEMPTS": 5, "TWOSTEP_THROTTLE_FREE_FAILURES": 5,
     "TWOSTEP_THROTTLE_BASE_DELAY": 30, "TWOSTEP_THROTTLE_MAX_DELAY": 900, "TWOSTEP_CODE_LOCK_AFTER": 100,
     "TWOSTEP_PASSWORD_IP_FREE_FAILURES": 20, "TWOSTEP_PASSWORD_FAILURE_WINDOW": 86400,
@@ -42,18 +43,21 @@ def test_the_defaults_are_the_figures_of_the_security_model():
 
 
 def test_values_in_range_are_read(monkeypatch):
-    for name, value in [("TWOSTEP_TOTP_WINDOW", "0"), ("TWOSTEP_TOTP_DIGITS", "8"),
+    for name, value in [("TWOSTEP_TOTP_WINDOW", "10"), ("TWOSTEP_TOTP_ACCEPT", "Current"), ("TWOSTEP_TOTP_DIGITS", "8"),
                         ("TWOSTEP_TOTP_ALGORITHM", "SHA256"), ("TWOSTEP_CODE_LOCK_AFTER", "10"),
                         ("TWOSTEP_RESET_MAIL_WINDOW", "60"), ("TWOSTEP_MFA_REQUIRED_FOR", " Everyone ")]:
         monkeypatch.setenv(name, value)
-    assert tuning.tuning() == {**DEFAULTS, "TWOSTEP_TOTP_WINDOW": 0, "TWOSTEP_TOTP_DIGITS": 8,
+    assert tuning.tuning() == {**DEFAULTS, "TWOSTEP_TOTP_WINDOW": 10, "TWOSTEP_TOTP_ACCEPT": "current",
+                               "TWOSTEP_TOTP_DIGITS": 8,
                                "TWOSTEP_TOTP_ALGORITHM": "sha256", "TWOSTEP_CODE_LOCK_AFTER": 10,
                                "TWOSTEP_RESET_MAIL_WINDOW": 60, "TWOSTEP_MFA_REQUIRED_FOR": "everyone"}
 
 
 @pytest.mark.parametrize("name, value, line", [
-    ("TWOSTEP_TOTP_WINDOW", "3", "TWOSTEP_TOTP_WINDOW must be a whole number from 0 to 2"),
-    ("TWOSTEP_TOTP_WINDOW", "-1", "TWOSTEP_TOTP_WINDOW must be a whole number from 0 to 2"),
+    ("TWOSTEP_TOTP_WINDOW", "11", "TWOSTEP_TOTP_WINDOW must be a whole number from 0 to 10"),
+    ("TWOSTEP_TOTP_WINDOW", "-1", "TWOSTEP_TOTP_WINDOW must be a whole number from 0 to 10"),
+    ("TWOSTEP_TOTP_ACCEPT", "window", "TWOSTEP_TOTP_ACCEPT must be one of current-and-previous, current"),
+    ("TWOSTEP_TOTP_ACCEPT", "previous", "TWOSTEP_TOTP_ACCEPT must be one of current-and-previous, current"),
     ("TWOSTEP_TOTP_PERIOD", "300", "TWOSTEP_TOTP_PERIOD must be a whole number from 15 to 60"),
     ("TWOSTEP_TOTP_DIGITS", "5", "TWOSTEP_TOTP_DIGITS must be a whole number from 6 to 8"),
     ("TWOSTEP_TOTP_ALGORITHM", "md5", "TWOSTEP_TOTP_ALGORITHM must be one of sha1, sha256, sha512"),
@@ -104,7 +108,8 @@ print(json.dumps([dataclasses.asdict(app_settings()), settings.TWOSTEP_RESET_MAI
 def test_the_environment_reaches_the_running_settings(tmp_path):
     env = production_env(tmp_path, TWOSTEP_PROFILE="demo", DATABASE_URL=None, REDIS_URL=None,
                          DJANGO_SETTINGS_MODULE="twostep.settings", TWOSTEP_ISSUER="Acme Accounts",
-                         TWOSTEP_TOTP_WINDOW="0", TWOSTEP_PENDING_TIMEOUT="120", TWOSTEP_THROTTLE_FREE_FAILURES="3",
+                         TWOSTEP_TOTP_WINDOW="0", TWOSTEP_TOTP_ACCEPT="current", TWOSTEP_PENDING_TIMEOUT="120",
+                         TWOSTEP_THROTTLE_FREE_FAILURES="3",
                          TWOSTEP_CODE_LOCK_AFTER="50", TWOSTEP_PASSWORD_FAILURE_WINDOW="3600",
                          TWOSTEP_RESET_MAILS_PER_ADDRESS="1", TWOSTEP_RESET_MAILS_PER_CLIENT="5",
                          TWOSTEP_RESET_MAIL_WINDOW="600", TWOSTEP_MFA_REQUIRED_FOR="organizations")
@@ -115,4 +120,5 @@ def test_the_environment_reaches_the_running_settings(tmp_path):
     assert (mfa["issuer"], mfa["window"], mfa["pending_timeout"], mfa["throttle_free_failures"],
             mfa["code_lock_after"], mfa["password_failure_window"]) == ("Acme Accounts", 0, 120, 3, 50, 3600)
     assert (mfa["period"], mfa["digits"], mfa["algorithm"], mfa["pending_max_attempts"]) == (30, 6, "sha1", 5)
+    assert mfa["accept"] == "current"
     assert (per_address, per_client, window, required_for) == (1, 5, 600, "organizations")

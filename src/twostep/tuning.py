@@ -2,10 +2,10 @@
 environment at start-up.
 
 Each variable is a whole number of seconds, steps, digits or tries (``TWOSTEP_TOTP_ALGORITHM`` and
-``TWOSTEP_MFA_REQUIRED_FOR`` a name) in a range that keeps what the README's *Security model* promises; a value
-outside it stops start-up with one line naming the variable, like every other variable (``twostep.config``). What
-each one means: ``twostep.mfa.policy``, ``twostep.mfa.conf`` and ``twostep.accounts.reset_limits``; the README's
-Configuration table lists them with their ranges.
+``TWOSTEP_MFA_REQUIRED_FOR``, ``TWOSTEP_TOTP_ACCEPT`` names) in a range that keeps what the README's *Security
+model* promises; a value outside it stops start-up with one line naming the variable, like every other variable
+(``twostep.config``). What each one means: ``twostep.mfa.policy``, ``twostep.mfa.conf`` and
+``twostep.accounts.reset_limits``; the README's Configuration table lists them with their ranges.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,7 +14,7 @@ from twostep.config import Problems, env, env_bool, env_choice, env_int
 
 # name: (default, minimum, maximum)
 WHOLE_NUMBERS = {
-    "TWOSTEP_TOTP_WINDOW": (1, 0, 2),  # time steps either side: each one more widens every guess's chance
+    "TWOSTEP_TOTP_WINDOW": (1, 0, 10),  # time steps either side of ours searched for the app's clock at setup
     "TWOSTEP_TOTP_PERIOD": (30, 15, 60),  # seconds per step of new authenticators (apps assume 30)
     "TWOSTEP_TOTP_DIGITS": (6, 6, 8),  # digits per code of new authenticators
     "TWOSTEP_PENDING_TIMEOUT": (300, 60, 1800),  # seconds from the password to the code
@@ -38,8 +38,10 @@ ALGORITHMS = ("sha1", "sha256", "sha512")
 # Who must use MFA besides members of organizations that require it (twostep.mfa.policy): nobody else, every
 # admin of any organization (the default), every account.
 MFA_REQUIRED_FOR = ("organizations", "admins", "everyone")
+ACCEPT_MODES = ("current-and-previous", "current")  # twostep.otp.drift.ACCEPT_MODES
 DEFAULTS = {name: default for name, (default, _, _) in WHOLE_NUMBERS.items()} | {
-    "TWOSTEP_TOTP_ALGORITHM": "sha1", "TWOSTEP_MAILBOX_PROOF": True, "TWOSTEP_MFA_REQUIRED_FOR": "admins"}
+    "TWOSTEP_TOTP_ALGORITHM": "sha1", "TWOSTEP_TOTP_ACCEPT": "current-and-previous", "TWOSTEP_MAILBOX_PROOF": True,
+    "TWOSTEP_MFA_REQUIRED_FOR": "admins"}
 
 
 def tuning() -> dict:
@@ -51,6 +53,9 @@ def tuning() -> dict:
                                                      fallback="sha1")
     values["TWOSTEP_MFA_REQUIRED_FOR"] = problems.read(env_choice, "TWOSTEP_MFA_REQUIRED_FOR", "admins",
                                                        MFA_REQUIRED_FOR, fallback="admins")
+    # Which steps a sign-in code may come from: the app's current one and the one before it, or only the current.
+    values["TWOSTEP_TOTP_ACCEPT"] = problems.read(env_choice, "TWOSTEP_TOTP_ACCEPT", ACCEPT_MODES[0], ACCEPT_MODES,
+                                                  fallback=ACCEPT_MODES[0])
     # Off only where every account's mailbox is already proven some other way (documented in the README).
     values["TWOSTEP_MAILBOX_PROOF"] = problems.read(env_bool, "TWOSTEP_MAILBOX_PROOF", True, fallback=True)
     if values["TWOSTEP_THROTTLE_MAX_DELAY"] < values["TWOSTEP_THROTTLE_BASE_DELAY"]:

@@ -32,7 +32,8 @@ class Attacker:
         self.password_steps = 0
 
     def wrong_code(self) -> str:
-        valid = {code_for(self.user, self.clock.now, offset_steps=offset) for offset in (-1, 0, 1)}
+        # Not a code of any step near now: a clock answer would be a wrong code too, but worded otherwise.
+        valid = {code_for(self.user, self.clock.now, offset_steps=offset) for offset in range(-11, 11)}
         return next(code for code in ("000000", "111111", "222222") if code not in valid)
 
     def submit(self, code: str):

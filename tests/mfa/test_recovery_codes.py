@@ -4,7 +4,9 @@ import math
 import re
 from datetime import timedelta
 
+import argon2
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from tests.signin_helpers import enroll_with_codes
 from twostep import otp
@@ -31,14 +33,33 @@ def test_each_code_carries_fifty_bits():
     assert len(set(recovery_codes.ALPHABET)) == 32 and not set("ilou") & set(recovery_codes.ALPHABET)
 
 
-def test_setup_issues_ten_distinct_codes_stored_only_as_keyed_hashes(member, codes):
+# The test suite's cost (tests/conftest.py); production's is pinned below.
+ARGON2ID = re.compile(r"^\$argon2id\$v=19\$m=1024,t=1,p=1\$([A-Za-z0-9+/]{22})\$[A-Za-z0-9+/]{43}$")
+
+
+def test_setup_issues_ten_distinct_codes_stored_only_as_argon2id_hashes_each_with_its_own_salt(member, codes):
     assert len(codes) == 10 and len(set(codes)) == 10
     assert all(SHOWN.match(code) for code in codes)
-    stored = list(RecoveryCode.objects.filter(user=member).values_list("code_hash", flat=True))
-    assert len(stored) == 10 and all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in stored)
-    plain = {code.replace("-", "") for code in codes}
+    stored = list(RecoveryCode.objects.filter(user=member).order_by("id").values_list("code_hash", flat=True))
+    assert len(stored) == 10 and all(ARGON2ID.match(digest) for digest in stored)
+    assert len({ARGON2ID.match(digest).group(1) for digest in stored}) == 10  # ten random salts
+    plain = [code.replace("-", "") for code in codes]
     assert not any(text in digest for digest in stored for text in plain)
-    assert sorted(stored) == sorted(recovery_codes.code_hash(member.pk, text) for text in plain)
+    assert all(argon2.PasswordHasher().verify(digest, text) for digest, text in zip(stored, plain, strict=True))
+
+
+def test_production_hashes_with_owasps_argon2id_parameters(settings):
+    del settings.TWOSTEP_RECOVERY_CODE_HASHING
+    assert recovery_codes.code_hash("abcdefghjk").startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_the_production_profile_refuses_weaker_parameters(settings, monkeypatch):
+    recovery_codes.check_hashing("demo")
+    with pytest.raises(ImproperlyConfigured, match=r"^TWOSTEP_RECOVERY_CODE_HASHING may not lower time_cost, "
+                                                    r"memory_cost in the production profile"):
+        recovery_codes.check_hashing("production")
+    settings.TWOSTEP_RECOVERY_CODE_HASHING = {"time_cost": 3, "memory_cost": 65536}
+    recovery_codes.check_hashing("production")
 
 
 def test_setup_audits_the_new_set_without_the_codes(member, codes):
@@ -65,11 +86,16 @@ def test_what_cannot_be_a_code_is_malformed(typed):
         recovery.parse(typed)
 
 
-def test_hash_is_keyed_and_bound_to_the_user():
-    digest = recovery_codes.code_hash(1, "abcdefghjk")
-    assert digest == recovery_codes.code_hash(1, "abcdefghjk")
-    assert digest != recovery_codes.code_hash(2, "abcdefghjk")
-    assert digest != recovery_codes.code_hash(1, "abcdefghjk", secret="another key")
+def test_each_hash_has_a_new_salt():
+    first, second = recovery_codes.code_hash("abcdefghjk"), recovery_codes.code_hash("abcdefghjk")
+    assert first != second and ARGON2ID.match(first) and ARGON2ID.match(second)
+
+
+def test_the_hmac_of_codes_from_before_is_keyed_and_bound_to_the_user():
+    digest = recovery_codes.hmac_hash(1, "abcdefghjk")
+    assert re.fullmatch(r"[0-9a-f]{64}", digest) and digest == recovery_codes.hmac_hash(1, "abcdefghjk")
+    assert digest != recovery_codes.hmac_hash(2, "abcdefghjk")
+    assert digest != recovery_codes.hmac_hash(1, "abcdefghjk", secret="another key")
 
 
 def test_a_code_works_once_and_a_second_use_fails(clock, member, codes):
@@ -84,10 +110,11 @@ def test_a_code_works_once_and_a_second_use_fails(clock, member, codes):
     ]
 
 
-def test_the_conditional_update_lets_only_one_of_two_racing_uses_win(clock, member, codes):
+def test_the_conditional_update_lets_only_one_of_two_racing_uses_win(monkeypatch, clock, member, codes):
     code = recovery_codes.normalize(codes[3])
     # Both requests found the code unused before either wrote: only the UPDATE's own condition decides.
-    assert RecoveryCode.objects.filter(user=member, used_at__isnull=True).count() == 10
+    found = recovery_codes._find(member, code, used=False)
+    monkeypatch.setattr(recovery_codes, "_find", lambda user, typed, *, used: found)
     first = recovery_codes.claim(member, code, moment=clock.moment)
     second = recovery_codes.claim(member, code, moment=clock.moment)
     assert (first, second) == (True, False)
@@ -155,10 +182,80 @@ def test_replacing_the_authenticator_issues_a_new_set(clock, member, codes):
         recovery.use_recovery_code(member, codes[1], now=clock.now)
 
 
-def test_codes_survive_a_secret_key_rotation_with_fallbacks(settings, clock, member, codes):
+def test_codes_do_not_depend_on_the_secret_key(settings, clock, member, codes):
+    settings.SECRET_KEY = "a new secret key that is long enough for the tests of twostep"
+    assert recovery.use_recovery_code(member, codes[0], now=clock.now) == 9
+
+
+def hmac_stored(user, clock, count: int = 3) -> list[str]:
+    """Give ``user`` ``count`` codes stored as before Argon2id (HMAC-SHA256 under the current secret key)."""
+    plain = [recovery_codes.new_code() for _ in range(count)]
+    RecoveryCode.objects.filter(user=user).delete()
+    RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=recovery_codes.hmac_hash(user.pk, code),
+                                                  created_at=clock.moment) for code in plain)
+    return [recovery_codes.display(code) for code in plain]
+
+
+def test_codes_stored_before_argon2id_keep_working_until_used(clock, member, codes):
+    old = hmac_stored(member, clock)
+    assert recovery.use_recovery_code(member, old[1], now=clock.now) == 2
+    with pytest.raises(recovery.UsedRecoveryCodeError):
+        recovery.use_recovery_code(member, old[1], now=clock.now)
+    with pytest.raises(recovery.InvalidRecoveryCodeError):
+        recovery.use_recovery_code(member, codes[0], now=clock.now)
+    assert recovery_codes.unused(member, old) == [old[0].replace("-", ""), old[2].replace("-", "")]
+
+
+def test_codes_stored_before_argon2id_survive_a_key_rotation_with_fallbacks(settings, clock, member, codes):
+    old = hmac_stored(member, clock)
     old_key = settings.SECRET_KEY
     settings.SECRET_KEY = "a new secret key that is long enough for the tests of twostep"
     with pytest.raises(recovery.InvalidRecoveryCodeError):
-        recovery.use_recovery_code(member, codes[0], now=clock.now)
+        recovery.use_recovery_code(member, old[0], now=clock.now)
     settings.SECRET_KEY_FALLBACKS = [old_key]
-    assert recovery.use_recovery_code(member, codes[0], now=clock.now) == 9
+    assert recovery.use_recovery_code(member, old[0], now=clock.now) == 2
+
+
+def test_a_new_set_replaces_codes_stored_before_with_argon2id(clock, member, codes):
+    hmac_stored(member, clock)
+    recovery.regenerate_recovery_codes(member, now=clock.now)
+    stored = RecoveryCode.objects.filter(user=member).values_list("code_hash", flat=True)
+    assert len(stored) == 10 and all(ARGON2ID.match(digest) for digest in stored)
+
+
+def count_hashes(monkeypatch) -> list[str]:
+    checked: list[str] = []
+    real = recovery_codes._matches
+    monkeypatch.setattr(recovery_codes, "_matches", lambda stored, code, hmacs: checked.append(stored)
+                        or real(stored, code, hmacs))
+    return checked
+
+
+def test_a_wrong_code_is_checked_once_against_each_code_of_the_set(monkeypatch, clock, member, codes):
+    recovery.use_recovery_code(member, codes[0], now=clock.now)
+    checked = count_hashes(monkeypatch)
+    with pytest.raises(recovery.InvalidRecoveryCodeError):
+        recovery.use_recovery_code(member, "00000-00000", now=clock.now)
+    assert sorted(checked) == sorted(RecoveryCode.objects.filter(user=member).values_list("code_hash", flat=True))
+
+
+def test_the_download_checks_the_shown_codes_in_their_order(monkeypatch, clock, member, codes):
+    checked = count_hashes(monkeypatch)
+    assert recovery_codes.unused(member, codes) == [code.replace("-", "") for code in codes]
+    assert len(checked) == 10
+    checked.clear()
+    assert recovery_codes.unused(member, ["00000-00000"] * 3 + [f"{n}0000-00000" for n in range(7)]) == []
+    assert len(checked) == recovery_codes.DOWNLOAD_CHECKS  # ten wrong codes stop after 30 hashes
+
+
+def test_the_database_check_counts_the_users_with_codes_stored_before_argon2id(clock, make_user, member, codes):
+    from twostep.mfa.checks import check_recovery_code_storage
+
+    assert check_recovery_code_storage(None, databases=["default"]) == []
+    for user in (member, make_user("other@acme.example")):
+        hmac_stored(user, clock)
+    RecoveryCode.objects.filter(user=member).update(used_at=clock.moment)  # used ones are no matter
+    (info,) = check_recovery_code_storage(None, databases=["default"])
+    assert (info.id, info.msg) == ("twostep.I050", "1 user has unused recovery codes stored as HMAC-SHA256, from "
+                                                   "before Argon2id: they work until used or replaced by a new set.")
+    assert check_recovery_code_storage(None) == []  # only with --database

@@ -139,7 +139,9 @@ def test_a_stranger_throttles_unknown_browsers_on_both_servers_but_not_the_membe
     member = Browser()
     member.get(a, "/signin/")
     assert sign_in_password(member, a, email, PASSWORD).headers["Location"] == "/signin/code/"
-    done = member.post(b, "/signin/code/", {"code": otp.totp(secret, now=int(time.time()))})
+    # The code of the step before ours (still accepted): the current one is left for the second sign-in, as no
+    # code of a later step is accepted.
+    done = member.post(b, "/signin/code/", {"code": otp.totp(secret, now=int(time.time()) - 30)})
     assert (done.status_code, done.headers["Location"]) == (302, "/")
     (device_cookie,) = [h for h in done.raw.headers.getlist("Set-Cookie") if h.startswith("twostep_device_")]
     assert {"HttpOnly", "Secure", "SameSite=Lax", "Max-Age=31536000", "Path=/"} <= {
@@ -157,7 +159,7 @@ def test_a_stranger_throttles_unknown_browsers_on_both_servers_but_not_the_membe
 
     again = sign_in_password(member, b, email, PASSWORD)
     assert (again.status_code, again.headers["Location"]) == (302, "/signin/code/")
-    next_step = otp.totp(secret, now=int(time.time()) + 30)  # the next time step: the first code is used up
+    next_step = otp.totp(secret, now=int(time.time()))  # a later time step than the first code's
     assert member.post(a, "/signin/code/", {"code": next_step}).headers["Location"] == "/"
     assert sign_in_password(stranger, b, email, PASSWORD).status_code == 429  # the stranger gained nothing
 

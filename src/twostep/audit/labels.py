@@ -50,7 +50,8 @@ _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recove
          "discarded_other": "replaced another setup", "expires_in": "valid for (s)", "known_device": "known browser",
          "authenticator_removed": "authenticator removed", "setup_ip": "set up from", "valid_for": "valid for (s)",
          "identity_check": "identity checked", "rule": "refused as", "path": "page",
-         "before": "older than", "mfa_required": "MFA now required"}
+         "before": "older than", "mfa_required": "MFA now required",
+         "clock_offset": "phone's clock off by (time steps)"}
 # Labels of the values of some detail keys, registered by the apps that define them (``describe_values``).
 _VALUES: dict[str, dict[str, str]] = {}
 

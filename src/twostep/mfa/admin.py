@@ -26,7 +26,7 @@ class AuthenticatorAdmin(ReadOnlyAdmin):
     list_filter = ("type",)
     search_fields = ("user__email",)
     fields = ("user", "type", "name", "algorithm", "digits", "period", "created_at", "confirmed_at",
-              "last_used_at", "failed_attempts", "throttled_until", "locked_at")
+              "last_used_at", "drift", "failed_attempts", "throttled_until", "locked_at")
 
 
 @admin.register(OrganizationMfaPolicy)

@@ -12,11 +12,14 @@ class MfaConfig(AppConfig):
         from twostep.accounts.signals import password_changed
         from twostep.audit.events import event_recorded
         from twostep.audit.labels import describe_values
-        from twostep.mfa import checks, password_throttle  # noqa: F401  (checks registers the system checks)
+        from twostep.config import profile
+        from twostep.mfa import checks, password_throttle, recovery_codes  # noqa: F401  (checks registers checks)
         from twostep.mfa.enrollment import discard_on_password_change
         from twostep.mfa.models import IdentityCheck
         from twostep.mfa.policy import membership_facts as mfa_facts
         from twostep.organizations.signals import membership_facts
+
+        recovery_codes.check_hashing(profile())  # here, so a settings module built on twostep.settings is checked
 
         password_changed.connect(discard_on_password_change, dispatch_uid="mfa.discard_setups")
         membership_facts.connect(mfa_facts, dispatch_uid="mfa.membership_facts")

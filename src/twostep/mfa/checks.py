@@ -2,9 +2,12 @@
 
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Info, Tags, register
+from django.db import DEFAULT_DB_ALIAS, DatabaseError
 
+from twostep import otp
 from twostep.mfa.conf import app_settings
+from twostep.mfa.models import RecoveryCode
 
 
 @register()
@@ -13,8 +16,10 @@ def check_mfa_settings(app_configs, **kwargs) -> list[Error]:
     conf = app_settings()
     if ":" in conf.issuer or not conf.issuer.strip():
         errors.append(Error("TWOSTEP_ISSUER must be non-empty and contain no ':'", id="twostep.E001"))
-    if not 0 <= conf.window <= 10:
+    if not 0 <= conf.window <= otp.drift.CLOCK_BAND:
         errors.append(Error("TWOSTEP_TOTP_WINDOW must be between 0 and 10 time steps", id="twostep.E002"))
+    if conf.accept not in otp.drift.ACCEPT_MODES:
+        errors.append(Error("TWOSTEP_TOTP_ACCEPT must be current-and-previous or current", id="twostep.E007"))
     if conf.digits not in (6, 7, 8):
         errors.append(Error("TWOSTEP_TOTP_DIGITS must be 6, 7 or 8", id="twostep.E003"))
     if not 1 <= conf.period <= 32767:  # the otp core needs >= 1 s; Authenticator.period is a small integer
@@ -49,3 +54,23 @@ def _throttle_errors(conf) -> list[Error]:
     if conf.proxy_count < 0:
         errors.append(Error("TWOSTEP_PROXY_COUNT must be 0 (no reverse proxy) or more", id="twostep.E023"))
     return errors
+
+
+@register(Tags.database)
+def check_recovery_code_storage(app_configs, databases=None, **kwargs) -> list[Info]:
+    """With ``--database``: how many users still hold unused recovery codes stored as HMAC-SHA256 (issued
+    before Argon2id; ``recovery_codes``). Information, not a problem: those codes work until used or replaced."""
+    if not databases or DEFAULT_DB_ALIAS not in databases:
+        return []
+    try:
+        users = (RecoveryCode.objects.filter(used_at__isnull=True).exclude(code_hash__startswith="$argon2")
+                 .values("user").distinct().count())
+    except DatabaseError:
+        return []  # the service check reports a database that does not answer or is not migrated
+    if not users:
+        return []
+    who = "1 user has" if users == 1 else f"{users} users have"
+    return [Info(f"{who} unused recovery codes stored as HMAC-SHA256, from before Argon2id: they work until used "
+                 "or replaced by a new set.",
+                 hint="To have every code stored with Argon2id, ask those users to generate new recovery codes "
+                      "(Security, Generate new recovery codes).", id="twostep.I050")]

@@ -10,7 +10,11 @@ excepted: tests set it) and stops start-up on a value out of range: the ranges a
 |                                 |                | organizations: organizations, admins, everyone (read by  |
 |                                 |                | ``twostep.mfa.policy.required_for``)                     |
 | TWOSTEP_ISSUER                  | "twostep"      | issuer shown in the authenticator app (no ":")           |
-| TWOSTEP_TOTP_WINDOW             | 1              | time steps accepted either side of the current one (skew)|
+| TWOSTEP_TOTP_WINDOW             | 1              | time steps either side of ours searched for the code that|
+|                                 |                | confirms a setup: its step gives the app's clock offset  |
+| TWOSTEP_TOTP_ACCEPT             | "current-and-  | the steps a sign-in code may come from, by the learned   |
+|                                 |  previous"     | offset: the app's current step and the one before it, or |
+|                                 |                | "current" alone (twostep.otp.drift)                      |
 | TWOSTEP_TOTP_PERIOD             | 30             | seconds per time step for new authenticators             |
 | TWOSTEP_TOTP_DIGITS             | 6              | digits per code for new authenticators                   |
 | TWOSTEP_TOTP_ALGORITHM          | "sha1"         | HMAC hash for new authenticators                         |
@@ -62,6 +66,7 @@ from twostep.mfa.throttling import Schedule
 class MfaSettings:
     issuer: str
     window: int
+    accept: str
     period: int
     digits: int
     algorithm: str
@@ -98,6 +103,7 @@ def app_settings() -> MfaSettings:
     return MfaSettings(
         issuer=getattr(settings, "TWOSTEP_ISSUER", "twostep"),
         window=getattr(settings, "TWOSTEP_TOTP_WINDOW", 1),
+        accept=getattr(settings, "TWOSTEP_TOTP_ACCEPT", "current-and-previous"),
         period=getattr(settings, "TWOSTEP_TOTP_PERIOD", 30),
         digits=getattr(settings, "TWOSTEP_TOTP_DIGITS", 6),
         algorithm=getattr(settings, "TWOSTEP_TOTP_ALGORITHM", "sha1"),

@@ -14,10 +14,10 @@ from django.db import transaction
 from twostep import otp
 from twostep.audit import events
 from twostep.audit.client import client_address
-from twostep.mfa import disown_links, recovery_codes, vault
+from twostep.mfa import disown_links, recovery_codes, skew, vault
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator
-from twostep.mfa.services import InvalidCodeError, MfaError, _match, as_datetime
+from twostep.mfa.services import InvalidCodeError, MalformedCodeError, MfaError, as_datetime
 
 
 class SetupGoneError(MfaError):
@@ -26,6 +26,17 @@ class SetupGoneError(MfaError):
     code = "setup_gone"
     message = ("This setup has ended: it ran out of time, or setup was started again somewhere else. "
                "Scan the new QR code to start again.")
+
+
+class SetupClockError(InvalidCodeError):
+    """The confirming code is from a time step near ours but outside ``TWOSTEP_TOTP_WINDOW``: the phone's clock
+    is off. Nothing is confirmed (and setup counts no wrong codes). ``offset`` in steps (>0: the app is ahead)."""
+
+    code = "clock_skew"
+
+    def __init__(self, offset: int, *, period: int):
+        super().__init__(skew.message(offset, drift=0, period=period))
+        self.offset = offset
 
 
 @dataclass(frozen=True)
@@ -134,16 +145,18 @@ def confirm_enrollment(user, code: str, *, binding: str, now: int, request=None)
     with its *This wasn't me* link (``disown_links.announce_enrollment``).
     Returns the authenticator; its transient ``recovery_codes`` attribute (list of str, ``xxxxx-xxxxx``)
     holds the new codes to show once: they are stored only hashed. Raises MalformedCodeError,
-    InvalidCodeError, or SetupGoneError when this session has no live setup (expired, discarded, or begun
-    elsewhere); on error nothing changes and the same secret stays pending.
+    InvalidCodeError, SetupClockError (the code fits a clock off by more than ``TWOSTEP_TOTP_WINDOW`` steps),
+    or SetupGoneError when this session has no live setup (expired, discarded, or begun elsewhere); on error
+    nothing changes and the same secret stays pending.
+
+    The code may come from ``TWOSTEP_TOTP_WINDOW`` steps either side of ours; its step teaches the
+    authenticator its app's clock offset (``twostep.otp.drift.drift_at_setup``), stored with it.
     """
     with transaction.atomic():
         pending = _live_setup(user, binding, now=now) if binding else None
         if pending is None:
             raise SetupGoneError()
-        step = _match(pending, code, now=now)
-        if step is None:
-            raise InvalidCodeError()
+        step = _setup_step(pending, code, now=now)
         replaced = Authenticator.objects.filter(user=user, confirmed_at__isnull=False).delete()[0]
         _activate(pending, step, now=now, request=request)
         disown_links.announce_enrollment(user, pending, replaced=bool(replaced), now=now, request=request)
@@ -155,10 +168,30 @@ def confirm_enrollment(user, code: str, *, binding: str, now: int, request=None)
     return pending
 
 
+def _setup_step(pending: Authenticator, code: str, *, now: int) -> int:
+    """The time step of the confirming ``code``, within ``TWOSTEP_TOTP_WINDOW`` steps of ours; raises
+    MalformedCodeError, SetupClockError for a code from further off (within ``otp.drift.CLOCK_BAND``), else
+    InvalidCodeError."""
+    window, band = app_settings().window, otp.drift.CLOCK_BAND
+    params = {"now": now, "period": pending.period, "digits": pending.digits, "algorithm": pending.algorithm}
+    try:
+        matched = otp.matching_steps(vault.unseal(pending.sealed_secret), code, lo=-band, hi=band, **params)
+    except otp.InvalidCodeFormat as exc:
+        raise MalformedCodeError() from exc
+    current = otp.time_step(now, period=pending.period)
+    near = [step for step in matched if abs(step - current) <= window]
+    if near:
+        return near[-1]
+    if matched:
+        raise SetupClockError(matched[-1] - current, period=pending.period)
+    raise InvalidCodeError()
+
+
 def _activate(pending: Authenticator, step: int, *, now: int, request) -> None:
     pending.confirmed_at = pending.last_used_at = as_datetime(now)
     pending.last_used_step = step
+    pending.drift = otp.drift.drift_at_setup(step - otp.time_step(now, period=pending.period))
     pending.confirmed_ip = client_address(request) if request is not None else None
     pending.setup_binding, pending.setup_expires_at = "", None
-    pending.save(update_fields=["confirmed_at", "last_used_step", "last_used_at", "confirmed_ip",
+    pending.save(update_fields=["confirmed_at", "last_used_step", "last_used_at", "drift", "confirmed_ip",
                                 "setup_binding", "setup_expires_at"])

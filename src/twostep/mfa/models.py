@@ -36,6 +36,13 @@ class Authenticator(models.Model):
                                             help_text="An unconfirmed authenticator is void after this.")
     last_used_step = models.BigIntegerField(null=True, blank=True, help_text="Last accepted TOTP time step.")
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The app's clock, learned in time steps (``twostep.otp.drift``): the step it shows minus ours.
+    drift = models.SmallIntegerField(default=0, help_text="Time steps the app's clock is ahead of ours (< 0: "
+                                                          "behind), learned at setup and at sign-ins.")
+    clock_step = models.BigIntegerField(null=True, blank=True, help_text="Time step of the last code answered "
+                                        "with 'your phone's clock is off'; never accepted.")
+    clock_drift = models.SmallIntegerField(null=True, blank=True, help_text="The offset in time steps that code "
+                                           "showed, while a later code may confirm it.")
     # Throttling of wrong codes, shared by every app server because it lives in this row.
     failed_attempts = models.PositiveIntegerField(default=0, help_text="Consecutive wrong codes.")
     throttled_until = models.DateTimeField(null=True, blank=True)
@@ -47,6 +54,7 @@ class Authenticator(models.Model):
                                     name="authenticator_one_confirmed_per_user"),
             models.UniqueConstraint(fields=["user"], condition=Q(confirmed_at__isnull=True),
                                     name="authenticator_one_pending_per_user"),
+            models.CheckConstraint(condition=Q(drift__gte=-10, drift__lte=10), name="authenticator_drift_in_band"),
         ]
 
     def __str__(self) -> str:
@@ -79,19 +87,21 @@ class OrganizationMfaPolicy(models.Model):
 
 
 class RecoveryCode(models.Model):
-    """One single-use recovery code, stored only as a keyed hash (see ``twostep.mfa.recovery_codes``).
+    """One single-use recovery code, stored only as a salted Argon2id hash (see ``twostep.mfa.recovery_codes``;
+    codes issued before that keep their HMAC-SHA256 until used or replaced).
 
     ``used_at`` is None until the code is accepted; the conditional UPDATE that sets it is the
     single-use guard. A new set replaces the whole old set."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes")
-    code_hash = models.CharField(max_length=64, help_text="HMAC-SHA256 (hex) of the normalized code.")
+    code_hash = models.CharField(max_length=128, help_text="Argon2id hash (PHC string, its own random salt) of "
+                                 "the normalized code; 64 hex digits: the HMAC-SHA256 of an older code.")
     created_at = models.DateTimeField(default=timezone.now)
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            # Also the index of every lookup: (user) for counts, (user, code_hash) for a sign-in.
+            # Also the index of every lookup by user: counts, and the set a typed code is checked against.
             models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique_user_hash"),
         ]
 

@@ -11,7 +11,7 @@ from django.db.models import Q
 from twostep import otp
 from twostep.audit import events
 from twostep.errors import ServiceError
-from twostep.mfa import lockout, vault
+from twostep.mfa import lockout, skew, vault
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator
 from twostep.mfa.throttling import describe_wait
@@ -34,6 +34,18 @@ class InvalidCodeError(MfaError):
     def __init__(self, message: str | None = None, *, retry_after: int = 0):
         super().__init__(message)
         self.retry_after = retry_after  # seconds before the next code is checked (0: now)
+
+
+class ClockSkewError(InvalidCodeError):
+    """The code is from another time step near ours than the accepted ones (``twostep.otp.drift.CLOCK``):
+    refused and counted as a wrong code, with a message about the phone's clock. ``offset``: the code's step
+    minus ours, in steps (>0: the app is ahead)."""
+
+    code = "clock_skew"
+
+    def __init__(self, offset: int, *, drift: int, period: int, retry_after: int = 0):
+        super().__init__(skew.message(offset, drift=drift, period=period), retry_after=retry_after)
+        self.offset = offset
 
 
 class ReplayedCodeError(MfaError):
@@ -77,32 +89,49 @@ def code_digits(user) -> int:
     return digits or app_settings().digits
 
 
-def _match(authenticator: Authenticator, code: str, *, now: int) -> int | None:
-    """The matched time step, None for a wrong code; raises MalformedCodeError."""
+def clock_state(authenticator: Authenticator) -> otp.drift.ClockState:
+    """What ``authenticator`` has learned of its app's clock."""
+    return otp.drift.ClockState(authenticator.drift, authenticator.clock_step, authenticator.clock_drift)
+
+
+def _check(authenticator: Authenticator, code: str, *, now: int) -> otp.drift.Verdict:
+    """The verdict on a sign-in code by the app's learned clock (``twostep.otp.drift.check``); raises
+    MalformedCodeError."""
     try:
-        return otp.verify(
-            vault.unseal(authenticator.sealed_secret), code, now=now, window=app_settings().window,
+        return otp.drift.check(
+            vault.unseal(authenticator.sealed_secret), code, now=now, state=clock_state(authenticator),
+            accept=app_settings().accept, last_used_step=authenticator.last_used_step,
             period=authenticator.period, digits=authenticator.digits, algorithm=authenticator.algorithm,
         )
     except otp.InvalidCodeFormat as exc:
         raise MalformedCodeError() from exc
 
 
-def _claim_step(authenticator: Authenticator, step: int, *, now: int) -> bool:
-    """Atomically record ``step`` as used; False when it (or a later one) was already accepted.
+def _claim_step(authenticator: Authenticator, step: int, learned: otp.drift.ClockState, *, now: int) -> bool:
+    """Atomically record ``step`` as used, with what the code taught of the app's clock (``learned``); False
+    when it (or a later one) was already accepted, and then nothing is stored.
 
     The conditional UPDATE is the replay guard: two servers on one database cannot both win it.
     """
     claimed = Authenticator.objects.filter(
         Q(last_used_step__isnull=True) | Q(last_used_step__lt=step), pk=authenticator.pk
-    ).update(last_used_step=step, last_used_at=as_datetime(now), failed_attempts=0, throttled_until=None)
+    ).update(last_used_step=step, last_used_at=as_datetime(now), failed_attempts=0, throttled_until=None,
+             drift=learned.drift, clock_step=learned.clock_step, clock_drift=learned.clock_drift)
     return claimed == 1
+
+
+def _remember_clock(authenticator: Authenticator, verdict: otp.drift.Verdict) -> None:
+    """Keep the step and offset of a code that got a clock answer (under the row lock of the try)."""
+    authenticator.clock_step, authenticator.clock_drift = verdict.state.clock_step, verdict.state.clock_drift
+    Authenticator.objects.filter(pk=authenticator.pk).update(clock_step=authenticator.clock_step,
+                                                             clock_drift=authenticator.clock_drift)
 
 
 def verify_code(user, code: str, *, now: int, request=None) -> int:
     """Check a sign-in code against the user's confirmed authenticator; returns the accepted time step.
 
     Raises MalformedCodeError, InvalidCodeError (``retry_after``: seconds before the next try),
+    ClockSkewError (an InvalidCodeError: a code from a clock that is off, counted like a wrong one),
     ReplayedCodeError, NoAuthenticatorError, ThrottledError (``retry_after`` seconds; the code was not
     checked) or LockedError (the 100th consecutive wrong code, and every try after it). The wrong-code
     counter, the back-off and the audit events are committed before the error is raised.
@@ -126,22 +155,35 @@ def _attempt(user, authenticator: Authenticator, code: str, *, now: int, request
         events.record(events.CODE_THROTTLED, actor=user, subject=user, request=request, outcome="failure",
                       reason=error.code, retry_after=state.retry_after)
         return error
-    step = _match(authenticator, code, now=now)
-    if step is None:
+    verdict = _check(authenticator, code, now=now)
+    if verdict.outcome == otp.drift.CLOCK:
+        return _clock_answer(user, authenticator, verdict, now=now, request=request)
+    if verdict.outcome == otp.drift.WRONG:
         return _wrong_code(user, authenticator, now=now, request=request)
-    if not _claim_step(authenticator, step, now=now):
-        # A replayed code was right once: it is refused but is not a guess, so it is not counted.
+    if verdict.outcome == otp.drift.USED or not _claim_step(authenticator, verdict.step, verdict.state, now=now):
+        # A replayed code was right once (or was answered about the clock already): refused, not a guess.
         events.record(events.CODE_FAILED, actor=user, subject=user, request=request, outcome="failure",
                       reason=ReplayedCodeError.code)
         return ReplayedCodeError()
-    return step
+    return verdict.step
 
 
-def _wrong_code(user, authenticator: Authenticator, *, now: int, request) -> MfaError:
+def _clock_answer(user, authenticator: Authenticator, verdict: otp.drift.Verdict, *, now: int,
+                  request) -> MfaError:
+    """A code from a clock that is off: remembered, counted as a wrong code, and answered about the clock."""
+    _remember_clock(authenticator, verdict)
+    error = _wrong_code(user, authenticator, now=now, request=request, clock_offset=verdict.offset)
+    if not isinstance(error, InvalidCodeError):  # the lockout says more than the clock
+        return error
+    return ClockSkewError(verdict.offset, drift=authenticator.drift, period=authenticator.period,
+                          retry_after=error.retry_after)
+
+
+def _wrong_code(user, authenticator: Authenticator, *, now: int, request, **detail) -> MfaError:
     state = lockout.count_failure(authenticator, now=now)
     failures = authenticator.failed_attempts
     events.record(events.CODE_FAILED, actor=user, subject=user, request=request, outcome="failure",
-                  reason=InvalidCodeError.code, failures=failures)
+                  reason=InvalidCodeError.code, failures=failures, **detail)
     if state.locked:
         events.record(events.MFA_LOCKED, actor=user, subject=user, request=request, outcome="failure",
                       failures=failures)

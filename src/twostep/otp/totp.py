@@ -8,6 +8,7 @@ import re
 from .hotp import MAX_COUNTER, check_digits, check_params, code_from_mac, new_mac, require_int
 
 MAX_WINDOW = 10
+MAX_SPAN = 4 * MAX_WINDOW  # steps a search may span beyond its first (hi - lo)
 MAX_CODE_INPUT = 64  # longer input is refused before any processing (cheap DoS guard)
 _ASCII_DIGITS = re.compile(r"[0-9]+")  # [0-9] is ASCII-only, unlike \d or str.isdigit()
 
@@ -74,6 +75,68 @@ def normalize_code(code: str, *, digits: int = 6) -> str:
     return cleaned
 
 
+def matching_steps(
+    key: bytes,
+    code: str,
+    *,
+    now: int,
+    lo: int,
+    hi: int,
+    period: int = 30,
+    digits: int = 6,
+    algorithm: str = "sha1",
+    t0: int = 0,
+) -> list[int]:
+    """Every time step from T+lo to T+hi (T = time_step(now); ``lo`` and ``hi`` in steps, lo <= hi) whose
+    code is the user-typed ``code``, in ascending order.
+
+    Steps below 0 and above 2**64-1 are skipped. Every step in the range is computed and compared with
+    ``hmac.compare_digest``, matched or not, so the time taken does not depend on which step matched.
+    Raises InvalidCodeFormat (from ``normalize_code``) for a malformed code; ValueError when lo > hi, when
+    the range holds more than 41 steps (``MAX_SPAN`` + 1) and for the parameter errors of ``totp``;
+    TypeError for bad types.
+    """
+    check_params(key, digits, algorithm)
+    require_int("lo", lo)
+    require_int("hi", hi)
+    if lo > hi:
+        raise ValueError(f"lo must not be greater than hi, got {lo} > {hi}")
+    if hi - lo > MAX_SPAN:
+        raise ValueError(f"at most {MAX_SPAN + 1} steps are searched, got {hi - lo + 1}")
+    current = time_step(now, period=period, t0=t0)
+    candidate = normalize_code(code, digits=digits)
+    base = new_mac(key, algorithm)
+    matched = []
+    for step in range(max(current + lo, 0), min(current + hi, MAX_COUNTER) + 1):
+        if hmac.compare_digest(code_from_mac(base, step, digits), candidate):
+            matched.append(step)  # no break: every call does the same work
+    return matched
+
+
+def find_step(
+    key: bytes,
+    code: str,
+    *,
+    now: int,
+    lo: int,
+    hi: int,
+    period: int = 30,
+    digits: int = 6,
+    algorithm: str = "sha1",
+    t0: int = 0,
+) -> int | None:
+    """The time step from T+lo to T+hi (T = time_step(now), offsets in steps) whose code is ``code``, or None.
+
+    E.g. lo=-1, hi=0 accepts the code the app shows now and the one before it; lo=hi=0 only the current
+    one. If several steps match (a 10**-digits coincidence) the largest is returned: storing it as the
+    last used step retires every earlier one too. Same work whatever matches, and the same errors, as
+    ``matching_steps``.
+    """
+    matched = matching_steps(key, code, now=now, lo=lo, hi=hi, period=period, digits=digits,
+                             algorithm=algorithm, t0=t0)
+    return matched[-1] if matched else None
+
+
 def verify(
     key: bytes,
     code: str,
@@ -109,16 +172,7 @@ def verify(
         raise ValueError(f"window must be between 0 and {MAX_WINDOW}, got {window}")
     if last_used_step is not None:
         require_int("last_used_step", last_used_step)
-    current = time_step(now, period=period, t0=t0)
-    candidate = normalize_code(code, digits=digits)
-
-    first = max(current - window, 0)
-    if last_used_step is not None:
-        first = max(first, last_used_step + 1)
-    last = min(current + window, MAX_COUNTER)
-    base = new_mac(key, algorithm)
-    matched = None
-    for step in range(first, last + 1):
-        if hmac.compare_digest(code_from_mac(base, step, digits), candidate):
-            matched = step  # no break: keep iterating so every call does the same work
-    return matched
+    matched = matching_steps(key, code, now=now, lo=-window, hi=window, period=period, digits=digits,
+                             algorithm=algorithm, t0=t0)
+    fresh = [step for step in matched if last_used_step is None or step > last_used_step]
+    return fresh[-1] if fresh else None
