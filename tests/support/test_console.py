@@ -10,12 +10,12 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import post_password
+from tests.conftest import post_password, set_throttle
 from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep.accounts.models import User
 from twostep.audit import events
 from twostep.audit.models import AuditEvent
-from twostep.mfa.models import Authenticator, RecoveryCode
+from twostep.mfa.models import Authenticator, FactorThrottle, RecoveryCode
 from twostep.organizations.models import Membership
 from twostep.support.access import support_required
 from twostep.support.models import SupportReset
@@ -116,7 +116,7 @@ def test_search_results_come_twenty_to_a_page(client, clock, support_user):
 
 
 def test_user_page_shows_organizations_mfa_lockout_and_recent_events(client, clock, support_user, member, make_user):
-    Authenticator.objects.filter(user=member).update(locked_at=clock.moment, failed_attempts=10)
+    set_throttle(member, locked_at=clock.moment, failures=10)
     other = make_user("other@acme.example")
     for n in range(25):
         events.record(events.CODE_FAILED, actor=member, subject=member, outcome="failure", reason=f"test {n}")
@@ -144,8 +144,7 @@ def test_reset_needs_a_reason(client, clock, support_user, member):
 
 def test_reset_removes_mfa_ends_sessions_audits_and_tells_the_user(
         client, clock, support_user, member, django_capture_on_commit_callbacks):
-    Authenticator.objects.filter(user=member).update(locked_at=clock.moment, failed_attempts=10,
-                                                     throttled_until=clock.moment + timedelta(minutes=5))
+    set_throttle(member, locked_at=clock.moment, failures=10, throttled_until=clock.moment + timedelta(minutes=5))
     phone = Client()
     force_sign_in(phone, member, verified_at=clock.now)
     assert phone.get("/").status_code == 200
@@ -163,7 +162,8 @@ def test_reset_removes_mfa_ends_sessions_audits_and_tells_the_user(
     assert list(AuditEvent.objects.filter(action="mfa.reset").values_list(
         "actor_id", "actor_label", "subject_id", "outcome", "detail")) == [
         (support_user.pk, "support@twostep.example", member.pk, "success",
-         {"reason": REASON, "ticket": "HELP-42", "authenticators": 1, "recovery_codes": 10})]
+         {"reason": REASON, "ticket": "HELP-42", "authenticators": 1, "recovery_codes": 10, "cleared_lockout": True})]
+    assert not FactorThrottle.objects.filter(user=member).exists()  # the lock is lifted with the reset
     record = SupportReset.objects.get()
     assert (record.actor, record.user_id, record.user_email, record.reason, record.ticket, record.created_at) == (
         support_user, member.pk, "member@acme.example", REASON, "HELP-42", clock.moment)

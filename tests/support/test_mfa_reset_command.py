@@ -30,7 +30,8 @@ def test_reset_from_the_command_line(clock, member, django_capture_on_commit_cal
     assert list(AuditEvent.objects.filter(action="mfa.reset").values_list("actor_id", "actor_label", "subject_id",
                                                                           "detail")) == [
         (None, "operator (command line)", member.pk,
-         {"reason": "Lost phone, checked by call-back", "ticket": "T-7", "authenticators": 1, "recovery_codes": 10})]
+         {"reason": "Lost phone, checked by call-back", "ticket": "T-7", "authenticators": 1, "recovery_codes": 10,
+          "cleared_lockout": False})]
     assert (record.actor, record.actor_label, record.ticket) == (None, "operator (command line)", "T-7")
     assert [m.to for m in mail.outbox] == [["member@acme.example"]]
     assert post_password(Client(), "member@acme.example")["Location"] == reverse("mfa:setup")

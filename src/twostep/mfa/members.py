@@ -1,7 +1,8 @@
 """An organization's members with their MFA status, for the admin's members page and CSV export.
 
-Status of a member: ``set_up`` (a confirmed authenticator), ``locked`` (confirmed but locked after too
-many wrong codes), ``not_yet`` (no confirmed authenticator). Every list is one annotated query.
+Status of a member: ``set_up`` (a confirmed authenticator), ``locked`` (confirmed, but the second factors are
+locked after too many wrong codes: ``FactorThrottle.locked_at``), ``not_yet`` (no confirmed authenticator).
+Every list is one annotated query.
 """
 
 import re
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
 
-from twostep.mfa.models import Authenticator
+from twostep.mfa.models import Authenticator, FactorThrottle
 
 SET_UP, NOT_YET, LOCKED = "set_up", "not_yet", "locked"
 STATUS_LABELS = {SET_UP: "Set up", NOT_YET: "Not yet", LOCKED: "Locked"}
@@ -46,10 +47,11 @@ def members_with_status(organization, *, status: str | None = None):
     address that confirmed the authenticator; None when not recorded), ``mfa_locked_at``, ordered by e-mail;
     only those of ``status`` when given."""
     confirmed = Authenticator.objects.filter(user=OuterRef("user_id"), confirmed_at__isnull=False)
+    lock = FactorThrottle.objects.filter(user=OuterRef("user_id"))
     rows = (organization.memberships.select_related("user")
             .annotate(mfa_set_up_at=Subquery(confirmed.values("confirmed_at")[:1]),
                       mfa_set_up_ip=Subquery(confirmed.values("confirmed_ip")[:1]),
-                      mfa_locked_at=Subquery(confirmed.values("locked_at")[:1]))
+                      mfa_locked_at=Subquery(lock.values("locked_at")[:1]))
             .annotate(mfa_status=Case(When(mfa_set_up_at__isnull=True, then=Value(NOT_YET)),
                                       When(mfa_locked_at__isnull=False, then=Value(LOCKED)),
                                       default=Value(SET_UP), output_field=CharField()))

@@ -1,7 +1,8 @@
 """The step-up page: confirm it is you (password and a fresh code) before a sensitive change.
 
 A user who lost the phone may give one of their recovery codes instead of the code from the app
-(``?method=recovery``); it is used up like at sign-in, and also lifts a lockout of the authenticator.
+(``?method=recovery``); it is used up like at sign-in. Both share the one back-off of the user's second factors
+(``lockout``): during a wait neither is checked (HTTP 429), and a lock refuses both (HTTP 403).
 """
 
 from django.contrib.auth.decorators import login_required
@@ -39,9 +40,9 @@ class StepUpView(View):
     def get(self, request):
         form = self.form(request)
         lock = lockout.status_for(request.user, now=clock_now())
-        if lock.locked and form.second_factor == "code":  # a recovery code still works, and unlocks
+        if lock.locked and form.second_factor:  # no second factor is checked, a recovery code neither
             return refusals.locked(request, user=request.user, pending=False)
-        wait = describe_wait(lock.retry_after) if lock.retry_after and form.second_factor == "code" else ""
+        wait = describe_wait(lock.retry_after) if lock.retry_after and form.second_factor else ""
         return self.render(request, form, request.GET.get("next", ""), wait=wait)
 
     def post(self, request):
