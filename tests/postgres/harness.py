@@ -2,7 +2,8 @@
 
 - ``fresh_database(purpose)``: a new database ``twostep_<purpose>_<random hex>``, dropped afterwards.
 - ``App``: the environment every process of one deployment shares (database, data folder, secret key,
-  encryption key); ``app.django(script)`` runs Python with Django set up, ``app.serve()`` starts gunicorn.
+  encryption key, and any ``extra_env`` such as a short throttling schedule); ``app.django(script)`` runs Python
+  with Django set up, ``app.serve()`` starts gunicorn.
 - ``Browser``: one cookie jar over ``http.client`` (no redirects followed), with the CSRF token of a form.
 - ``all_at_once(calls)``: run callables in threads released together by a barrier.
 
@@ -73,6 +74,7 @@ class App:
     data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="twostep-app-")))
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
     encryption_key: str = field(default_factory=lambda: Fernet.generate_key().decode())
+    extra_env: dict = field(default_factory=dict)  # e.g. {"TWOSTEP_THROTTLE_BASE_DELAY": "1"}
 
     @property
     def env(self) -> dict:
@@ -82,7 +84,7 @@ class App:
         return {**env, "DATABASE_URL": self.database_url, "TWOSTEP_DATA_DIR": str(self.data_dir),
                 "TWOSTEP_SECRET_KEY": self.secret_key, "TWOSTEP_ENCRYPTION_KEYS": self.encryption_key,
                 "TWOSTEP_PROFILE": "demo", "DJANGO_SETTINGS_MODULE": "twostep.settings",
-                "PYTHONPATH": os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))}
+                "PYTHONPATH": os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")])), **self.extra_env}
 
     def django(self, script: str, *args: str) -> str:
         """Run ``script`` with Django set up (``sys.argv[1:]`` = ``args``); returns its standard output."""

@@ -262,3 +262,17 @@ def test_the_reset_form_of_ones_own_account_shows_the_refusal(client, clock, sup
     text = response.content.decode()
     assert response.status_code == 403 and "You cannot reset your own MFA here" in text
     assert 'name="reason"' not in text and "Reset MFA</button>" not in text
+
+
+def test_a_lock_before_any_authenticator_is_shown_and_reset(client, clock, support_user, make_user, acme):
+    newcomer = make_user("new@acme.example")
+    Membership.objects.create(user=newcomer, organization=acme)
+    set_throttle(newcomer, failures=100, locked_at=clock.moment)  # 100 wrong mailbox codes or access passes
+    force_sign_in(client, support_user, verified_at=clock.now)
+    page = client.get(reverse("support:user", args=[newcomer.pk])).content.decode()
+    assert "Required, not set up" in page and "Reset MFA…" in page
+    assert "Locked since 30 Nov 2026, 00:00 UTC; 100 wrong codes in a row (of any second factor)" in page
+    response = client.post(reverse("support:reset", args=[newcomer.pk]), {"reason": REASON})
+    assert response.status_code == 302 and not FactorThrottle.objects.filter(user=newcomer).exists()
+    assert AuditEvent.objects.get(action="mfa.reset").detail == {
+        "reason": REASON, "ticket": "", "authenticators": 0, "recovery_codes": 0, "cleared_lockout": True}

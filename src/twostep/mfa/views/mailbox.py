@@ -83,7 +83,7 @@ class MailboxProofView(View):
         return redirect(request.get_full_path())
 
     def code(self, request, user):
-        form = CodeForm(request.POST, digits=6)
+        form, wait = CodeForm(request.POST, digits=6), 0
         if form.is_valid():
             try:
                 mailbox.verify_mailbox_code(request, user, form.cleaned_data["code"], now=clock_now())
@@ -91,13 +91,14 @@ class MailboxProofView(View):
                 return self.refused(request, user, exc, form, AccessPassForm())
             except MfaError as exc:
                 form.add_error("code", exc.message)
+                wait = exc.retry_after  # a wrong code that began a wait says so
             else:
                 messages.success(request, "Thank you: your e-mail address is confirmed. Now set up your app.")
                 return redirect(self.continue_url(request))
-        return self.render(request, user, form, AccessPassForm(), status=400)
+        return self.render(request, user, form, AccessPassForm(), status=400, wait=describe_wait(wait) if wait else "")
 
     def access_pass(self, request, user):
-        form = AccessPassForm(request.POST)
+        form, wait = AccessPassForm(request.POST), 0
         if form.is_valid():
             try:
                 access_passes.use_access_pass(request, user, form.cleaned_data["access_pass"], now=clock_now())
@@ -105,10 +106,12 @@ class MailboxProofView(View):
                 return self.refused(request, user, exc, CodeForm(), form, pass_open=True)
             except MfaError as exc:
                 form.add_error("access_pass", exc.message)
+                wait = exc.retry_after
             else:
                 messages.success(request, "Your temporary access pass is accepted. Now set up your app.")
                 return redirect(self.continue_url(request))
-        return self.render(request, user, CodeForm(), form, status=400, pass_open=True)
+        return self.render(request, user, CodeForm(), form, status=400, pass_open=True,
+                           wait=describe_wait(wait) if wait else "")
 
     def refused(self, request, user, exc, form, pass_form, **extra):
         """Nothing was checked: 429 with ``Retry-After`` during a wait, the locked page (403) when locked."""
