@@ -86,6 +86,7 @@ class Attacker:
         self.browser = Browser(server.address)
         self.seen: Counter = Counter()
         self.password_steps = 0
+        self.error: BaseException | None = None  # what went wrong in this attacker's thread
 
     def send(self, method: str, path: str, form: dict | None = None):
         response = self.browser.request(method, path, form=form)
@@ -104,6 +105,13 @@ class Attacker:
         return False
 
     def run(self, barrier: threading.Barrier) -> None:
+        try:
+            self.attack(barrier)
+        except BaseException as exc:  # a thread's failure would go unseen: the test reports it
+            self.error = exc
+            barrier.abort()
+
+    def attack(self, barrier: threading.Barrier) -> None:
         assert self.sign_in_again()
         deadline = time.monotonic() + DEADLINE
         for count in range(ROUNDS):
@@ -135,6 +143,7 @@ def test_wrong_recovery_codes_at_two_servers_get_the_schedule_and_no_more(short_
         thread.start()
     for thread in threads:
         thread.join(timeout=180)
+    assert [attacker.error for attacker in attackers] == [None] * ATTACKERS
     assert locked.is_set(), "the attack ran out of rounds or time before the lock"
 
     late = Attacker(9, servers[1], threading.Event())  # locked: not even the right code is checked
