@@ -12,7 +12,7 @@ from django.urls import reverse
 from twostep import otp
 from twostep.accounts.models import User
 from twostep.mfa import vault
-from twostep.mfa.models import Authenticator
+from twostep.mfa.models import Authenticator, FactorThrottle
 from twostep.mfa.org_policy import set_require_mfa
 from twostep.organizations.models import Membership, Organization
 
@@ -125,6 +125,16 @@ def secret_of(user) -> bytes:
 
 def code_for(user, now: int, *, offset_steps: int = 0) -> str:
     return otp.totp(secret_of(user), now=now + 30 * offset_steps)
+
+
+def throttle_of(user) -> FactorThrottle:
+    """The back-off shared by the user's second factors (a fresh, unsaved row when nothing was counted yet)."""
+    return FactorThrottle.objects.filter(user=user).first() or FactorThrottle(user=user)
+
+
+def set_throttle(user, **fields) -> FactorThrottle:
+    """Put the user's shared back-off in a given state (``failures``, ``throttled_until``, ``locked_at``)."""
+    return FactorThrottle.objects.update_or_create(user=user, defaults=fields)[0]
 
 
 @pytest.fixture

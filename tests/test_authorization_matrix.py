@@ -181,6 +181,7 @@ ADMIN_PAGES = {
     "admin:mfa_authenticator_changelist": 200, "admin:mfa_authenticator_add": 403,
     "admin:mfa_organizationmfapolicy_changelist": 200, "admin:mfa_organizationmfapolicy_add": 403,
     "admin:mfa_accounthold_changelist": 200, "admin:mfa_accounthold_add": 403,
+    "admin:mfa_factorthrottle_changelist": 200, "admin:mfa_factorthrottle_add": 403,
     "admin:organizations_organization_changelist": 200, "admin:organizations_organization_add": 200,
     "admin:organizations_membership_changelist": 200, "admin:organizations_membership_add": 200,
     "admin:support_supportreset_changelist": 200, "admin:support_supportreset_add": 403,

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, code_for
+from tests.conftest import PASSWORD, code_for, set_throttle
 from twostep.accounts.models import User
 from twostep.mfa.models import Authenticator
 
@@ -26,7 +26,7 @@ def acme(make_user, make_org, enrolled, clock):
     organization.memberships.update(created_at=clock.moment - timedelta(days=30))  # they set up MFA since
     for user in (admin, ready, locked):
         enrolled(user)
-    Authenticator.objects.filter(user=locked).update(locked_at=clock.moment)
+    set_throttle(locked, failures=100, locked_at=clock.moment)
     for user, address in ((admin, "203.0.113.7"), (ready, "198.51.100.23"), (locked, "2001:db8::7")):
         Authenticator.objects.filter(user=user).update(confirmed_ip=address)  # as recorded at confirmation
     mail.outbox.clear()  # the "MFA was set up" notices of these enrollments

@@ -5,7 +5,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import code_for, post_code, post_password
+from tests.conftest import code_for, post_code, post_password, set_throttle, throttle_of
 from twostep.audit import events
 from twostep.audit.models import AuditEvent
 from twostep.mfa.journey import MFA_VERIFIED_AT
@@ -100,6 +100,23 @@ def test_user_and_authenticator_pages_never_show_secrets(client, clock, operator
         assert "sealed_secret" not in html and "session_epoch" not in html
     assert client.get("/admin/accounts/user/add/").status_code == 403
     assert client.get(f"/admin/mfa/authenticator/{authenticator.pk}/delete/").status_code == 403
+
+
+def test_second_factor_lockouts_are_shown_read_only(client, clock, operator, make_user):
+    locked = make_user("locked@example.com")
+    set_throttle(locked, failures=100, locked_at=clock.moment)
+    signed_in_with_code(client, operator, clock)
+    listing = client.get("/admin/mfa/factorthrottle/?locked_at__isnull=False")
+    assert listing.status_code == 200
+    url = f"/admin/mfa/factorthrottle/{locked.pk}/change/"
+    assert url in listing.content.decode()  # the operator's own row (no wrong codes, not locked) is filtered out
+    assert f"/admin/mfa/factorthrottle/{operator.pk}/change/" not in listing.content.decode()
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert '<div class="readonly">100</div>' in page.content.decode()
+    assert client.post(url, {"failures": 0}).status_code == 403
+    assert client.post(f"/admin/mfa/factorthrottle/{locked.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert throttle_of(locked).failures == 100
 
 
 def test_staff_who_is_not_superuser_cannot_grant_privileges(client, clock, make_user, enrolled):

@@ -8,10 +8,9 @@ the correct code, gets the locked page without a code being checked.
 import pytest
 from django.urls import reverse
 
-from tests.conftest import code_for, post_code, post_password
+from tests.conftest import code_for, post_code, post_password, throttle_of
 from twostep.audit.models import AuditEvent
 from twostep.mfa import pending
-from twostep.mfa.models import Authenticator
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +67,8 @@ def test_two_hundred_wrong_codes(client, clock, member):
     # Pending sign-ins: 1-5, 6-8 (the 9th comes after 450 s > 5 minutes), then one per guess 9..100.
     assert attacker.password_steps == 94
 
-    authenticator = Authenticator.objects.get(user=member)
-    assert authenticator.failed_attempts == 100 and authenticator.locked_at.timestamp() == start + 81_930
+    throttle = throttle_of(member)
+    assert throttle.failures == 100 and throttle.locked_at.timestamp() == start + 81_930
 
     correct = post_code(client, code_for(member, clock.now))
     assert correct.status_code == 403 and "support desk" in correct.content.decode()

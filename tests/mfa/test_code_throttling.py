@@ -1,9 +1,10 @@
-"""Wrong codes per user: back-off after 5, lockout at 100, reset by a correct code or clear_lockout."""
+"""Wrong codes per user: back-off after 5, lockout at 100, reset by a correct code; only ``lockout.clear``
+(support's reset) lifts the lock."""
 
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, code_for, post_code, post_password
+from tests.conftest import PASSWORD, code_for, post_code, post_password, set_throttle, throttle_of
 from twostep.audit.models import AuditEvent
 from twostep.mfa import lockout, services
 from twostep.mfa.models import Authenticator
@@ -41,8 +42,8 @@ def test_four_wrong_codes_cost_nothing_the_fifth_starts_a_30_second_wait(clock, 
     errors = [fail(member, clock) for _ in range(5)]
     assert [type(e) for e in errors] == [services.InvalidCodeError] * 5
     assert [e.retry_after for e in errors] == [0, 0, 0, 0, 30]
-    authenticator = Authenticator.objects.get(user=member)
-    assert authenticator.failed_attempts == 5 and authenticator.throttled_until.timestamp() == clock.now + 30
+    throttle = throttle_of(member)
+    assert throttle.failures == 5 and throttle.throttled_until.timestamp() == clock.now + 30
 
 
 def test_a_throttled_try_checks_no_code_not_even_a_correct_one(clock, member):
@@ -52,8 +53,8 @@ def test_a_throttled_try_checks_no_code_not_even_a_correct_one(clock, member):
         services.verify_code(member, code_for(member, clock.now), now=clock.now)
     assert caught.value.retry_after == 1 and caught.value.code == "throttled"
     assert "wait 1 second before you try again" in caught.value.message
-    authenticator = Authenticator.objects.get(user=member)
-    assert authenticator.failed_attempts == 5 and authenticator.last_used_step == (clock.now - 29 - 60) // 30
+    assert throttle_of(member).failures == 5
+    assert Authenticator.objects.get(user=member).last_used_step == (clock.now - 29 - 60) // 30
     assert actions(member)[-1] == ("mfa.throttled", "throttled")
 
 
@@ -70,8 +71,8 @@ def test_a_correct_code_after_the_wait_resets_the_counter(clock, member):
     fail(member, clock, 6)
     clock.advance(60)
     assert services.verify_code(member, code_for(member, clock.now), now=clock.now) == clock.now // 30
-    authenticator = Authenticator.objects.get(user=member)
-    assert authenticator.failed_attempts == 0 and authenticator.throttled_until is None
+    throttle = throttle_of(member)
+    assert throttle.failures == 0 and throttle.throttled_until is None
     assert fail(member, clock).retry_after == 0
 
 
@@ -81,26 +82,26 @@ def test_a_replayed_code_is_refused_but_not_counted_as_a_guess(clock, member):
     for _ in range(6):
         with pytest.raises(services.ReplayedCodeError):
             services.verify_code(member, code, now=clock.now)
-    assert Authenticator.objects.get(user=member).failed_attempts == 0
+    assert throttle_of(member).failures == 0
 
 
-def test_the_hundredth_wrong_code_locks_until_clear_lockout(clock, member):
-    Authenticator.objects.filter(user=member).update(failed_attempts=98)
+def test_the_hundredth_wrong_code_locks_until_clear(clock, member):
+    set_throttle(member, failures=98)
     assert isinstance(fail(member, clock), services.InvalidCodeError)
     clock.advance(900)
     locked = fail(member, clock)
     assert isinstance(locked, services.LockedError) and locked.code == "locked"
-    authenticator = Authenticator.objects.get(user=member)
-    assert authenticator.failed_attempts == 100 and authenticator.locked_at.timestamp() == clock.now
-    assert authenticator.throttled_until is None
+    throttle = throttle_of(member)
+    assert throttle.failures == 100 and throttle.locked_at.timestamp() == clock.now
+    assert throttle.throttled_until is None
     assert actions(member)[-2:] == [("mfa.code_failed", "invalid_code"), ("mfa.locked", None)]
     clock.advance(86_400)
     with pytest.raises(services.LockedError):
         services.verify_code(member, code_for(member, clock.now), now=clock.now)
     assert actions(member)[-1] == ("mfa.throttled", "locked")
-    lockout.clear_lockout(authenticator)
+    assert lockout.clear(member) is True
     assert services.verify_code(member, code_for(member, clock.now), now=clock.now) == clock.now // 30
-    assert Authenticator.objects.filter(user=member, failed_attempts=0, locked_at=None).count() == 1
+    assert (throttle_of(member).failures, throttle_of(member).locked_at) == (0, None)
 
 
 def test_lock_threshold_is_a_setting(clock, member, settings):
@@ -138,13 +139,14 @@ def test_wrong_code_that_starts_a_wait_says_so(client, clock, member):
 
 
 def test_locked_user_sees_how_to_get_help(client, clock, member):
-    Authenticator.objects.filter(user=member).update(failed_attempts=99)
+    set_throttle(member, failures=99)
     post_password(client, "member@acme.example")
     response = post_code(client, wrong_code(member, clock.now))
     assert response.status_code == 403
     text = response.content.decode()
-    assert "Sign-in with your authenticator app is locked" in text
-    assert "recovery codes" in text and "support desk" in text and "Waiting will not unlock it." in text
+    assert "<h1>Sign-in with a second factor is locked</h1>" in text
+    assert "Waiting will not unlock it, and neither will a recovery code." in text
+    assert "support desk" in text and "which lifts the lock" in text and "Use a recovery code" not in text
     again = client.get(reverse("mfa:code"))
     assert again.status_code == 403 and "support desk" in again.content.decode()
     assert post_code(client, code_for(member, clock.now)).status_code == 403
@@ -178,7 +180,7 @@ def test_step_up_code_is_throttled_with_429(client, clock, signed_in):
 
 
 def test_step_up_when_locked_shows_the_help_page(client, clock, signed_in):
-    Authenticator.objects.filter(user=signed_in).update(failed_attempts=99)
+    set_throttle(signed_in, failures=99)
     response = stepup(client, wrong_code(signed_in, clock.now))
     assert response.status_code == 403 and "support desk" in response.content.decode()
     assert client.get(reverse("mfa:stepup")).status_code == 403
@@ -192,7 +194,7 @@ def test_step_up_password_is_throttled_and_then_no_code_is_checked(client, clock
     response = stepup(client, code_for(signed_in, clock.now))
     assert response.status_code == 429 and response["Retry-After"] == "30"
     assert "Too many failed sign-in attempts. For your security, wait 30 seconds" in response.content.decode()
-    assert Authenticator.objects.get(user=signed_in).failed_attempts == 0
+    assert throttle_of(signed_in).failures == 0
     clock.advance(30)
     assert stepup(client, code_for(signed_in, clock.now)).status_code == 302
 

@@ -171,6 +171,10 @@ def test_five_wrong_mailed_codes_need_a_new_code(client, clock, member):
     for _ in range(5):
         refused = client.post(reverse("mfa:setup_mailbox"), {"action": "code", "code": wrong})
         assert refused.status_code == 400 and "That code is not correct" in refused.content.decode()
+    # The 5th wrong code also began the wait every second factor of the user shares (nothing checked in it).
+    waiting = client.post(reverse("mfa:setup_mailbox"), {"action": "code", "code": right})
+    assert waiting.status_code == 429 and waiting["Retry-After"] == "30"
+    clock.advance(30)
     used_up = client.post(reverse("mfa:setup_mailbox"), {"action": "code", "code": right})
     assert used_up.status_code == 400 and "Send yourself a new code" in used_up.content.decode()
     assert actions(member).count("mfa.code_failed") == 6 and "mfa.mailbox_verified" not in actions(member)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import code_for, post_code, post_password
+from tests.conftest import code_for, post_code, post_password, set_throttle
 from twostep.accounts.models import User
 from twostep.mfa import enrollment as enrollments
 from twostep.mfa import members
@@ -33,7 +33,8 @@ def acme(make_user, make_org, enrolled, clock):
     organization.memberships.update(created_at=JOINED)
     for user in (admin, ready, locked):
         enrolled(user)
-    Authenticator.objects.filter(user=locked).update(locked_at=clock.moment, confirmed_ip="2001:db8::7")
+    Authenticator.objects.filter(user=locked).update(confirmed_ip="2001:db8::7")
+    set_throttle(locked, failures=100, locked_at=clock.moment)
     Authenticator.objects.filter(user=ready).update(confirmed_ip="203.0.113.7")
     User.objects.filter(pk=ready.pk).update(last_login=LAST_LOGIN)
     return organization

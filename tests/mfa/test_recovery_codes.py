@@ -1,4 +1,4 @@
-"""Recovery codes as data and use cases: format, keyed hashes, single use, lockout clearing, new sets."""
+"""Recovery codes as data and use cases: format, keyed hashes, single use, the shared back-off, new sets."""
 
 import math
 import re
@@ -8,6 +8,7 @@ import argon2
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from tests.conftest import set_throttle, throttle_of
 from tests.signin_helpers import enroll_with_codes
 from twostep import otp
 from twostep.audit.models import AuditEvent
@@ -106,8 +107,11 @@ def test_a_code_works_once_and_a_second_use_fails(clock, member, codes):
     assert recovery.remaining_recovery_codes(member) == 9
     assert events_of(member)[3:] == [
         ("mfa.recovery_code_used", "success", {"purpose": "signin", "remaining": 9, "cleared_lockout": False}),
-        ("mfa.code_failed", "failure", {"reason": "used_recovery_code", "purpose": "signin"}),
+        # Right once, used up: refused but not counted (no "failures"), like a replayed TOTP code.
+        ("mfa.code_failed", "failure",
+         {"reason": "used_recovery_code", "factor": "recovery_code", "purpose": "signin"}),
     ]
+    assert throttle_of(member).failures == 0
 
 
 def test_the_conditional_update_lets_only_one_of_two_racing_uses_win(monkeypatch, clock, member, codes):
@@ -134,7 +138,10 @@ def test_wrong_code_and_another_users_code_are_refused(clock, make_user, member,
             recovery.use_recovery_code(member, typed, now=clock.now)
     assert recovery.remaining_recovery_codes(member) == recovery.remaining_recovery_codes(other) == 10
     assert [e[:2] for e in events_of(member)[3:]] == [("mfa.code_failed", "failure")] * 2
-    assert events_of(member)[3][2] == {"reason": "invalid_recovery_code", "purpose": "signin"}
+    # Wrong codes count toward the back-off all second factors share: the events say which try it was.
+    assert [e[2] for e in events_of(member)[3:]] == [
+        {"reason": "invalid_recovery_code", "failures": n, "factor": "recovery_code", "purpose": "signin"}
+        for n in (1, 2)]
 
 
 def test_malformed_code_changes_nothing_and_is_not_audited(clock, member, codes):
@@ -143,17 +150,35 @@ def test_malformed_code_changes_nothing_and_is_not_audited(clock, member, codes)
     assert len(events_of(member)) == 3 and recovery.remaining_recovery_codes(member) == 10
 
 
-def test_a_recovery_code_clears_a_lockout_in_the_same_transaction(clock, member, codes):
-    Authenticator.objects.filter(user=member).update(
-        failed_attempts=7, throttled_until=clock.moment + timedelta(minutes=5), locked_at=clock.moment)
-    with pytest.raises(recovery.InvalidRecoveryCodeError):
+def test_a_recovery_code_after_the_wait_resets_the_shared_back_off(clock, member, codes):
+    set_throttle(member, failures=7, throttled_until=clock.moment + timedelta(minutes=2))
+    with pytest.raises(services.ThrottledError) as caught:  # during the wait nothing is checked, not even this
+        recovery.use_recovery_code(member, codes[0], now=clock.now, purpose=recovery.STEP_UP)
+    assert caught.value.retry_after == 120 and recovery.remaining_recovery_codes(member) == 10
+    clock.advance(120)
+    with pytest.raises(recovery.InvalidRecoveryCodeError) as caught:
         recovery.use_recovery_code(member, "00000-00000", now=clock.now)
-    assert Authenticator.objects.get(user=member).locked_at == clock.moment
-    recovery.use_recovery_code(member, codes[0], now=clock.now, purpose=recovery.STEP_UP)
-    authenticator = Authenticator.objects.get(user=member)
-    assert (authenticator.failed_attempts, authenticator.throttled_until, authenticator.locked_at) == (0, None, None)
+    assert caught.value.retry_after == 240 and throttle_of(member).failures == 8
+    clock.advance(240)
+    assert recovery.use_recovery_code(member, codes[0], now=clock.now, purpose=recovery.STEP_UP) == 9
+    throttle = throttle_of(member)
+    assert (throttle.failures, throttle.throttled_until, throttle.locked_at) == (0, None, None)
+    assert events_of(member)[3:] == [
+        ("mfa.throttled", "failure", {"reason": "throttled", "retry_after": 120, "factor": "recovery_code",
+                                      "purpose": "stepup"}),
+        ("mfa.code_failed", "failure", {"reason": "invalid_recovery_code", "failures": 8, "factor": "recovery_code",
+                                        "purpose": "signin"}),
+        ("mfa.recovery_code_used", "success", {"purpose": "stepup", "remaining": 9, "cleared_lockout": True})]
+
+
+def test_a_lock_refuses_even_a_right_recovery_code(clock, member, codes):
+    set_throttle(member, failures=100, locked_at=clock.moment)
+    with pytest.raises(services.LockedError):
+        recovery.use_recovery_code(member, codes[0], now=clock.now + 86_400)
+    assert recovery.remaining_recovery_codes(member) == 10 and throttle_of(member).locked_at == clock.moment
     assert events_of(member)[-1] == (
-        "mfa.recovery_code_used", "success", {"purpose": "stepup", "remaining": 9, "cleared_lockout": True})
+        "mfa.throttled", "failure", {"reason": "locked", "retry_after": 0, "factor": "recovery_code",
+                                     "purpose": "signin"})
 
 
 def test_a_new_set_voids_the_old_one(clock, member, codes):

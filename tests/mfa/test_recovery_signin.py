@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from tests.conftest import post_password
+from tests.conftest import post_password, set_throttle, throttle_of
 from twostep.audit.models import AuditEvent
 from twostep.mfa import recovery
 from twostep.mfa.journey import MFA_VERIFIED_AT
@@ -110,17 +110,17 @@ def test_recovery_form_is_only_for_the_code_step(client, clock, member):
     assert post_recovery(client, "abcde-fghjk")["Location"] == reverse("mfa:setup")
 
 
-def test_a_locked_authenticator_points_to_a_recovery_code_which_signs_in_and_unlocks(client, clock, member, codes):
-    from twostep.mfa.models import Authenticator
-
-    Authenticator.objects.filter(user=member).update(failed_attempts=100, locked_at=clock.moment)
+def test_a_lock_refuses_recovery_codes_too_and_points_to_support(client, clock, member, codes):
+    set_throttle(member, failures=100, locked_at=clock.moment)
     post_password(client, "member@acme.example")
     locked = client.get(reverse("mfa:code"))
     assert locked.status_code == 403
-    assert f'<a class="button primary" href="{RECOVERY}">Use a recovery code</a>' in locked.content.decode()
+    assert "Use a recovery code" not in locked.content.decode() and "support desk" in locked.content.decode()
+    assert client.get(RECOVERY).status_code == 403
     response = post_recovery(client, codes[0])
-    assert response.status_code == 302 and signed_in_user_id(client) == str(member.pk)
-    authenticator = Authenticator.objects.get(user=member)
-    assert (authenticator.failed_attempts, authenticator.locked_at) == (0, None)
-    assert AuditEvent.objects.get(action="mfa.recovery_code_used").detail == {
-        "purpose": "signin", "remaining": 9, "cleared_lockout": True}
+    assert response.status_code == 403 and "neither will a recovery code" in response.content.decode()
+    assert signed_in_user_id(client) is None and client.session["twostep_pending"]["attempts"] == 0
+    assert RecoveryCode.objects.filter(used_at__isnull=False).count() == 0
+    assert throttle_of(member).locked_at == clock.moment
+    assert list(AuditEvent.objects.filter(subject_id=member.pk).order_by("id").values_list("action", "detail"))[3:] == [
+        ("mfa.throttled", {"reason": "locked", "retry_after": 0, "factor": "recovery_code", "purpose": "signin"})]

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, code_for, post_code, post_password, prove_mailbox
+from tests.conftest import PASSWORD, code_for, post_code, post_password, prove_mailbox, set_throttle, throttle_of
 from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep import otp
 from twostep.audit.models import AuditEvent
@@ -270,18 +270,17 @@ def test_confirm_without_a_scan_goes_back_to_the_qr_code(client, clock, stepped_
     assert Authenticator.objects.filter(user=stepped_up).count() == 1
 
 
-def test_a_locked_authenticator_still_steps_up_with_a_recovery_code(client, clock, member, codes):
-    Authenticator.objects.filter(user=member).update(failed_attempts=100, locked_at=clock.moment)
+def test_a_lock_refuses_the_step_up_with_a_recovery_code_too(client, clock, member, codes):
+    set_throttle(member, failures=100, locked_at=clock.moment)
     force_sign_in(client, member, verified_at=clock.now)
-    locked = client.get(reverse("mfa:stepup") + "?next=/mfa/setup/")
-    assert locked.status_code == 403
-    link = 'href="/stepup/?next=%2Fmfa%2Fsetup%2F&amp;method=recovery">Use a recovery code</a>'
-    assert link in locked.content.decode()
-    assert client.get(reverse("mfa:stepup") + "?next=/mfa/setup/&method=recovery").status_code == 200
-    ok = client.post(reverse("mfa:stepup"), {"password": PASSWORD, "recovery_code": codes[0], "method": "recovery",
-                                             "next": "/mfa/setup/"})
-    assert ok.status_code == 302 and ok["Location"] == "/mfa/setup/"
-    assert Authenticator.objects.get(user=member, confirmed_at__isnull=False).locked_at is None
+    for url in ("/stepup/?next=/mfa/setup/", "/stepup/?next=/mfa/setup/&method=recovery"):
+        locked = client.get(url)
+        assert locked.status_code == 403 and "Use a recovery code" not in locked.content.decode()
+    refused = client.post(reverse("mfa:stepup"), {"password": PASSWORD, "recovery_code": codes[0],
+                                                  "method": "recovery", "next": "/mfa/setup/"})
+    assert refused.status_code == 403 and "support desk" in refused.content.decode()
+    assert RecoveryCode.objects.filter(user=member, used_at__isnull=True).count() == 10
+    assert throttle_of(member).locked_at == clock.moment
 
 
 def test_download_names_the_site_from_the_issuer_setting(client, clock, stepped_up, codes, settings):

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from tests.conftest import post_password, prove_mailbox
+from tests.conftest import post_password, prove_mailbox, set_throttle
 from tests.signin_helpers import force_sign_in
 from twostep.mfa.org_policy import set_require_mfa
 from twostep.mfa.services import as_datetime
@@ -69,8 +69,6 @@ def test_home_and_org_page_show_the_date_of_a_coming_requirement(client, clock, 
 
 def test_support_contact_is_shown_on_the_code_and_locked_pages_when_set(client, clock, make_user, enrolled,
                                                                         settings):
-    from twostep.mfa.models import Authenticator
-
     user = make_user("member@acme.example")
     enrolled(user)
     post_password(client, "member@acme.example")
@@ -79,7 +77,7 @@ def test_support_contact_is_shown_on_the_code_and_locked_pages_when_set(client, 
     settings.TWOSTEP_SUPPORT_CONTACT = "help@acme.example"
     page = client.get(reverse("mfa:code")).content.decode()
     assert 'desk (<a href="mailto:help@acme.example">help@acme.example</a>): they can reset' in page
-    Authenticator.objects.filter(user=user).update(locked_at=as_datetime(clock.now))
+    set_throttle(user, failures=100, locked_at=as_datetime(clock.now))
     locked = client.get(reverse("mfa:code"))
     assert locked.status_code == 403
     assert '<strong>support desk</strong>\n      (<a href="mailto:help@acme.example">help@acme.example</a>).' in (

@@ -2,7 +2,8 @@
 
 - ``fresh_database(purpose)``: a new database ``twostep_<purpose>_<random hex>``, dropped afterwards.
 - ``App``: the environment every process of one deployment shares (database, data folder, secret key,
-  encryption key); ``app.django(script)`` runs Python with Django set up, ``app.serve()`` starts gunicorn.
+  encryption key, and any extra environment ``settings`` such as a short throttling schedule);
+  ``app.django(script)`` runs Python with Django set up, ``app.serve()`` starts gunicorn.
 - ``Browser``: one cookie jar over ``http.client`` (no redirects followed), with the CSRF token of a form.
 - ``all_at_once(calls)``: run callables in threads released together by a barrier.
 
@@ -74,7 +75,7 @@ class App:
     data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="twostep-app-")))
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
     encryption_key: str = field(default_factory=lambda: Fernet.generate_key().decode())
-    settings: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)  # extra environment, e.g. {"TWOSTEP_THROTTLE_BASE_DELAY": "1"}
 
     @property
     def env(self) -> dict:

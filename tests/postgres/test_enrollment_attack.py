@@ -42,10 +42,11 @@ import json, sys
 from twostep import otp
 from twostep.audit.models import AuditEvent
 from twostep.mfa import vault
-from twostep.mfa.models import AccessPass, Authenticator
+from twostep.mfa.models import AccessPass, Authenticator, FactorThrottle
 email = sys.argv[1]
 print(json.dumps({
-    "authenticators": [[otp.b32encode(vault.unseal(a.sealed_secret)), a.confirmed_at is not None, a.failed_attempts]
+    "authenticators": [[otp.b32encode(vault.unseal(a.sealed_secret)), a.confirmed_at is not None,
+                        FactorThrottle.objects.filter(user=a.user).values_list("failures", flat=True).first() or 0]
                        for a in Authenticator.objects.filter(user__email=email).order_by("id")],
     "events": [[e.action, e.outcome, e.actor_label, e.detail]
                for e in AuditEvent.objects.filter(subject_label=email).order_by("id")],
@@ -130,7 +131,7 @@ def test_a_key_copied_before_signing_out_never_signs_in(without_proof):
         ["mfa.recovery_codes_generated", "success"], ["signin.succeeded", "success"],
         ["mfa.code_failed", "failure"]]
     assert [event[3] for event in seen["events"]][:2] == [{"discarded_other": False, "expires_in": 900}] * 2
-    assert seen["events"][-1][3] == {"reason": "invalid_code", "failures": 1}
+    assert seen["events"][-1][3] == {"reason": "invalid_code", "failures": 1, "factor": "totp"}
 
 
 def test_a_setup_left_open_dies_when_the_member_starts_theirs(without_proof):
@@ -193,7 +194,8 @@ def test_with_the_mailbox_proof_the_password_alone_shows_no_qr_code(pg_app, two_
     assert confirm(member, b, own).status == 200 and member.get("/", to=a.address).status == 200
 
     seen = facts(pg_app, EMAIL)
-    assert seen["authenticators"] == [[own, True, 0]] and seen["passes"] == [[True, False]]
+    # The reused pass is the last wrong guess: the back-off every factor shares counts it (a right pass reset it).
+    assert seen["authenticators"] == [[own, True, 1]] and seen["passes"] == [[True, False]]
     assert [event[:3] for event in seen["events"]] == [
         ["mfa.mailbox_code_sent", "success", EMAIL],  # one code for the attacker's session, on either server
         ["mfa.code_failed", "failure", EMAIL], ["mfa.access_pass_issued", "success", "operator (command line)"],
@@ -203,4 +205,5 @@ def test_with_the_mailbox_proof_the_password_alone_shows_no_qr_code(pg_app, two_
         ["signin.succeeded", "success", EMAIL]]
     assert seen["events"][2][3] == {"reason": "No mail since the domain moved; checked by call-back",
                                     "valid_for": 3600}
-    assert [seen["events"][n][3] for n in (1, 5)] == [{"reason": "invalid_access_pass"}] * 2
+    assert [seen["events"][n][3] for n in (1, 5)] == [
+        {"reason": "invalid_access_pass", "failures": 1, "factor": "access_pass"}] * 2

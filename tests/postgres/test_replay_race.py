@@ -44,7 +44,7 @@ def test_same_code_twenty_times_at_once_over_two_servers_signs_in_once(pg_app, t
                for r in refused if r.status == 400)
 
     facts = query(pg_app, "dict("
-                  "steps=list(Authenticator.objects.values_list('last_used_step', 'failed_attempts')),"
+                  "steps=list(Authenticator.objects.values_list('last_used_step', 'user__factor_throttle__failures')),"
                   "succeeded=AuditEvent.objects.filter(action='signin.succeeded').count(),"
                   "replays=AuditEvent.objects.filter(action='mfa.code_failed', detail__reason='replayed_code').count(),"
                   "other=sorted(set(AuditEvent.objects.values_list('action', flat=True))))")

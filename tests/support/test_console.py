@@ -10,12 +10,12 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import post_password
+from tests.conftest import post_password, set_throttle
 from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep.accounts.models import User
 from twostep.audit import events
 from twostep.audit.models import AuditEvent
-from twostep.mfa.models import Authenticator, RecoveryCode
+from twostep.mfa.models import Authenticator, FactorThrottle, RecoveryCode
 from twostep.organizations.models import Membership
 from twostep.support.access import support_required
 from twostep.support.models import SupportReset
@@ -119,7 +119,7 @@ def test_search_results_come_twenty_to_a_page(client, clock, support_user):
 
 
 def test_user_page_shows_organizations_mfa_lockout_and_recent_events(client, clock, support_user, member, make_user):
-    Authenticator.objects.filter(user=member).update(locked_at=clock.moment, failed_attempts=10)
+    set_throttle(member, locked_at=clock.moment, failures=10)
     other = make_user("other@acme.example")
     for n in range(25):
         events.record(events.CODE_FAILED, actor=member, subject=member, outcome="failure", reason=f"test {n}")
@@ -147,8 +147,7 @@ def test_reset_needs_a_reason(client, clock, support_user, member):
 
 def test_reset_removes_mfa_ends_sessions_audits_and_tells_the_user(
         client, clock, support_user, member, django_capture_on_commit_callbacks):
-    Authenticator.objects.filter(user=member).update(locked_at=clock.moment, failed_attempts=10,
-                                                     throttled_until=clock.moment + timedelta(minutes=5))
+    set_throttle(member, locked_at=clock.moment, failures=10, throttled_until=clock.moment + timedelta(minutes=5))
     phone = Client()
     force_sign_in(phone, member, verified_at=clock.now)
     assert phone.get("/").status_code == 200
@@ -170,7 +169,8 @@ def test_reset_removes_mfa_ends_sessions_audits_and_tells_the_user(
         "actor_id", "actor_label", "subject_id", "outcome", "detail")) == [
         (support_user.pk, "support@twostep.example", member.pk, "success",
          {"reason": REASON, "identity_check": "callback", "ticket": "HELP-42", "authenticators": 1,
-          "recovery_codes": 10})]
+          "recovery_codes": 10, "cleared_lockout": True})]
+    assert not FactorThrottle.objects.filter(user=member).exists()  # the lock is lifted with the reset
     record = SupportReset.objects.get()
     assert (record.actor, record.user_id, record.user_email, record.reason, record.identity_check, record.ticket,
             record.created_at) == (support_user, member.pk, "member@acme.example", REASON, "callback", "HELP-42",
@@ -272,3 +272,19 @@ def test_the_reset_form_of_ones_own_account_shows_the_refusal(client, clock, sup
     text = response.content.decode()
     assert response.status_code == 403 and "You cannot reset your own MFA here" in text
     assert 'name="reason"' not in text and "Reset MFA</button>" not in text
+
+
+def test_a_lock_before_any_authenticator_is_shown_and_reset(client, clock, support_user, make_user, acme):
+    newcomer = make_user("new@acme.example")
+    Membership.objects.create(user=newcomer, organization=acme)
+    set_throttle(newcomer, failures=100, locked_at=clock.moment)  # 100 wrong mailbox codes or access passes
+    force_sign_in(client, support_user, verified_at=clock.now)
+    page = client.get(reverse("support:user", args=[newcomer.pk])).content.decode()
+    assert "Required, not set up" in page and "Reset MFA…" in page
+    assert "Locked since 30 Nov 2026, 00:00 UTC; 100 wrong codes in a row (of any second factor)" in page
+    response = client.post(reverse("support:reset", args=[newcomer.pk]),
+                           {"reason": REASON, "identity_check": "callback"})
+    assert response.status_code == 302 and not FactorThrottle.objects.filter(user=newcomer).exists()
+    assert AuditEvent.objects.get(action="mfa.reset").detail == {
+        "reason": REASON, "identity_check": "callback", "ticket": "", "authenticators": 0, "recovery_codes": 0,
+        "cleared_lockout": True}

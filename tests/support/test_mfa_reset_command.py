@@ -31,7 +31,7 @@ def test_reset_from_the_command_line(clock, member, django_capture_on_commit_cal
                                                                           "detail")) == [
         (None, "operator (command line)", member.pk,
          {"reason": "Lost phone, checked by call-back", "identity_check": "callback", "ticket": "T-7",
-          "authenticators": 1, "recovery_codes": 10})]
+          "authenticators": 1, "recovery_codes": 10, "cleared_lockout": False})]
     assert (record.actor, record.actor_label, record.identity_check, record.ticket) == (
         None, "operator (command line)", "callback", "T-7")
     assert [m.to for m in mail.outbox] == [["member@acme.example"]]

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 from twostep.audit import events
-from twostep.mfa import mailbox
+from twostep.mfa import lockout, mailbox
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import AccessPass
 from twostep.mfa.services import MfaError, as_datetime
@@ -77,18 +77,24 @@ def issue_access_pass(user, *, actor, reason: str, now: int, request=None,
 
 
 def use_access_pass(request, user, text: str, *, now: int) -> None:
-    """Spend one of ``user``'s passes as this session's mailbox proof. Raises InvalidAccessPassError (audited
-    ``mfa.code_failed``, reason ``invalid_access_pass``); success is audited ``mfa.access_pass_used``."""
-    moment = as_datetime(now)
+    """Spend one of ``user``'s passes as this session's mailbox proof. A wrong pass counts toward the back-off
+    and lockout every second factor of the user shares (``lockout``). Raises InvalidAccessPassError (audited
+    ``mfa.code_failed``, reason ``invalid_access_pass``; ``retry_after``: seconds before the next try),
+    ThrottledError or LockedError (nothing checked); success is audited ``mfa.access_pass_used``."""
     with transaction.atomic():
-        claimed = AccessPass.objects.filter(  # the conditional UPDATE is the single-use guard
-            user=user, pass_hash=_digest(text), used_at__isnull=True, voided_at__isnull=True,
-            expires_at__gt=moment).update(used_at=moment)
-        if claimed:
-            events.record(events.ACCESS_PASS_USED, actor=user, subject=user, request=request)
-        else:
-            events.record(events.CODE_FAILED, actor=user, subject=user, request=request, outcome="failure",
-                          reason=InvalidAccessPassError.code)
-    if not claimed:
-        raise InvalidAccessPassError()
+        guard = lockout.acquire(user, factor=lockout.ACCESS_PASS, now=now, request=request)
+        error = guard.refused or _claim(guard, text, moment=as_datetime(now))
+    if error is not None:
+        raise error
     mailbox.mark_proven(request, user, mailbox.ACCESS_PASS, now=now)
+
+
+def _claim(guard: lockout.Guard, text: str, *, moment) -> MfaError | None:
+    claimed = AccessPass.objects.filter(  # the conditional UPDATE is the single-use guard
+        user=guard.user, pass_hash=_digest(text), used_at__isnull=True, voided_at__isnull=True,
+        expires_at__gt=moment).update(used_at=moment)
+    if not claimed:
+        return guard.failed(InvalidAccessPassError())
+    guard.succeeded()
+    events.record(events.ACCESS_PASS_USED, actor=guard.user, subject=guard.user, request=guard.request)
+    return None

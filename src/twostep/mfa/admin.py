@@ -1,10 +1,11 @@
 """MFA data in the admin site, read-only: the *Require MFA* switch changes only through the organization's
-MFA settings page, authenticators only through enrollment and support's reset, and holds only through
-*This wasn't me* and support's *Lift the hold*, which are audited. The sealed secret is never shown."""
+MFA settings page, authenticators only through enrollment and support's reset, the second-factor lockouts only
+through checks and support's reset, and holds only through *This wasn't me* and support's *Lift the hold*,
+which are audited. The sealed secret is never shown."""
 
 from django.contrib import admin
 
-from twostep.mfa.models import AccountHold, Authenticator, OrganizationMfaPolicy
+from twostep.mfa.models import AccountHold, Authenticator, FactorThrottle, OrganizationMfaPolicy
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -22,11 +23,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Authenticator)
 class AuthenticatorAdmin(ReadOnlyAdmin):
-    list_display = ("user", "type", "confirmed_at", "last_used_at", "failed_attempts", "locked_at")
+    list_display = ("user", "type", "confirmed_at", "last_used_at")
     list_filter = ("type",)
     search_fields = ("user__email",)
     fields = ("user", "type", "name", "algorithm", "digits", "period", "created_at", "confirmed_at",
-              "last_used_at", "drift", "failed_attempts", "throttled_until", "locked_at")
+              "last_used_at", "drift")
+
+
+@admin.register(FactorThrottle)
+class FactorThrottleAdmin(ReadOnlyAdmin):
+    list_display = ("user", "failures", "throttled_until", "locked_at")
+    list_filter = (("locked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("user__email",)
+    fields = ("user", "failures", "throttled_until", "locked_at")
 
 
 @admin.register(OrganizationMfaPolicy)

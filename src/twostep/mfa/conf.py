@@ -28,12 +28,12 @@ excepted: tests set it) and stops start-up on a value out of range: the ranges a
 | TWOSTEP_ACCESS_PASS_LIFETIME    | 3600           | seconds a temporary access pass stays valid              |
 | TWOSTEP_CLOCK                   | None           | callable returning Unix seconds (tests only, not from the|
 |                                 |                | environment); None = time.time                           |
-| TWOSTEP_THROTTLE_FREE_FAILURES  | 5              | wrong codes (per authenticator) or passwords (per account)|
-|                                 |                | before the next try must wait                            |
+| TWOSTEP_THROTTLE_FREE_FAILURES  | 5              | wrong codes (per user, all second factors) or passwords   |
+|                                 |                | (per account) before the next try must wait              |
 | TWOSTEP_THROTTLE_BASE_DELAY     | 30             | seconds of the first wait; each further failure doubles it|
 | TWOSTEP_THROTTLE_MAX_DELAY      | 900            | the longest wait in seconds (15 minutes)                 |
-| TWOSTEP_CODE_LOCK_AFTER         | 100            | consecutive wrong codes that lock MFA until support      |
-|                                 |                | resets it or a recovery code is used (NIST max is 100)   |
+| TWOSTEP_CODE_LOCK_AFTER         | 100            | consecutive wrong codes (of any second factor) that lock |
+|                                 |                | every second factor until support resets MFA (NIST: 100) |
 | TWOSTEP_PASSWORD_IP_FREE_FAILURES | 20           | wrong passwords from one client IP (IPv6: per /64) before|
 |                                 |                | its next try waits; more than per account (shared NAT)   |
 | TWOSTEP_PASSWORD_FAILURE_WINDOW | 86400          | seconds after its first failure that a password counter  |
@@ -51,7 +51,8 @@ excepted: tests set it) and stops start-up on a value out of range: the ranges a
 
 Wrong-password counters (per account, per client IP and per device cookie, see ``device_cookies``) live in
 Django's cache (``REDIS_URL``: Redis, shared by every app server; else a table of the database, shared by every
-process on it). Wrong-code counters live in the Authenticator row, so every server shares them.
+process on it). Wrong codes of every second factor count in one row per user (``FactorThrottle``, see
+``lockout``), so every server shares them.
 """
 
 import time
@@ -89,7 +90,7 @@ class MfaSettings:
 
     @property
     def schedule(self) -> Schedule:
-        """The back-off of wrong codes per authenticator and wrong passwords per account."""
+        """The back-off of wrong codes per user (all second factors) and wrong passwords per account."""
         return Schedule(self.throttle_free_failures, self.throttle_base_delay, self.throttle_max_delay)
 
     @property

@@ -31,7 +31,7 @@ from django.utils.crypto import salted_hmac
 
 from twostep import otp
 from twostep.audit import events
-from twostep.mfa import setup_binding
+from twostep.mfa import lockout, setup_binding
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator, MailboxChallenge
 from twostep.mfa.services import MalformedCodeError, MfaError, as_datetime
@@ -202,24 +202,34 @@ def _mail_code(user, code: str, *, expires_at: int) -> None:
 
 
 def verify_mailbox_code(request, user, code: str, *, now: int) -> None:
-    """Accept the code mailed to this session (``code``: 6 digits, spaces and dashes ignored). Raises
-    MalformedCodeError, WrongMailboxCodeError or MailboxCodeExpiredError; each refusal is audited
-    ``mfa.code_failed`` (reason ``invalid_mailbox_code`` or ``mailbox_code_expired``), success
+    """Accept the code mailed to this session (``code``: 6 digits, spaces and dashes ignored). A wrong code
+    counts toward the back-off and lockout every second factor of the user shares (``lockout``), besides the
+    code's own ``MAX_TRIES``. Raises MalformedCodeError, WrongMailboxCodeError (``retry_after``: seconds
+    before the next try), MailboxCodeExpiredError (not counted: nothing was compared), ThrottledError or
+    LockedError (nothing checked, no try of the code used); each refusal is audited (``mfa.code_failed``,
+    reason ``invalid_mailbox_code`` or ``mailbox_code_expired``; ``mfa.throttled``), success
     ``mfa.mailbox_verified`` (``via`` email)."""
     try:
         normalized = otp.normalize_code(code, digits=6)
     except otp.InvalidCodeFormat as exc:
         raise MalformedCodeError("Enter the 6 digits from the e-mail, like 123 456.") from exc
-    outcome = check_code(request, user, normalized, now=now)
-    error = {"wrong": WrongMailboxCodeError, "expired": MailboxCodeExpiredError,
-             "none": MailboxCodeExpiredError}.get(outcome)
     with transaction.atomic():
-        if error is None:
-            events.record(events.MFA_MAILBOX_VERIFIED, actor=user, subject=user, request=request, via=EMAIL)
-            return
-        events.record(events.CODE_FAILED, actor=user, subject=user, request=request, outcome="failure",
-                      reason=error.code)
-    raise error()
+        guard = lockout.acquire(user, factor=lockout.MAILBOX_CODE, now=now, request=request)
+        error = guard.refused or _check_mailed(guard, normalized, now=now)
+    if error is not None:
+        raise error
+
+
+def _check_mailed(guard: lockout.Guard, code: str, *, now: int) -> MfaError | None:
+    request, user = guard.request, guard.user
+    outcome = check_code(request, user, code, now=now)
+    if outcome == "ok":
+        guard.succeeded()
+        events.record(events.MFA_MAILBOX_VERIFIED, actor=user, subject=user, request=request, via=EMAIL)
+        return None
+    if outcome == "wrong":
+        return guard.failed(WrongMailboxCodeError())
+    return guard.not_counted(MailboxCodeExpiredError())  # none sent, run out or used up: nothing compared
 
 
 def record_invitation_proof(request, user, *, now: int) -> None:

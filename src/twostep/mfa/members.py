@@ -1,7 +1,8 @@
 """An organization's members with their MFA status, for the admin's members page and CSV export.
 
-Status of a member: ``set_up`` (a confirmed authenticator), ``locked`` (confirmed but locked after too
-many wrong codes), ``not_yet`` (no confirmed authenticator). Every list is one annotated query.
+Status of a member: ``set_up`` (a confirmed authenticator), ``locked`` (confirmed, but the second factors are
+locked after too many wrong codes: ``FactorThrottle.locked_at``), ``not_yet`` (no confirmed authenticator).
+Every list is one annotated query.
 """
 
 import re
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
 
-from twostep.mfa.models import Authenticator
+from twostep.mfa.models import Authenticator, FactorThrottle
 from twostep.organizations.activity import member_client_shown
 
 SET_UP, NOT_YET, LOCKED = "set_up", "not_yet", "locked"
@@ -49,9 +50,10 @@ def members_with_status(organization, *, status: str | None = None):
     by e-mail; only those of ``status`` when given."""
     confirmed = Authenticator.objects.filter(user=OuterRef("user_id"), confirmed_at__isnull=False)
     set_up_ip = Subquery(confirmed.values("confirmed_ip")[:1])
+    lock = FactorThrottle.objects.filter(user=OuterRef("user_id"))
     rows = (organization.memberships.select_related("user")
             .annotate(mfa_set_up_at=Subquery(confirmed.values("confirmed_at")[:1]),
-                      mfa_locked_at=Subquery(confirmed.values("locked_at")[:1]))
+                      mfa_locked_at=Subquery(lock.values("locked_at")[:1]))
             .annotate(mfa_set_up_ip=Case(When(member_client_shown(organization, "mfa_set_up_at"), then=set_up_ip),
                                          default=None))
             .annotate(mfa_status=Case(When(mfa_set_up_at__isnull=True, then=Value(NOT_YET)),

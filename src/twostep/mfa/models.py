@@ -1,6 +1,6 @@
-"""MFA data: authenticators (one confirmed and at most one being enrolled per user), the
-per-organization *Require MFA* policy, recovery codes, temporary access passes, the *This wasn't me* links of
-the "MFA was set up" notices and the holds they place on accounts."""
+"""MFA data: authenticators (one confirmed and at most one being enrolled per user), the one back-off of
+wrong codes per user, the per-organization *Require MFA* policy, recovery codes, temporary access passes, the
+*This wasn't me* links of the "MFA was set up" notices and the holds they place on accounts."""
 
 from django.conf import settings
 from django.db import models
@@ -43,10 +43,6 @@ class Authenticator(models.Model):
                                         "with 'your phone's clock is off'; never accepted.")
     clock_drift = models.SmallIntegerField(null=True, blank=True, help_text="The offset in time steps that code "
                                            "showed, while a later code may confirm it.")
-    # Throttling of wrong codes, shared by every app server because it lives in this row.
-    failed_attempts = models.PositiveIntegerField(default=0, help_text="Consecutive wrong codes.")
-    throttled_until = models.DateTimeField(null=True, blank=True)
-    locked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -64,6 +60,27 @@ class Authenticator(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class FactorThrottle(models.Model):
+    """The one back-off and lockout of all of a user's second factors (``twostep.mfa.lockout``): TOTP codes,
+    recovery codes, the mailbox codes and access passes of a first enrollment. Every check reads and updates
+    this row under its lock, in the check's own transaction, so every app server counts the same guesses. The
+    row is made at the user's first check; a support reset deletes it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="factor_throttle")
+    failures = models.PositiveIntegerField(default=0, help_text="Consecutive wrong codes, of any second factor.")
+    throttled_until = models.DateTimeField(null=True, blank=True, help_text="No code is checked before this.")
+    locked_at = models.DateTimeField(null=True, blank=True,
+                                     help_text="Since then no code is checked at all, until support resets MFA.")
+
+    class Meta:
+        verbose_name = "second-factor lockout"
+
+    def __str__(self) -> str:
+        state = "locked" if self.locked_at else f"{self.failures} wrong in a row"
+        return f"second-factor lockout of {self.user} ({state})"
 
 
 class OrganizationMfaPolicy(models.Model):

@@ -41,42 +41,38 @@ def use_recovery_code(user, code: str, *, now: int, purpose: str = SIGNIN, reque
     """Accept one unused recovery code of ``user`` in place of a verification code; returns how many
     unused codes remain.
 
-    ``purpose`` is SIGNIN or STEP_UP (recorded in the audit event). The same transaction clears a
-    lockout or throttling of the user's authenticator; a sign-in (SIGNIN) sends the user a notice by e-mail
-    after the commit. Raises MalformedRecoveryCodeError,
-    InvalidRecoveryCodeError or UsedRecoveryCodeError; a failure is written to the audit trail
-    (committed) before the error is raised.
+    ``purpose`` is SIGNIN or STEP_UP (recorded in the audit events). A wrong code counts toward the back-off
+    and lockout every second factor of the user shares (``lockout``); a right one resets it. A sign-in
+    (SIGNIN) sends the user a notice by e-mail after the commit. Raises MalformedRecoveryCodeError (nothing
+    counted), InvalidRecoveryCodeError (``retry_after``: seconds before the next try), UsedRecoveryCodeError
+    (right once: not counted), ThrottledError (nothing checked) or LockedError (the wrong code that locked,
+    and every try after it: no code is checked, not even a right one); the count and the audit events are
+    committed before the error is raised.
     """
     normalized = parse(code)
-    moment = as_datetime(now)
-    error: MfaError | None = None
     with transaction.atomic():
-        if recovery_codes.claim(user, normalized, moment=moment):
-            cleared = _clear_lockout(user)
-            left = recovery_codes.remaining(user)
-            events.record(events.RECOVERY_CODE_USED, actor=user, subject=user, request=request,
-                          purpose=purpose, remaining=left, cleared_lockout=cleared)
-            if purpose == SIGNIN:
-                notices.notify(user, "recovery_code_used", request=request, now=now, remaining=left)
-        else:
-            used = recovery_codes.was_used(user, normalized)
-            error = UsedRecoveryCodeError() if used else InvalidRecoveryCodeError()
-            events.record(events.CODE_FAILED, actor=user, subject=user, request=request, outcome="failure",
-                          reason=error.code, purpose=purpose)
-    if error is not None:
-        raise error
-    return left
+        guard = lockout.acquire(user, factor=lockout.RECOVERY_CODE, now=now, request=request, purpose=purpose)
+        outcome = guard.refused or _check(guard, normalized, now=now, purpose=purpose)
+    if isinstance(outcome, MfaError):
+        raise outcome
+    return outcome
 
 
-def _clear_lockout(user) -> bool:
-    """Reset wrong-code counting, throttling and lockout of the user's authenticator (``lockout``); True
-    when it was throttled or locked."""
-    authenticator = Authenticator.objects.filter(user=user, confirmed_at__isnull=False).first()
-    if authenticator is None:
-        return False
-    was_locked = authenticator.locked_at is not None or authenticator.throttled_until is not None
-    lockout.clear_lockout(authenticator)
-    return was_locked
+def _check(guard: lockout.Guard, code: str, *, now: int, purpose: str) -> int | MfaError:
+    """Claim ``code`` under the guard's lock: the unused codes left, or the error once it is recorded."""
+    user, request = guard.user, guard.request
+    if recovery_codes.claim(user, code, moment=as_datetime(now)):
+        cleared = guard.succeeded()
+        left = recovery_codes.remaining(user)
+        events.record(events.RECOVERY_CODE_USED, actor=user, subject=user, request=request,
+                      purpose=purpose, remaining=left, cleared_lockout=cleared)
+        if purpose == SIGNIN:
+            notices.notify(user, "recovery_code_used", request=request, now=now, remaining=left)
+        return left
+    if recovery_codes.was_used(user, code):
+        # Right once and used up, like a replayed TOTP code: refused, but no guess.
+        return guard.not_counted(UsedRecoveryCodeError())
+    return guard.failed(InvalidRecoveryCodeError())
 
 
 def regenerate_recovery_codes(user, *, now: int, request=None) -> list[str]:

@@ -1,8 +1,8 @@
 """Removing a user's MFA: the user turns it off, or support resets it after a lost phone.
 
-Both delete the user's authenticators (with their throttling and lockout state) and recovery codes
-in one transaction and are audited. A reset also ends every session of the user and e-mails them,
-so a reset they did not ask for is noticed.
+Both delete the user's authenticators and recovery codes and forget the back-off and lockout of their second
+factors (``lockout.clear``), in one transaction, and are audited. A reset also ends every session of the user
+and e-mails them, so a reset they did not ask for is noticed.
 """
 
 import logging
@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
-from twostep.mfa import notices, policy, recovery_codes
+from twostep.mfa import lockout, notices, policy, recovery_codes
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.identity import checked_identity
 from twostep.mfa.models import Authenticator
@@ -44,23 +44,27 @@ class NothingToResetError(MfaError):
 
 @dataclass(frozen=True)
 class Removed:
-    """What a reset or turning MFA off deleted."""
+    """What a reset or turning MFA off deleted; ``cleared_lockout``: wrong codes had been counted (perhaps
+    a wait or the lock)."""
 
     authenticators: int
     recovery_codes: int
+    cleared_lockout: bool = False
 
 
 def has_factors(user) -> bool:
-    """True when ``user`` has anything a reset removes: a confirmed authenticator (which also holds any
-    lockout) or an unused recovery code. A setup in progress alone is nothing to reset (it never verifies
-    anything), though a reset discards it too."""
+    """True when ``user`` has anything a reset removes: a confirmed authenticator, an unused recovery code or
+    counted wrong codes (a lockout, also of a user who has no authenticator yet: mailbox codes count too). A
+    setup in progress alone is nothing to reset (it never verifies anything), though a reset discards it too."""
     return (Authenticator.objects.filter(user=user, confirmed_at__isnull=False).exists()
-            or recovery_codes.remaining(user) > 0)
+            or recovery_codes.remaining(user) > 0 or lockout.has_failures(user))
 
 
 def _remove_factors(user) -> Removed:
+    cleared = lockout.clear(user)  # first: a check takes this row's lock before the authenticator's
     authenticators = Authenticator.objects.filter(user=user).delete()[0]
-    return Removed(authenticators=authenticators, recovery_codes=recovery_codes.delete_all(user))
+    return Removed(authenticators=authenticators, recovery_codes=recovery_codes.delete_all(user),
+                   cleared_lockout=cleared)
 
 
 def why_required(user) -> str | None:
@@ -88,10 +92,10 @@ def disable_mfa(user, *, request=None) -> Removed:
 
 def reset_mfa(user, *, actor, reason: str, identity_check: str, ticket: str = "", now: int | None = None,
               request=None) -> Removed:
-    """Support's reset after a lost phone: delete the user's authenticators and recovery codes (which
-    clears any lockout), end all of their sessions, audit MFA_RESET with ``reason``, ``identity_check`` (an
-    ``IdentityCheck`` value: how the person was checked) and ``ticket``, and e-mail the user after the commit.
-    Their next sign-in goes to setup.
+    """Support's reset after a lost phone: delete the user's authenticators and recovery codes, clear the
+    lockout (the only way to lift it), end all of their sessions, audit MFA_RESET with ``reason``,
+    ``identity_check`` (an ``IdentityCheck`` value: how the person was checked), ``ticket`` and
+    ``cleared_lockout``, and e-mail the user after the commit. Their next sign-in goes to setup.
 
     ``actor`` is the support user, or a label such as ``OPERATOR``; ``now`` in Unix seconds (default:
     the clock). Raises ReasonRequiredError when ``reason`` is blank, IdentityCheckRequiredError when
@@ -110,7 +114,7 @@ def reset_mfa(user, *, actor, reason: str, identity_check: str, ticket: str = ""
         end_all_sessions(user)
         events.record(events.MFA_RESET, actor=actor, subject=user, request=request, reason=reason,
                       identity_check=identity_check, ticket=ticket, authenticators=removed.authenticators,
-                      recovery_codes=removed.recovery_codes)
+                      recovery_codes=removed.recovery_codes, cleared_lockout=removed.cleared_lockout)
         transaction.on_commit(partial(send_reset_notice, user.pk, now=now), robust=True)
     return removed
 

@@ -9,17 +9,12 @@ from django.db import transaction
 from django.db.models import Q
 
 from twostep import otp
-from twostep.audit import events
-from twostep.errors import ServiceError
 from twostep.mfa import lockout, skew, vault
 from twostep.mfa.conf import app_settings
+from twostep.mfa.errors import LockedError as LockedError  # re-exported: every factor's refusals
+from twostep.mfa.errors import MfaError
+from twostep.mfa.errors import ThrottledError as ThrottledError
 from twostep.mfa.models import Authenticator
-from twostep.mfa.throttling import describe_wait
-
-
-class MfaError(ServiceError):
-    code = "mfa_error"
-    message = "Multi-factor authentication failed."
 
 
 class MalformedCodeError(MfaError):
@@ -51,25 +46,6 @@ class ClockSkewError(InvalidCodeError):
 class ReplayedCodeError(MfaError):
     code = "replayed_code"
     message = "That code has already been used. Wait for the next code in your authenticator app."
-
-
-class ThrottledError(MfaError):
-    """Too many wrong codes in a row: no code is checked for ``retry_after`` seconds."""
-
-    code = "throttled"
-
-    def __init__(self, retry_after: int):
-        self.retry_after = retry_after
-        super().__init__(f"Too many wrong codes. For your security, wait {describe_wait(retry_after)} "
-                         "before you try again.")
-
-
-class LockedError(MfaError):
-    """Too many wrong codes in a row: no code is checked until support resets MFA or a recovery code is used."""
-
-    code = "locked"
-    message = ("Sign-in with your authenticator app is locked after too many wrong codes. Use a recovery code, "
-               "or contact your organization's support desk.")
 
 
 class NoAuthenticatorError(MfaError):
@@ -115,7 +91,7 @@ def _claim_step(authenticator: Authenticator, step: int, learned: otp.drift.Cloc
     """
     claimed = Authenticator.objects.filter(
         Q(last_used_step__isnull=True) | Q(last_used_step__lt=step), pk=authenticator.pk
-    ).update(last_used_step=step, last_used_at=as_datetime(now), failed_attempts=0, throttled_until=None,
+    ).update(last_used_step=step, last_used_at=as_datetime(now),
              drift=learned.drift, clock_step=learned.clock_step, clock_drift=learned.clock_drift)
     return claimed == 1
 
@@ -133,59 +109,47 @@ def verify_code(user, code: str, *, now: int, request=None) -> int:
     Raises MalformedCodeError, InvalidCodeError (``retry_after``: seconds before the next try),
     ClockSkewError (an InvalidCodeError: a code from a clock that is off, counted like a wrong one),
     ReplayedCodeError, NoAuthenticatorError, ThrottledError (``retry_after`` seconds; the code was not
-    checked) or LockedError (the 100th consecutive wrong code, and every try after it). The wrong-code
-    counter, the back-off and the audit events are committed before the error is raised.
+    checked) or LockedError (the wrong code that locked, and every try after it). The count of wrong codes
+    is the one every second factor of the user shares (``lockout``); it and the audit events are committed
+    before the error is raised.
     """
     with transaction.atomic():
+        guard = lockout.acquire(user, factor=lockout.TOTP, now=now, request=request)  # first: the lock order
         authenticator = (Authenticator.objects.select_for_update()
                          .filter(user=user, confirmed_at__isnull=False).first())
         if authenticator is None:
             raise NoAuthenticatorError()
-        outcome = _attempt(user, authenticator, code, now=now, request=request)
+        outcome = _attempt(guard, authenticator, code, now=now)
     if isinstance(outcome, MfaError):
         raise outcome
     return outcome
 
 
-def _attempt(user, authenticator: Authenticator, code: str, *, now: int, request) -> int | MfaError:
-    """One try under the row lock: the accepted step, or the error once its rows and events are written."""
-    state = lockout.state_of(authenticator, now=now)
-    if state.refuses:  # a throttled try checks no code at all
-        error = LockedError() if state.locked else ThrottledError(state.retry_after)
-        events.record(events.CODE_THROTTLED, actor=user, subject=user, request=request, outcome="failure",
-                      reason=error.code, retry_after=state.retry_after)
-        return error
+def _attempt(guard: lockout.Guard, authenticator: Authenticator, code: str, *, now: int) -> int | MfaError:
+    """One try under the locks: the accepted step, or the error once its rows and events are written."""
+    if guard.refused:  # a throttled try checks no code at all
+        return guard.refused
     verdict = _check(authenticator, code, now=now)
     if verdict.outcome == otp.drift.CLOCK:
-        return _clock_answer(user, authenticator, verdict, now=now, request=request)
+        return _clock_answer(guard, authenticator, verdict)
     if verdict.outcome == otp.drift.WRONG:
-        return _wrong_code(user, authenticator, now=now, request=request)
+        return _wrong_code(guard)
     if verdict.outcome == otp.drift.USED or not _claim_step(authenticator, verdict.step, verdict.state, now=now):
         # A replayed code was right once (or was answered about the clock already): refused, not a guess.
-        events.record(events.CODE_FAILED, actor=user, subject=user, request=request, outcome="failure",
-                      reason=ReplayedCodeError.code)
-        return ReplayedCodeError()
+        return guard.not_counted(ReplayedCodeError())
+    guard.succeeded()
     return verdict.step
 
 
-def _clock_answer(user, authenticator: Authenticator, verdict: otp.drift.Verdict, *, now: int,
-                  request) -> MfaError:
+def _clock_answer(guard: lockout.Guard, authenticator: Authenticator, verdict: otp.drift.Verdict) -> MfaError:
     """A code from a clock that is off: remembered, counted as a wrong code, and answered about the clock."""
     _remember_clock(authenticator, verdict)
-    error = _wrong_code(user, authenticator, now=now, request=request, clock_offset=verdict.offset)
+    error = _wrong_code(guard, clock_offset=verdict.offset)
     if not isinstance(error, InvalidCodeError):  # the lockout says more than the clock
         return error
     return ClockSkewError(verdict.offset, drift=authenticator.drift, period=authenticator.period,
                           retry_after=error.retry_after)
 
 
-def _wrong_code(user, authenticator: Authenticator, *, now: int, request, **detail) -> MfaError:
-    state = lockout.count_failure(authenticator, now=now)
-    failures = authenticator.failed_attempts
-    events.record(events.CODE_FAILED, actor=user, subject=user, request=request, outcome="failure",
-                  reason=InvalidCodeError.code, failures=failures, **detail)
-    if state.locked:
-        events.record(events.MFA_LOCKED, actor=user, subject=user, request=request, outcome="failure",
-                      failures=failures)
-        return LockedError()
-    return InvalidCodeError(retry_after=state.retry_after)
+def _wrong_code(guard: lockout.Guard, **detail) -> MfaError:
+    return guard.failed(InvalidCodeError(), **detail)

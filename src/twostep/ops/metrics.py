@@ -28,7 +28,7 @@ from twostep.audit import events
 SIGNINS = Counter("twostep_signins", "Password steps by outcome (success = signed in).", ["outcome"])
 CODE_FAILURES = Counter("twostep_code_failures", "Wrong or replayed verification codes at sign-in.")
 THROTTLED = Counter("twostep_throttled", "Attempts refused by throttling, by step.", ["step"])
-LOCKOUTS = Counter("twostep_lockouts", "Authenticators locked after repeated wrong codes.")
+LOCKOUTS = Counter("twostep_lockouts", "Users whose second factors locked after repeated wrong codes.")
 ENROLLMENTS = Counter("twostep_enrollments", "Authenticators set up (enrollment confirmed).")
 REQUEST_SECONDS = Histogram("twostep_request_duration_seconds", "Time to answer a request, in seconds.",
                             ["method", "view", "status"],

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from twostep.accounts.addresses import email_skeleton
 from twostep.audit.models import AuditEvent
 from twostep.mfa import holds, policy, recovery
-from twostep.mfa.models import AccessPass, AccountHold, Authenticator
+from twostep.mfa.models import AccessPass, AccountHold, Authenticator, FactorThrottle
 from twostep.mfa.services import as_datetime
 from twostep.organizations.models import Membership
 
@@ -43,14 +43,24 @@ class Dossier:
     events: list
     hold: AccountHold | None  # the hold the account is under, if any
     access_passes: list
+    throttle: FactorThrottle | None = None  # the back-off of all second factors; None before any check
+
+    @property
+    def locked_at(self):
+        return self.throttle.locked_at if self.throttle else None
 
     @property
     def locked(self) -> bool:
-        return self.authenticator is not None and self.authenticator.locked_at is not None
+        return self.locked_at is not None
 
     @property
     def throttled_until(self):
-        return self.authenticator.throttled_until if self.authenticator else None
+        return self.throttle.throttled_until if self.throttle else None
+
+    @property
+    def failures(self) -> int:
+        """Consecutive wrong codes of any second factor."""
+        return self.throttle.failures if self.throttle else 0
 
 
 def dossier(user, *, now: int) -> Dossier:
@@ -68,6 +78,7 @@ def dossier(user, *, now: int) -> Dossier:
         events=list(AuditEvent.objects.filter(subject_id=user.pk).order_by("-occurred_at", "-id")[:RECENT_EVENTS]),
         hold=holds.active_hold(user),
         access_passes=access_passes(user, now=now),
+        throttle=FactorThrottle.objects.filter(user=user).first(),
     )
 
 

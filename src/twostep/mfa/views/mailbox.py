@@ -2,7 +2,9 @@
 signed in (``mfa:enroll_mailbox``), and before an account without MFA changes its address
 (``mfa:account_mailbox``). GET mails a code when this session has none yet; POST takes the code
 (``action=code``), a temporary access pass (``action=access_pass``) or asks for a new code (``action=resend``,
-at most one a minute: HTTP 429 with ``Retry-After`` past the limits)."""
+at most one a minute: HTTP 429 with ``Retry-After`` past the limits). The code and the pass share the back-off
+of every second factor of the user (``lockout``): during a wait neither is checked (HTTP 429 with
+``Retry-After``); a lock refuses the page (HTTP 403) until support resets MFA."""
 
 from urllib.parse import urlencode
 
@@ -15,11 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from twostep.mfa import access_passes, journey, mailbox, pending
+from twostep.mfa import access_passes, journey, lockout, mailbox, pending
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm
-from twostep.mfa.services import MfaError, as_datetime
+from twostep.mfa.services import LockedError, MfaError, ThrottledError, as_datetime
 from twostep.mfa.stepup import step_up_required
+from twostep.mfa.throttling import describe_wait
 from twostep.mfa.views import refusals
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("code", "access_pass")]
@@ -50,17 +53,23 @@ class MailboxProofView(View):
             return elsewhere
         if mailbox.may_show_setup(request, user, now=clock_now()):
             return redirect(self.continue_url(request))
+        lock = lockout.status_for(user, now=clock_now())
+        if lock.locked:  # no code would be checked: none is mailed
+            return self.locked(request, user)
         if mailbox.challenge(request, user) is None:
             try:
                 mailbox.send_mailbox_code(request, user, now=clock_now())
             except mailbox.MailboxSendLimitedError as exc:
                 messages.warning(request, exc.message)
-        return self.render(request, user, CodeForm(), AccessPassForm())
+        wait = describe_wait(lock.retry_after) if lock.retry_after else ""
+        return self.render(request, user, CodeForm(), AccessPassForm(), wait=wait)
 
     def post(self, request):
         user, elsewhere = self.subject(request)
         if user is None:
             return elsewhere
+        if lockout.status_for(user, now=clock_now()).locked:
+            return self.locked(request, user)
         action = request.POST.get("action")
         if action == "resend":
             return self.resend(request, user)
@@ -78,28 +87,45 @@ class MailboxProofView(View):
         return redirect(request.get_full_path())
 
     def code(self, request, user):
-        form = CodeForm(request.POST, digits=6)
+        form, wait = CodeForm(request.POST, digits=6), 0
         if form.is_valid():
             try:
                 mailbox.verify_mailbox_code(request, user, form.cleaned_data["code"], now=clock_now())
+            except (ThrottledError, LockedError) as exc:
+                return self.refused(request, user, exc, form, AccessPassForm())
             except MfaError as exc:
                 form.add_error("code", exc.message)
+                wait = exc.retry_after  # a wrong code that began a wait says so
             else:
                 messages.success(request, self.proven_message)
                 return redirect(self.continue_url(request))
-        return self.render(request, user, form, AccessPassForm(), status=400)
+        return self.render(request, user, form, AccessPassForm(), status=400, wait=describe_wait(wait) if wait else "")
 
     def access_pass(self, request, user):
-        form = AccessPassForm(request.POST)
+        form, wait = AccessPassForm(request.POST), 0
         if form.is_valid():
             try:
                 access_passes.use_access_pass(request, user, form.cleaned_data["access_pass"], now=clock_now())
+            except (ThrottledError, LockedError) as exc:
+                return self.refused(request, user, exc, CodeForm(), form, pass_open=True)
             except MfaError as exc:
                 form.add_error("access_pass", exc.message)
+                wait = exc.retry_after
             else:
                 messages.success(request, "Your temporary access pass is accepted. Now set up your app.")
                 return redirect(self.continue_url(request))
-        return self.render(request, user, CodeForm(), form, status=400, pass_open=True)
+        return self.render(request, user, CodeForm(), form, status=400, pass_open=True,
+                           wait=describe_wait(wait) if wait else "")
+
+    def refused(self, request, user, exc, form, pass_form, **extra):
+        """Nothing was checked: 429 with ``Retry-After`` during a wait, the locked page (403) when locked."""
+        if isinstance(exc, LockedError):
+            return self.locked(request, user)
+        context = self.context(request, user, form, pass_form, wait=describe_wait(exc.retry_after), **extra)
+        return refusals.throttled(request, self.template_name, context, exc.retry_after)
+
+    def locked(self, request, user):
+        return refusals.locked(request, user=user, pending=isinstance(self, SetupMailboxView))
 
     def context(self, request, user, form, pass_form, **extra) -> dict:
         current = mailbox.challenge(request, user)

@@ -18,13 +18,15 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from twostep.mfa import journey, password_notice, pending, recovery, recovery_codes
+from twostep.mfa import journey, lockout, password_notice, pending, recovery, recovery_codes
 from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import RecoveryCodeForm
 from twostep.mfa.headers import shows_secret
-from twostep.mfa.services import MfaError, as_datetime
+from twostep.mfa.services import LockedError, MfaError, ThrottledError, as_datetime
 from twostep.mfa.stepup import step_up_required
+from twostep.mfa.throttling import describe_wait
+from twostep.mfa.views import refusals
 
 DOWNLOAD_NAME = "twostep-recovery-codes.txt"
 
@@ -52,7 +54,9 @@ def show_recovery_codes(request, codes: list[str], *, continue_url: str) -> Http
 
 @method_decorator([never_cache, csrf_protect, sensitive_post_parameters("recovery_code")], name="dispatch")
 class RecoverySignInView(View):
-    """At the code step of a sign-in: one of the recovery codes in place of the code from the app."""
+    """At the code step of a sign-in: one of the recovery codes in place of the code from the app. It shares
+    the back-off of every second factor of the user: during a wait it answers 429 (nothing checked, none of the
+    pending sign-in's tries used), when locked 403."""
 
     template_name = "mfa/recovery_signin.html"
 
@@ -64,7 +68,10 @@ class RecoverySignInView(View):
         state = self.state(request)
         if state is None:
             return redirect("mfa:signin")
-        return render(request, self.template_name, {"state": state, "form": RecoveryCodeForm()})
+        lock = lockout.status_for(state.user, now=clock_now())
+        if lock.locked:
+            return refusals.locked(request, user=state.user, pending=True)
+        return render(request, self.template_name, self.context(state, RecoveryCodeForm(), wait=lock.retry_after))
 
     def post(self, request):
         state = self.state(request)
@@ -72,10 +79,15 @@ class RecoverySignInView(View):
             return redirect("mfa:signin")
         form = RecoveryCodeForm(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"state": state, "form": form}, status=400)
+            return render(request, self.template_name, self.context(state, form), status=400)
         try:
             left = recovery.use_recovery_code(state.user, form.cleaned_data["recovery_code"], now=clock_now(),
                                               purpose=recovery.SIGNIN, request=request)
+        except ThrottledError as exc:  # not a checked code: the pending sign-in's tries stay
+            return refusals.throttled(request, self.template_name, self.context(state, form, wait=exc.retry_after),
+                                      exc.retry_after)
+        except LockedError:
+            return refusals.locked(request, user=state.user, pending=True)
         except MfaError as exc:
             return self.wrong_code(request, state, form, exc)
         journey.complete(request, state.user, now=clock_now(), verified=True)
@@ -90,8 +102,12 @@ class RecoverySignInView(View):
             messages.error(request, "Too many wrong codes. For your security, sign in again with your password.")
             return redirect("mfa:signin")
         form.add_error("recovery_code", exc.message)
-        return render(request, self.template_name, {"state": state, "form": form, "attempts_left": attempts_left},
-                      status=400)
+        context = self.context(state, form, wait=exc.retry_after, attempts_left=attempts_left)
+        return render(request, self.template_name, context, status=400)
+
+    @staticmethod
+    def context(state, form, *, wait: int = 0, **extra) -> dict:
+        return {"state": state, "form": form, "wait": describe_wait(wait) if wait else "", **extra}
 
 
 @method_decorator([never_cache, csrf_protect, step_up_required, shows_secret], name="dispatch")

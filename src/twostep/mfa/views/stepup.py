@@ -1,7 +1,8 @@
 """The step-up page: confirm it is you (password and a fresh code) before a sensitive change.
 
 A user who lost the phone may give one of their recovery codes instead of the code from the app
-(``?method=recovery``); it is used up like at sign-in, and also lifts a lockout of the authenticator.
+(``?method=recovery``); it is used up like at sign-in. Both share the one back-off of the user's second factors
+(``lockout``): during a wait neither is checked (HTTP 429), and a lock refuses both (HTTP 403).
 """
 
 from django.contrib.auth.decorators import login_required
@@ -39,15 +40,15 @@ class StepUpView(View):
     def get(self, request):
         form = self.form(request)
         lock = lockout.status_for(request.user, now=clock_now())
-        if lock.locked and form.second_factor == "code":  # a recovery code still works, and unlocks
+        if lock.locked and form.second_factor:  # no second factor is checked, a recovery code neither
             return refusals.locked(request, user=request.user, pending=False)
-        wait = describe_wait(lock.retry_after) if lock.retry_after and form.second_factor == "code" else ""
+        wait = describe_wait(lock.retry_after) if lock.retry_after and form.second_factor else ""
         return self.render(request, form, request.GET.get("next", ""), wait=wait)
 
     def post(self, request):
         form = self.form(request, request.POST)
         next_url = journey.safe_next(request, request.POST.get("next")) or "/"
-        left = None
+        left, wait = None, 0
         if form.is_valid() and form.second_factor:
             try:
                 left = self.check_second_factor(request, form)
@@ -55,10 +56,11 @@ class StepUpView(View):
                 self.record_failure(request, reason="locked")
                 return refusals.locked(request, user=request.user, pending=False)
             except services.MfaError as exc:
-                form.retry_after = exc.retry_after if isinstance(exc, services.ThrottledError) else 0
+                throttled = isinstance(exc, services.ThrottledError)
+                form.retry_after, wait = (exc.retry_after, 0) if throttled else (0, exc.retry_after)
                 form.add_error(form.second_factor, exc.message)
         if not form.is_valid():
-            return self.refused(request, form, next_url)
+            return self.refused(request, form, next_url, wait=wait)
         stepup.mark(request, now=clock_now())
         events.record(events.STEP_UP, actor=request.user, subject=request.user, request=request)
         if left is not None:
@@ -73,12 +75,13 @@ class StepUpView(View):
         return recovery.use_recovery_code(request.user, form.cleaned_data["recovery_code"], now=clock_now(),
                                           purpose=recovery.STEP_UP, request=request)
 
-    def refused(self, request, form, next_url: str):
+    def refused(self, request, form, next_url: str, *, wait: int = 0):
+        """``wait``: seconds of the wait a wrong code just began (said on the page)."""
         if form.retry_after:
             self.record_failure(request, reason="throttled")
             return refusals.throttled(request, self.template_name, self.context(form, next_url), form.retry_after)
         self.record_failure(request, reason="invalid")
-        return self.render(request, form, next_url, status=400)
+        return self.render(request, form, next_url, status=400, wait=describe_wait(wait) if wait else "")
 
     @staticmethod
     def record_failure(request, *, reason: str) -> None:
