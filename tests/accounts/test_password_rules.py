@@ -89,12 +89,14 @@ def test_password_change_refuses_the_organization_and_allows_digits(client, cloc
     enrolled(user)
     post_password(client, user.email)
     post_code(client, code_for(user, clock.now))
-    refused = client.post(reverse("mfa:change_password"), {"new_password1": "calibration is fun 7",
+    refused = client.post(reverse("mfa:change_password"), {"current_password": PASSWORD,
+                                                           "new_password1": "calibration is fun 7",
                                                            "new_password2": "calibration is fun 7"})
     assert refused.status_code == 400 and ORGANIZATION in refused.content.decode()
     assert "calibration is fun 7" not in refused.content.decode()
     assert User.objects.get(pk=user.pk).check_password(PASSWORD)
-    done = client.post(reverse("mfa:change_password"), {"new_password1": DIGITS, "new_password2": DIGITS})
+    done = client.post(reverse("mfa:change_password"), {"current_password": PASSWORD, "new_password1": DIGITS,
+                                                        "new_password2": DIGITS})
     assert done.status_code == 302 and User.objects.get(pk=user.pk).check_password(DIGITS)
 
 

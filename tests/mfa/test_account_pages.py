@@ -14,6 +14,10 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a brand new passphrase 42"
 
 
+def new_password(password: str = NEW_PASSWORD, *, current: str = PASSWORD) -> dict:
+    return {"current_password": current, "new_password1": password, "new_password2": password}
+
+
 @pytest.fixture
 def member(client, clock, make_user, enrolled):
     user = make_user("member@acme.example")
@@ -40,8 +44,9 @@ def test_pages_need_a_step_up_of_the_last_ten_minutes(client, clock, member, nam
     assert client.get(url).status_code == 200
     clock.advance(601)
     assert client.get(url)["Location"].startswith("/stepup/")
-    assert client.post(url, {"email": "new@acme.example", "new_password1": NEW_PASSWORD,
-                             "new_password2": NEW_PASSWORD})["Location"].startswith("/stepup/")
+    assert client.post(url, {"email": "new@acme.example", "current_password": PASSWORD,
+                             "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+                       )["Location"].startswith("/stepup/")
     member.refresh_from_db()
     assert member.email == "member@acme.example" and member.check_password(PASSWORD)
 
@@ -80,8 +85,7 @@ def test_change_password_keeps_this_session_and_ends_the_others(client, clock, m
     post_code(phone, code_for(member, clock.now))
     assert phone.get("/").status_code == 200
     step_up(client, member, clock)
-    response = client.post(reverse("mfa:change_password"),
-                           {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post(reverse("mfa:change_password"), new_password())
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert client.get("/").status_code == 200
     assert phone.get("/")["Location"].startswith(reverse("mfa:signin"))
@@ -91,11 +95,42 @@ def test_change_password_keeps_this_session_and_ends_the_others(client, clock, m
 
 def test_change_password_rerenders_weak_or_mismatched_passwords(client, clock, member):
     step_up(client, member, clock)
-    response = client.post(reverse("mfa:change_password"), {"new_password1": "password123",
-                                                            "new_password2": "password123"})
+    response = client.post(reverse("mfa:change_password"), new_password("password123"))
     assert response.status_code == 400 and "This password is too common." in response.content.decode()
     assert User.objects.get(pk=member.pk).check_password(PASSWORD)
     assert not AuditEvent.objects.filter(action="account.password_changed").exists()
+
+
+def test_change_password_asks_for_the_current_password_even_right_after_a_code(client, clock, member):
+    url = reverse("mfa:change_password")
+    page = client.get(url)  # the sign-in's code is a fresh step-up: the page opens, the form still asks
+    assert page.status_code == 200
+    assert 'name="current_password"' in page.content.decode() and "Current password" in page.content.decode()
+    missing = client.post(url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert missing.status_code == 400 and "This field is required." in missing.content.decode()
+    wrong = client.post(url, new_password(current="not my password"))
+    assert wrong.status_code == 400 and "That password is not correct." in wrong.content.decode()
+    assert User.objects.get(pk=member.pk).check_password(PASSWORD)
+    assert list(AuditEvent.objects.filter(action="account.password_changed").values_list("outcome", "detail")) == [
+        ("failure", {"reason": "invalid_password"})]
+    assert client.post(url, new_password())["Location"] == reverse("home")
+    assert User.objects.get(pk=member.pk).check_password(NEW_PASSWORD)
+
+
+def test_wrong_current_passwords_wait_like_wrong_sign_in_passwords(client, clock, member):
+    url = reverse("mfa:change_password")
+    for _ in range(5):  # TWOSTEP_THROTTLE_FREE_FAILURES
+        assert client.post(url, new_password(current="guess")).status_code == 400
+    refused = client.post(url, new_password())  # even the right one is not checked during the wait
+    assert refused.status_code == 429 and refused["Retry-After"] == "30"
+    assert "Too many failed sign-in attempts. For your security, wait 30 seconds" in refused.content.decode()
+    assert User.objects.get(pk=member.pk).check_password(PASSWORD)
+    stepup_refused = client.post(reverse("mfa:stepup"), {"password": PASSWORD, "code": "000000", "next": "/"})
+    assert stepup_refused.status_code == 429  # one counter with the step-up's (and the sign-in's) password
+    assert [e.detail for e in AuditEvent.objects.filter(action="account.password_changed").order_by("id")] == [
+        *[{"reason": "invalid_password"}] * 5, {"reason": "throttled", "retry_after": 30}]
+    clock.advance(30)
+    assert client.post(url, new_password())["Location"] == reverse("home")
 
 
 def test_home_page_links_to_the_account_pages(client, clock, member):

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
+from tests.conftest import PASSWORD
 from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep.accounts import services as accounts
 from twostep.mfa import recovery, reset
@@ -45,7 +46,8 @@ def only_notice(outbox, subject: str):
 def test_password_change_notice(client, clock, user, mailoutbox, django_capture_on_commit_callbacks):
     force_sign_in(client, user, stepped_up_at=clock.now)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("mfa:change_password"), {"new_password1": NEW_PASSWORD,
+        response = client.post(reverse("mfa:change_password"), {"current_password": PASSWORD,
+                                                               "new_password1": NEW_PASSWORD,
                                                                "new_password2": NEW_PASSWORD}, REMOTE_ADDR=IP)
     assert response.status_code == 302
     body = only_notice(mailoutbox, "Your password was changed")

@@ -1,6 +1,7 @@
 """Step-up: a sensitive page needs the password and a fresh code from the last 10 minutes."""
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
@@ -37,6 +38,24 @@ def test_step_up_needs_password_and_a_fresh_code(client, clock, signed_in_member
     assert client.session[stepup.SESSION_KEY] == clock.now
     assert list(AuditEvent.objects.filter(action="stepup").values_list("outcome", flat=True)) == [
         "success", "failure"]
+
+
+def test_a_step_up_gives_the_session_a_new_key(client, clock, signed_in_member):
+    before = client.session.session_key
+    clock.advance(30)
+    ok = client.post(reverse("mfa:stepup"), {"password": PASSWORD, "code": code_for(signed_in_member, clock.now),
+                                             "next": "/"})
+    assert ok.status_code == 302 and ok.cookies["sessionid"].value != before
+    after = client.session.session_key
+    assert after != before and not Session.objects.filter(session_key=before).exists()
+    assert client.session[stepup.SESSION_KEY] == clock.now and client.get("/").status_code == 200
+
+
+def test_a_failed_step_up_keeps_the_session_key(client, clock, signed_in_member):
+    before = client.session.session_key
+    client.post(reverse("mfa:stepup"), {"password": "wrong", "code": code_for(signed_in_member, clock.now),
+                                        "next": "/"})
+    assert client.session.session_key == before
 
 
 def test_a_sign_in_with_a_code_counts_as_a_step_up_for_ten_minutes(client, clock, make_user, enrolled):

@@ -5,6 +5,7 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth import authenticate
+from django.contrib.auth.forms import SetPasswordForm
 
 from twostep import otp
 from twostep.mfa import device_cookies, password_throttle, recovery_codes
@@ -135,7 +136,46 @@ class RequireMfaForm(forms.Form):
         return self.cleaned_data["require_mfa"]
 
 
-class StepUpForm(forms.Form):
+class ThrottledPasswordMixin:
+    """Checks the password of ``self.user`` (a signed-in user confirming it is them) under the throttling of
+    the sign-in: the same counters, the same one-at-a-time slot. Needs ``self.user``, ``self.request``,
+    ``self.now`` (Unix seconds) and sets ``self.retry_after`` (seconds) when the password was not checked."""
+
+    def check_own_password(self, password: str) -> str:
+        """``password`` if it is the user's; raises ValidationError ``throttled`` or ``invalid_password``."""
+        email = self.user.email
+        with password_throttle.account_slot(email) as mine:
+            device = device_cookies.known_device(self.request, email, now=self.now)
+            self.retry_after = (password_throttle.retry_after(self.request, email, now=self.now, device=device)
+                                if mine else password_throttle.BUSY_RETRY_AFTER)
+            if self.retry_after:
+                raise forms.ValidationError(password_throttle.message(self.retry_after), code="throttled")
+            if not self.user.check_password(password):
+                password_throttle.record_failure(self.request, email, now=self.now, device=device)
+                raise forms.ValidationError("That password is not correct.", code="invalid_password")
+            password_throttle.record_success(email, device=device)
+        return password
+
+
+class ChangePasswordForm(ThrottledPasswordMixin, SetPasswordForm):
+    """The current password (checked like a sign-in's), then the new one twice (Django's password rules)."""
+
+    current_password = forms.CharField(label="Current password", max_length=4096, strip=False,
+                                       widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
+                                                                         "autofocus": True}))
+    field_order = ["current_password", "new_password1", "new_password2"]
+
+    def __init__(self, user, *args, request=None, now: int | None = None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+        self.now = clock_now() if now is None else now
+        self.retry_after = 0
+
+    def clean_current_password(self) -> str:
+        return self.check_own_password(self.cleaned_data["current_password"])
+
+
+class StepUpForm(ThrottledPasswordMixin, forms.Form):
     """Password, and a code when the user has an authenticator: from the app (``code``) or, when the
     phone is lost, one of the recovery codes (``recovery_code``, with ``with_recovery_code``)."""
 
@@ -159,19 +199,7 @@ class StepUpForm(forms.Form):
             self.fields["code"].label = f"{digits}-digit code"
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        email = self.user.email
-        with password_throttle.account_slot(email) as mine:
-            device = device_cookies.known_device(self.request, email, now=self.now)
-            self.retry_after = (password_throttle.retry_after(self.request, email, now=self.now, device=device)
-                                if mine else password_throttle.BUSY_RETRY_AFTER)
-            if self.retry_after:
-                raise forms.ValidationError(password_throttle.message(self.retry_after), code="throttled")
-            if not self.user.check_password(password):
-                password_throttle.record_failure(self.request, email, now=self.now, device=device)
-                raise forms.ValidationError("That password is not correct.", code="invalid_password")
-            password_throttle.record_success(email, device=device)
-        return password
+        return self.check_own_password(self.cleaned_data["password"])
 
     def clean_code(self) -> str:
         return CodeForm.clean_code(self)

@@ -1,7 +1,8 @@
 """Step-up (re-authentication) before sensitive changes: password and a fresh code.
 
 A successful step-up stamps the session with the time (Unix seconds); ``step_up_required`` lets a view
-run only while that stamp is younger than ``TWOSTEP_STEPUP_MAX_AGE`` seconds (default 600).
+run only while that stamp is younger than ``TWOSTEP_STEPUP_MAX_AGE`` seconds (default 600). A step-up is a
+re-authentication, so it also gives the session a new key (``passed``), like a sign-in does.
 """
 
 from functools import wraps
@@ -27,7 +28,15 @@ def is_fresh(request, *, now: int) -> bool:
 
 
 def mark(request, *, now: int) -> None:
+    """Start the step-up window at ``now`` (Unix seconds) without a new key: the sign-in just gave one."""
     request.session[SESSION_KEY] = now
+
+
+def passed(request, *, now: int) -> None:
+    """The step-up page accepted the password (and code): a new session key, and the window starts at ``now``.
+    Whoever copied the old key (a cookie seen before the re-authentication) does not get the window."""
+    request.session.cycle_key()
+    mark(request, now=now)
 
 
 def url_for(next_path: str) -> str:

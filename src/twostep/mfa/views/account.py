@@ -8,7 +8,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -18,10 +17,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from twostep.accounts import services
 from twostep.accounts.forms import ChangeEmailForm
+from twostep.audit import events
 from twostep.errors import ServiceError
 from twostep.mfa import mailbox
 from twostep.mfa.conf import now as clock_now
+from twostep.mfa.forms import ChangePasswordForm
 from twostep.mfa.stepup import step_up_required
+from twostep.mfa.views import refusals
 
 guarded = [never_cache, csrf_protect, login_required, step_up_required]
 
@@ -60,17 +62,34 @@ class ChangeEmailView(View):
         return render(request, self.template_name, {"form": form}, status=400)
 
 
-@method_decorator([*guarded, sensitive_post_parameters("new_password1", "new_password2")], name="dispatch")
+@method_decorator([*guarded, sensitive_post_parameters("current_password", "new_password1", "new_password2")],
+                  name="dispatch")
 class ChangePasswordView(View):
+    """Asks for the current password every time, also right after a sign-in with a code (ASVS 6.2.3): a
+    session left open must not be enough to take the account over."""
+
     template_name = "accounts/change_password.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"form": SetPasswordForm(request.user)})
+        return render(request, self.template_name, {"form": ChangePasswordForm(request.user, request=request)})
 
     def post(self, request):
-        form = SetPasswordForm(request.user, request.POST)
+        form = ChangePasswordForm(request.user, request.POST, request=request, now=clock_now())
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return self.refused(request, form)
         services.change_password(request, request.user, form.cleaned_data["new_password1"])
         messages.success(request, "Your password has been changed. You were signed out everywhere else.")
         return redirect("home")
+
+    def refused(self, request, form):
+        if form.retry_after:
+            self.record_failure(request, reason="throttled", retry_after=form.retry_after)
+            return refusals.throttled(request, self.template_name, {"form": form}, form.retry_after)
+        if form.has_error("current_password", "invalid_password"):
+            self.record_failure(request, reason="invalid_password")
+        return render(request, self.template_name, {"form": form}, status=400)
+
+    @staticmethod
+    def record_failure(request, **detail) -> None:
+        events.record(events.PASSWORD_CHANGED, actor=request.user, subject=request.user, request=request,
+                      outcome="failure", **detail)

@@ -61,7 +61,7 @@ class StepUpView(View):
                 form.add_error(form.second_factor, exc.message)
         if not form.is_valid():
             return self.refused(request, form, next_url, wait=wait)
-        stepup.mark(request, now=clock_now())
+        stepup.passed(request, now=clock_now())
         events.record(events.STEP_UP, actor=request.user, subject=request.user, request=request)
         if left is not None:
             remaining_message(request, left)
