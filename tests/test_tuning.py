@@ -21,6 +21,7 @@ DEFAULTS = {
     "TWOSTEP_SETUP_TIMEOUT": 900, "TWOSTEP_MAILBOX_PROOF": True, "TWOSTEP_MAILBOX_CODE_LIFETIME": 900,
     "TWOSTEP_ACCESS_PASS_LIFETIME": 3600, "TWOSTEP_DEVICE_COOKIE_AGE": 31_536_000,
     "TWOSTEP_DEVICE_COOKIE_MAX_FAILURES": 10, "TWOSTEP_MFA_REQUIRED_FOR": "admins",
+    "TWOSTEP_SESSION_IDLE_TIMEOUT": 1800, "TWOSTEP_SESSION_MAX_AGE": 43200,
 }
 
 
@@ -72,6 +73,9 @@ def test_values_in_range_are_read(monkeypatch):
     ("TWOSTEP_RESET_MAILS_PER_CLIENT", "many", "TWOSTEP_RESET_MAILS_PER_CLIENT must be a whole number from 1 to 10000"),
     ("TWOSTEP_MFA_REQUIRED_FOR", "staff",
      "TWOSTEP_MFA_REQUIRED_FOR must be one of organizations, admins, everyone"),
+    ("TWOSTEP_SESSION_IDLE_TIMEOUT", "30m", "TWOSTEP_SESSION_IDLE_TIMEOUT must be a whole number from 60 to 86400"),
+    ("TWOSTEP_SESSION_IDLE_TIMEOUT", "59", "TWOSTEP_SESSION_IDLE_TIMEOUT must be a whole number from 60 to 86400"),
+    ("TWOSTEP_SESSION_MAX_AGE", "2592001", "TWOSTEP_SESSION_MAX_AGE must be a whole number from 300 to 2592000"),
 ])
 def test_a_value_out_of_range_is_one_line_naming_the_variable(monkeypatch, name, value, line):
     assert problems(monkeypatch, **{name: value}) == [line]
@@ -85,6 +89,14 @@ def test_waits_and_the_counters_window_must_fit_together(monkeypatch):
         "TWOSTEP_PASSWORD_FAILURE_WINDOW must be at least TWOSTEP_THROTTLE_MAX_DELAY (a counter forgotten during a "
         "wait would start again from zero)",
     ]
+
+
+def test_a_session_may_not_end_before_it_could_be_idle_that_long(monkeypatch):
+    assert problems(monkeypatch, TWOSTEP_SESSION_IDLE_TIMEOUT="3600", TWOSTEP_SESSION_MAX_AGE="1800") == [
+        "TWOSTEP_SESSION_MAX_AGE must be at least TWOSTEP_SESSION_IDLE_TIMEOUT (a session would end before it "
+        "could be idle that long)"]
+    monkeypatch.setenv("TWOSTEP_SESSION_MAX_AGE", "3600")
+    assert tuning.tuning()["TWOSTEP_SESSION_MAX_AGE"] == 3600
 
 
 @pytest.mark.parametrize("value", ["Acme:Portal", " ", "x" * 65])
@@ -101,7 +113,8 @@ from django.conf import settings
 from twostep.mfa.conf import app_settings
 from twostep.mfa.policy import required_for
 print(json.dumps([dataclasses.asdict(app_settings()), settings.TWOSTEP_RESET_MAILS_PER_ADDRESS,
-                  settings.TWOSTEP_RESET_MAILS_PER_CLIENT, settings.TWOSTEP_RESET_MAIL_WINDOW, required_for()]))
+                  settings.TWOSTEP_RESET_MAILS_PER_CLIENT, settings.TWOSTEP_RESET_MAIL_WINDOW, required_for(),
+                  settings.SESSION_COOKIE_AGE]))
 """
 
 
@@ -112,13 +125,15 @@ def test_the_environment_reaches_the_running_settings(tmp_path):
                          TWOSTEP_THROTTLE_FREE_FAILURES="3",
                          TWOSTEP_CODE_LOCK_AFTER="50", TWOSTEP_PASSWORD_FAILURE_WINDOW="3600",
                          TWOSTEP_RESET_MAILS_PER_ADDRESS="1", TWOSTEP_RESET_MAILS_PER_CLIENT="5",
-                         TWOSTEP_RESET_MAIL_WINDOW="600", TWOSTEP_MFA_REQUIRED_FOR="organizations")
+                         TWOSTEP_RESET_MAIL_WINDOW="600", TWOSTEP_MFA_REQUIRED_FOR="organizations",
+                         TWOSTEP_SESSION_IDLE_TIMEOUT="900", TWOSTEP_SESSION_MAX_AGE="28800")
     result = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=60,
                             check=False)
     assert result.returncode == 0, result.stderr
-    mfa, per_address, per_client, window, required_for = json.loads(result.stdout)
+    mfa, per_address, per_client, window, required_for, cookie_age = json.loads(result.stdout)
     assert (mfa["issuer"], mfa["window"], mfa["pending_timeout"], mfa["throttle_free_failures"],
             mfa["code_lock_after"], mfa["password_failure_window"]) == ("Acme Accounts", 0, 120, 3, 50, 3600)
     assert (mfa["period"], mfa["digits"], mfa["algorithm"], mfa["pending_max_attempts"]) == (30, 6, "sha1", 5)
     assert mfa["accept"] == "current"
     assert (per_address, per_client, window, required_for) == (1, 5, 600, "organizations")
+    assert (mfa["session_idle_timeout"], mfa["session_max_age"], cookie_age) == (900, 28800, 28800)

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "twostep.mfa.session_limits.SessionLimitsMiddleware",  # idle timeout and absolute lifetime
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "twostep.ops.middleware.FormRequestsMiddleware",
     "twostep.mfa.enforcement.MfaEnforcementMiddleware",
@@ -129,7 +130,6 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # seconds a password-reset link works (once)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "twostep.views.csrf_failure"  # a page in the site's style, not Django's stock 403
 X_FRAME_OPTIONS = "DENY"
@@ -200,8 +200,12 @@ LOGGING = _problems.read(configured_logging, production=PRODUCTION, fallback={"v
 # --- twostep settings (documented in twostep.mfa.conf and twostep.organizations.conf) ---
 TWOSTEP_ISSUER = _problems.read(tuning.issuer, fallback="twostep")
 # TWOSTEP_MFA_REQUIRED_FOR (who must use MFA), TWOSTEP_TOTP_*, TWOSTEP_PENDING_*, TWOSTEP_THROTTLE_*,
-# TWOSTEP_CODE_LOCK_AFTER, TWOSTEP_PASSWORD_* and TWOSTEP_RESET_MAIL*: every name and range is in twostep/tuning.py.
+# TWOSTEP_CODE_LOCK_AFTER, TWOSTEP_PASSWORD_*, TWOSTEP_RESET_MAIL* and TWOSTEP_SESSION_*: every name and range is in
+# twostep/tuning.py.
 globals().update(_problems.read(tuning.tuning, fallback=tuning.DEFAULTS))
+# The cookie and the session row last as long as a session may (twostep.mfa.session_limits ends it on time);
+# each request renews them, so a session past its limits still shows the sign-in page why it ended.
+SESSION_COOKIE_AGE = globals()["TWOSTEP_SESSION_MAX_AGE"]
 TWOSTEP_SUPPORT_CONTACT = env("TWOSTEP_SUPPORT_CONTACT", "")  # shown on the code and locked pages, in notices
 TWOSTEP_BASE_URL = _problems.read(backing.base_url, production=PRODUCTION, fallback="")  # links in e-mails
 TWOSTEP_INVITATION_MAX_AGE = _problems.read(env_int, "TWOSTEP_INVITATION_MAX_AGE", 7 * 24 * 60 * 60, minimum=1)

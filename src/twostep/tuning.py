@@ -1,5 +1,5 @@
-"""Who must use MFA, and the tuning of verification, throttling and password-reset mail limits, read from the
-environment at start-up.
+"""Who must use MFA, and the tuning of verification, throttling, password-reset mail limits and session lifetimes,
+read from the environment at start-up.
 
 Each variable is a whole number of seconds, steps, digits or tries (``TWOSTEP_TOTP_ALGORITHM`` and
 ``TWOSTEP_MFA_REQUIRED_FOR``, ``TWOSTEP_TOTP_ACCEPT`` names) in a range that keeps what the README's *Security
@@ -33,6 +33,8 @@ WHOLE_NUMBERS = {
     "TWOSTEP_RESET_MAILS_PER_ADDRESS": (3, 1, 100),
     "TWOSTEP_RESET_MAILS_PER_CLIENT": (20, 1, 10000),
     "TWOSTEP_RESET_MAIL_WINDOW": (3600, 60, 7 * 86400),  # seconds
+    "TWOSTEP_SESSION_IDLE_TIMEOUT": (1800, 60, 86400),  # seconds without a request before a session ends
+    "TWOSTEP_SESSION_MAX_AGE": (12 * 3600, 300, 30 * 86400),  # seconds from the sign-in before a session ends
 }
 ALGORITHMS = ("sha1", "sha256", "sha512")
 # Who must use MFA besides members of organizations that require it (twostep.mfa.policy): nobody else, every
@@ -63,6 +65,9 @@ def tuning() -> dict:
     if values["TWOSTEP_PASSWORD_FAILURE_WINDOW"] < values["TWOSTEP_THROTTLE_MAX_DELAY"]:
         problems.add("TWOSTEP_PASSWORD_FAILURE_WINDOW must be at least TWOSTEP_THROTTLE_MAX_DELAY (a counter "
                      "forgotten during a wait would start again from zero)")
+    if values["TWOSTEP_SESSION_MAX_AGE"] < values["TWOSTEP_SESSION_IDLE_TIMEOUT"]:
+        problems.add("TWOSTEP_SESSION_MAX_AGE must be at least TWOSTEP_SESSION_IDLE_TIMEOUT (a session would end "
+                     "before it could be idle that long)")
     problems.raise_any()
     return values
 

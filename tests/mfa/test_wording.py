@@ -64,6 +64,7 @@ def test_home_and_org_page_show_the_date_of_a_coming_requirement(client, clock, 
     page = client.get(reverse("mfa:organization", args=["acme"])).content.decode()
     assert "by admin@acme.example: Require MFA on from 14 December 2026.</p>" in page
     clock.advance(int(DEC_14.timestamp()) - clock.now)
+    force_sign_in(client, admin, verified_at=clock.now)  # two weeks later: a new session
     assert '<td data-label="Require MFA">On</td>' in client.get("/").content.decode()
 
 

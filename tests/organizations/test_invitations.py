@@ -52,6 +52,8 @@ def test_admin_invites_by_email(client, clock, acme):
     assert ('<td data-label="Sent">30 Nov 2026, 00:00</td>'
             '<td data-label="Link works until">7 Dec 2026, 00:00</td>') in page
     clock.advance(7 * 24 * 3600 + 1)
+    assert client.get("/orgs/acme/settings/")["Location"].startswith("/signin/")  # a week later: timed out
+    sign_in(client, admin)
     page = client.get("/orgs/acme/settings/").content.decode()
     assert '<td data-label="Sent">30 Nov 2026, 00:00</td><td data-label="Link works until">expired</td>' in page
 

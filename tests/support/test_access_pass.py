@@ -111,6 +111,7 @@ def test_a_new_pass_voids_the_old_one_and_every_state_is_listed(
     clock.advance(60)
     issue(client, newcomer, django_capture_on_commit_callbacks, reason="second")
     clock.advance(3600)  # the second ran out 60 s ago
+    force_sign_in(client, support_user, verified_at=clock.now)  # an hour later: the idle session has ended
     issue(client, newcomer, django_capture_on_commit_callbacks, reason="third")
     page = client.get(reverse("support:user", args=[newcomer.pk])).content.decode()
     states = re.findall(r"<td>(first|second|third)</td><td>([^<]+)</td>", page)

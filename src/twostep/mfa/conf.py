@@ -43,6 +43,10 @@ excepted: tests set it) and stops start-up on a value out of range: the ranges a
 | TWOSTEP_DEVICE_COOKIE_MAX_FAILURES | 10          | wrong passwords through one device cookie within         |
 |                                 |                | TWOSTEP_PASSWORD_FAILURE_WINDOW after which the cookie is|
 |                                 |                | distrusted (its browser counts as unknown); OWASP's N    |
+| TWOSTEP_SESSION_IDLE_TIMEOUT    | 1800           | seconds without a request after which a signed-in session|
+|                                 |                | is signed out at its next one (``session_limits``)       |
+| TWOSTEP_SESSION_MAX_AGE         | 43200          | seconds after its sign-in that a session is signed out,  |
+|                                 |                | active or not: 12 hours                                  |
 | TWOSTEP_PROXY_COUNT             | 0              | reverse proxies in front of the app: the client IP is    |
 |                                 |                | that many entries from the right of X-Forwarded-For      |
 | TWOSTEP_SUPPORT_CONTACT         | ""             | how to reach support (text: an e-mail address or URL),   |
@@ -85,6 +89,8 @@ class MfaSettings:
     password_failure_window: int
     device_cookie_age: int
     device_cookie_max_failures: int
+    session_idle_timeout: int
+    session_max_age: int
     proxy_count: int
     support_contact: str
 
@@ -122,6 +128,8 @@ def app_settings() -> MfaSettings:
         password_failure_window=getattr(settings, "TWOSTEP_PASSWORD_FAILURE_WINDOW", 86400),
         device_cookie_age=getattr(settings, "TWOSTEP_DEVICE_COOKIE_AGE", 365 * 86400),
         device_cookie_max_failures=getattr(settings, "TWOSTEP_DEVICE_COOKIE_MAX_FAILURES", 10),
+        session_idle_timeout=getattr(settings, "TWOSTEP_SESSION_IDLE_TIMEOUT", 1800),
+        session_max_age=getattr(settings, "TWOSTEP_SESSION_MAX_AGE", 12 * 3600),
         proxy_count=getattr(settings, "TWOSTEP_PROXY_COUNT", 0),
         support_contact=getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""),
     )
