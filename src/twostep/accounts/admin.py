@@ -1,11 +1,14 @@
 """The user in the admin site: safe fields only. No password field (a user resets it by e-mail), no
 session epoch; only superusers may grant staff, superuser or permissions. The address is checked like every
-other address (``accounts.addresses``); a refused one re-renders the form with the reason and HTTP 400."""
+other address (``accounts.addresses``); a refused one re-renders the form with the reason and HTTP 400.
+*End all sessions* (an action on the list, for staff who may change users) signs the selected users out
+everywhere, audited with the acting staff user."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 
-from twostep.accounts import services
+from twostep.accounts import services, sessions
 from twostep.accounts.addresses import AddressError, LookAlikeAddressError, canonical_email
 from twostep.accounts.models import User
 
@@ -39,6 +42,18 @@ class UserAdmin(admin.ModelAdmin):
     fields = ("email", "email_skeleton", "name", "is_active", *PRIVILEGE_FIELDS, "last_login", "date_joined")
     readonly_fields = ("email_skeleton", "last_login", "date_joined")
     filter_horizontal = ("groups", "user_permissions")
+    actions = ["end_all_sessions"]
+
+    @admin.action(description="End all sessions", permissions=["change"])
+    def end_all_sessions(self, request, queryset):
+        """Every session of each selected user ends at its next request (the acting user's own stays)."""
+        with transaction.atomic():
+            users = list(queryset.order_by("pk"))
+            for user in users:
+                sessions.end_sessions(user, actor=request.user, by=sessions.BY_STAFF, request=request)
+        names = ", ".join(user.email for user in users)
+        self.message_user(request, f"Ended every session of {names}: they sign in again at their next request.",
+                          messages.SUCCESS)
 
     def has_add_permission(self, request) -> bool:
         return False  # accounts come from invitations or `twostep createsuperuser`, with a password

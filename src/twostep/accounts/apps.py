@@ -9,8 +9,14 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from twostep.accounts import checks  # noqa: F401  (registers the look-alike check)
+        from twostep.accounts import checks, sessions  # noqa: F401  (checks registers the look-alike check)
+        from twostep.audit.labels import describe_values
         from twostep.config import check_password_hashers
+
+        # account.sessions_ended reads "sessions: all but the one in use; asked by: the user".
+        describe_values("scope", {sessions.ALL: "all of them", sessions.OTHERS: "all but the one in use"})
+        describe_values("by", {sessions.BY_USER: "the user", sessions.BY_STAFF: "staff",
+                               sessions.BY_OPERATOR: "an operator"})
 
         # Here rather than in twostep.settings: a settings module importing those (the benchmark's) is checked too.
         check_password_hashers(settings.PASSWORD_HASHERS)

@@ -1,4 +1,4 @@
-"""Ending a user's sessions everywhere (sign-out, MFA reset, password change).
+"""Ending a user's sessions everywhere (sign-out, MFA reset, password change, staff and operators).
 
 Every session carries an HMAC of the user's password hash and ``session_epoch``, which Django's
 authentication middleware checks on each request. Raising the epoch makes every existing session
@@ -6,7 +6,13 @@ anonymous at its next request, on every app server, without a lookup table of se
 """
 
 from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.db import transaction
 from django.db.models import F
+
+from twostep.audit import events
+
+ALL, OTHERS = "all", "others"  # the scope of account.sessions_ended
+BY_USER, BY_STAFF, BY_OPERATOR = "user", "staff", "operator"  # who asked, in account.sessions_ended
 
 
 def end_all_sessions(user) -> None:
@@ -17,6 +23,25 @@ def end_all_sessions(user) -> None:
 
 
 def end_other_sessions(request, user) -> None:
-    """End every session of ``user`` except the one making ``request``, which stays signed in."""
+    """End every session of ``user`` except the one making ``request``, which stays signed in under a new key."""
     end_all_sessions(user)
     update_session_auth_hash(request, user)
+
+
+def end_sessions(user, *, actor, by: str, request=None) -> str:
+    """End the sessions of ``user`` and audit ``account.sessions_ended`` (``scope``, ``by``), in one transaction;
+    returns the scope.
+
+    When ``request`` is a session of ``user`` itself, it stays signed in under a new key and every other one
+    ends (``OTHERS``); otherwise every session of ``user`` ends (``ALL``). ``actor`` is a user or a label such
+    as ``operator (command line)``; ``by`` is ``BY_USER``, ``BY_STAFF`` or ``BY_OPERATOR``.
+    """
+    own = request is not None and getattr(request.user, "pk", None) == user.pk
+    with transaction.atomic():
+        if own:
+            end_other_sessions(request, user)
+        else:
+            end_all_sessions(user)
+        scope = OTHERS if own else ALL
+        events.record(events.SESSIONS_ENDED, actor=actor, subject=user, request=request, scope=scope, by=by)
+    return scope

@@ -60,6 +60,7 @@ EMAIL_CHANGED = "account.email_changed"
 HOLD_LIFTED = "account.hold_lifted"
 ACCESS_DENIED = "access.denied"
 AUDIT_PRUNED = "audit.pruned"
+SESSIONS_ENDED = "account.sessions_ended"
 
 _FORBIDDEN_DETAIL_KEYS = {"password", "code", "secret", "key", "token", "recovery_code"}
 

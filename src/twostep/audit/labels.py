@@ -42,6 +42,7 @@ LABELS = {
     events.HOLD_LIFTED: "Hold lifted by support",
     events.ACCESS_DENIED: "Access refused",
     events.AUDIT_PRUNED: "Old audit events deleted (retention)",
+    events.SESSIONS_ENDED: "Sessions ended",
 }
 
 _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recovery codes", "old_email": "from",
@@ -51,7 +52,7 @@ _KEYS = {"mfa": "with MFA", "retry_after": "wait (s)", "recovery_codes": "recove
          "authenticator_removed": "authenticator removed", "setup_ip": "set up from", "valid_for": "valid for (s)",
          "identity_check": "identity checked", "rule": "refused as", "path": "page",
          "before": "older than", "mfa_required": "MFA now required",
-         "clock_offset": "phone's clock off by (time steps)"}
+         "clock_offset": "phone's clock off by (time steps)", "scope": "sessions", "by": "asked by"}
 # Labels of the values of some detail keys, registered by the apps that define them (``describe_values``).
 _VALUES: dict[str, dict[str, str]] = {}
 

@@ -92,6 +92,13 @@ class RecoveryCodeForm(forms.Form):
         return code
 
 
+class EndOtherSessionsForm(forms.Form):
+    """The box under *Generate new codes*: ticked at first (an unticked box sends nothing, which means no)."""
+
+    end_other_sessions = forms.BooleanField(
+        label="Also sign out my other sessions (other browsers and devices)", required=False, initial=True)
+
+
 class RequireMfaForm(forms.Form):
     """The switch, and from when: now, or from a date (today or later; the grace period runs until then).
 

@@ -6,6 +6,7 @@ subclasses with a stable ``code``.
 
 from django.db import transaction
 
+from twostep.accounts import sessions
 from twostep.audit import events
 from twostep.mfa import lockout, notices, recovery_codes
 from twostep.mfa.models import Authenticator
@@ -75,10 +76,11 @@ def _check(guard: lockout.Guard, code: str, *, now: int, purpose: str) -> int | 
     return guard.failed(InvalidRecoveryCodeError())
 
 
-def regenerate_recovery_codes(user, *, now: int, request=None) -> list[str]:
+def regenerate_recovery_codes(user, *, now: int, request=None, end_other_sessions: bool = False) -> list[str]:
     """Void the user's recovery codes and issue ``recovery_codes.COUNT`` new ones; returns them
-    (``xxxxx-xxxxx``) to show once, and e-mail the user a notice after the commit. Raises
-    NoAuthenticatorError when MFA is not set up."""
+    (``xxxxx-xxxxx``) to show once, and e-mail the user a notice after the commit. With
+    ``end_other_sessions``, every other session of the user ends in the same transaction (``request``'s stays,
+    under a new key; audited ``account.sessions_ended``). Raises NoAuthenticatorError when MFA is not set up."""
     with transaction.atomic():
         # Locking the authenticator row serializes two regenerations of one user.
         authenticator = (Authenticator.objects.select_for_update()
@@ -88,6 +90,8 @@ def regenerate_recovery_codes(user, *, now: int, request=None) -> list[str]:
         codes = recovery_codes.issue(user, moment=as_datetime(now))
         events.record(events.RECOVERY_CODES_GENERATED, actor=user, subject=user, request=request,
                       count=len(codes), reason="regenerated")
+        if end_other_sessions:
+            sessions.end_sessions(user, actor=user, by=sessions.BY_USER, request=request)
         notices.notify(user, "recovery_codes_regenerated", request=request, now=now)
     return codes
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from twostep.mfa import journey, lockout, password_notice, pending, recovery, recovery_codes
 from twostep.mfa.conf import app_settings
 from twostep.mfa.conf import now as clock_now
-from twostep.mfa.forms import RecoveryCodeForm
+from twostep.mfa.forms import EndOtherSessionsForm, RecoveryCodeForm
 from twostep.mfa.headers import shows_secret
 from twostep.mfa.services import LockedError, MfaError, ThrottledError, as_datetime
 from twostep.mfa.stepup import step_up_required
@@ -117,15 +117,20 @@ class RecoveryCodesView(View):
     template_name = "mfa/recovery_codes_new.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"remaining": recovery.remaining_recovery_codes(request.user)})
+        return render(request, self.template_name, {"remaining": recovery.remaining_recovery_codes(request.user),
+                                                    "form": EndOtherSessionsForm()})
 
     def post(self, request):
+        form = EndOtherSessionsForm(request.POST)
+        end_others = form.is_valid() and form.cleaned_data["end_other_sessions"]
         try:
-            codes = recovery.regenerate_recovery_codes(request.user, now=clock_now(), request=request)
+            codes = recovery.regenerate_recovery_codes(request.user, now=clock_now(), request=request,
+                                                       end_other_sessions=end_others)
         except MfaError as exc:
             messages.error(request, exc.message)
             return redirect("mfa:security")
-        messages.success(request, "Your new recovery codes are ready. The old ones no longer work.")
+        ended = " You were signed out everywhere else." if end_others else ""
+        messages.success(request, f"Your new recovery codes are ready. The old ones no longer work.{ended}")
         return show_recovery_codes(request, codes, continue_url=reverse("mfa:security"))
 
 
@@ -142,7 +147,8 @@ def download_recovery_codes(request):
     if not codes:
         messages.error(request, "Those recovery codes are no longer valid. Generate a new set to download it.")
         return render(request, "mfa/recovery_codes_new.html",
-                      {"remaining": recovery.remaining_recovery_codes(request.user)}, status=400)
+                      {"remaining": recovery.remaining_recovery_codes(request.user), "form": EndOtherSessionsForm()},
+                      status=400)
     moment = as_datetime(clock_now())
     lines = [f"{app_settings().issuer} recovery codes for {request.user.email}",
              f"Generated {moment:%Y-%m-%d %H:%M} UTC. Each code works once, in place of a code from your "
