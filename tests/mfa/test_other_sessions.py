@@ -1,5 +1,5 @@
 """Changes on the Security page that end the user's other sessions: a new set of recovery codes (when the box
-is ticked, as it is at first)."""
+is ticked, as it is at first) and turning MFA off."""
 
 import re
 
@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import code_for, post_code, post_password
-from tests.signin_helpers import force_sign_in
+from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +66,23 @@ def test_new_codes_with_the_box_cleared_keep_the_other_sessions(stepped_up, lapt
     assert "You were signed out everywhere else." not in response.content.decode()
     assert laptop.get("/").status_code == 200
     assert actions_since(member, since) == [("mfa.recovery_codes_generated", {"count": 10, "reason": "regenerated"})]
+
+
+def test_turning_mfa_off_signs_out_every_other_session(client, clock, make_user, make_org):
+    user = make_user("nora@northwind.example")
+    make_org("Northwind Labs", members=[user])  # requires no MFA
+    enroll_with_codes(user, now=clock.now - 60)
+    laptop = Client()
+    post_password(laptop, "nora@northwind.example")
+    assert post_code(laptop, code_for(user, clock.now))["Location"] == reverse("home")
+    force_sign_in(client, user, verified_at=clock.now, stepped_up_at=clock.now)
+    key = client.session.session_key
+    response = client.post(reverse("mfa:disable"))
+    assert (response.status_code, response["Location"]) == (302, reverse("mfa:security"))
+    assert laptop.get("/")["Location"].startswith(reverse("mfa:signin"))  # it signed in with the removed app
+    page = client.get(reverse("mfa:security"))
+    assert page.status_code == 200 and client.session.session_key != key  # this one stays, under a new key
+    assert ("Multi-factor authentication is off. Your authenticator app and recovery codes no longer work for this "
+            "account. You were signed out everywhere else.") in page.content.decode()
+    assert list(AuditEvent.objects.filter(action="mfa.disabled").values_list("detail", flat=True)) == [
+        {"authenticators": 1, "recovery_codes": 10}]

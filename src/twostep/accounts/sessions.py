@@ -28,20 +28,26 @@ def end_other_sessions(request, user) -> None:
     update_session_auth_hash(request, user)
 
 
-def end_sessions(user, *, actor, by: str, request=None) -> str:
-    """End the sessions of ``user`` and audit ``account.sessions_ended`` (``scope``, ``by``), in one transaction;
-    returns the scope.
+def end_sessions_but_this(user, request=None) -> str:
+    """End every session of ``user`` but the one of ``request`` when it is one of ``user``'s (it stays signed in
+    under a new key); returns the scope, ``OTHERS`` or ``ALL``."""
+    own = (request is not None and hasattr(request, "session")
+           and getattr(getattr(request, "user", None), "pk", None) == user.pk)
+    if own:
+        end_other_sessions(request, user)
+        return OTHERS
+    end_all_sessions(user)
+    return ALL
 
-    When ``request`` is a session of ``user`` itself, it stays signed in under a new key and every other one
-    ends (``OTHERS``); otherwise every session of ``user`` ends (``ALL``). ``actor`` is a user or a label such
-    as ``operator (command line)``; ``by`` is ``BY_USER``, ``BY_STAFF`` or ``BY_OPERATOR``.
+
+def end_sessions(user, *, actor, by: str, request=None) -> str:
+    """End the sessions of ``user`` (``end_sessions_but_this``) and audit ``account.sessions_ended`` (``scope``,
+    ``by``), in one transaction; returns the scope.
+
+    ``actor`` is a user or a label such as ``operator (command line)``; ``by`` is ``BY_USER``, ``BY_STAFF`` or
+    ``BY_OPERATOR``.
     """
-    own = request is not None and getattr(request.user, "pk", None) == user.pk
     with transaction.atomic():
-        if own:
-            end_other_sessions(request, user)
-        else:
-            end_all_sessions(user)
-        scope = OTHERS if own else ALL
+        scope = end_sessions_but_this(user, request)
         events.record(events.SESSIONS_ENDED, actor=actor, subject=user, request=request, scope=scope, by=by)
     return scope

@@ -1,8 +1,8 @@
 """Removing a user's MFA: the user turns it off, or support resets it after a lost phone.
 
 Both delete the user's authenticators and recovery codes and forget the back-off and lockout of their second
-factors (``lockout.clear``), in one transaction, and are audited. A reset also ends every session of the user
-and e-mails them, so a reset they did not ask for is noticed.
+factors (``lockout.clear``), in one transaction, and are audited. Turning MFA off also ends the user's other
+sessions; a reset ends every session of the user and e-mails them, so a reset they did not ask for is noticed.
 """
 
 import logging
@@ -15,7 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from twostep.accounts.sessions import end_all_sessions
+from twostep.accounts.sessions import end_all_sessions, end_sessions_but_this
 from twostep.audit import events
 from twostep.mfa import lockout, notices, policy, recovery_codes
 from twostep.mfa.conf import now as clock_now
@@ -73,7 +73,9 @@ def why_required(user) -> str | None:
 
 
 def disable_mfa(user, *, request=None) -> Removed:
-    """Turn MFA off for ``user``: delete their authenticators and recovery codes (audited MFA_DISABLED).
+    """Turn MFA off for ``user``: delete their authenticators and recovery codes (audited MFA_DISABLED) and end
+    every other session of the user (whoever signed in with the removed app); ``request``'s session, when it
+    is the user's own, stays signed in under a new key.
 
     The user gets a notice by e-mail after the commit. Raises MfaStillRequiredError (nothing changes) when
     the rule requires MFA of the user (``policy.reason``): an organization of theirs requires it, also during
@@ -84,6 +86,7 @@ def disable_mfa(user, *, request=None) -> Removed:
         if reason is not None:
             raise MfaStillRequiredError(reason)
         removed = _remove_factors(user)
+        end_sessions_but_this(user, request)
         events.record(events.MFA_DISABLED, actor=user, subject=user, request=request,
                       authenticators=removed.authenticators, recovery_codes=removed.recovery_codes)
         notices.notify(user, "mfa_disabled", request=request)

@@ -45,5 +45,5 @@ class DisableView(View):
         except reset.MfaStillRequiredError as exc:
             return render(request, self.template_name, {"why_required": exc.message}, status=403)
         messages.success(request, "Multi-factor authentication is off. Your authenticator app and recovery codes "
-                                  "no longer work for this account.")
+                                  "no longer work for this account. You were signed out everywhere else.")
         return redirect("mfa:security")
