@@ -82,8 +82,7 @@ def mark_proven(request, user, via: str, *, now: int) -> None:
 
 
 def _rows(request, user):
-    binding = setup_binding.existing(request)
-    return MailboxChallenge.objects.filter(user=user, session_binding=binding or "-")
+    return MailboxChallenge.objects.filter(user=user, session_binding=setup_binding.existing(request) or "-")
 
 
 def challenge(request, user) -> Challenge | None:
@@ -153,8 +152,7 @@ def check_code(request, user, code: str, *, now: int) -> str:
 
 def discard_session_challenges(request) -> None:
     """Delete the codes mailed to this session (sign-out)."""
-    binding = setup_binding.existing(request)
-    if binding:
+    if binding := setup_binding.existing(request):
         MailboxChallenge.objects.filter(session_binding=binding).delete()
 
 
