@@ -7,7 +7,7 @@ can read the account's mailbox, in one of three ways (``TWOSTEP_MAILBOX_PROOF``,
   ``TWOSTEP_MAILBOX_CODE_LIFETIME`` seconds (900), single use, 5 tries, bound to this session and user; at
   most ``SENDS_PER_HOUR`` mails an hour and ``SENDS_PER_DAY`` a day per account (counted in the cache, which
   every app server shares), at least ``RESEND_AFTER`` seconds apart;
-- an invitation link to that address opened in this session (``organizations.invitations.note_opened``);
+- an invitation link to that address opened in this session (``organizations.invitation_proof.note_opened``);
 - a temporary access pass from support (``twostep.mfa.access_passes``).
 
 The mailed code lives in the database (``MailboxChallenge``: an HMAC of it, its tries, bound to this session's
@@ -35,7 +35,7 @@ from twostep.mfa import lockout, setup_binding
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator, MailboxChallenge
 from twostep.mfa.services import MalformedCodeError, MfaError, as_datetime
-from twostep.organizations import invitations
+from twostep.organizations import invitation_proof
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def proven(request, user, *, now: int) -> str | None:
     at = data.get("proven_at")
     if at is not None and 0 <= now - at <= app_settings().setup_timeout:
         return data["via"]
-    invited = invitations.opened_address(request)
+    invited = invitation_proof.opened_address(request)
     if invited and invited[0] == user.email and 0 <= now - invited[1] <= app_settings().setup_timeout:
         return INVITATION
     return None

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from twostep.accounts.addresses import comparable_email
 from twostep.audit.denials import record_denial
 from twostep.errors import ServiceError
-from twostep.organizations import conf, invitations
+from twostep.organizations import conf, invitation_proof, invitations
 from twostep.organizations.access import admin_membership
 from twostep.organizations.forms import InviteForm, NewAccountForm
 from twostep.organizations.models import Invitation
@@ -106,7 +106,7 @@ class AcceptInvitationView(View):
             invitations.check_open(self.invitation, now=conf.now())
         except invitations.InvitationError as exc:
             return _invalid(request, exc)
-        invitations.note_opened(request, self.invitation, now=conf.now())
+        invitation_proof.note_opened(request, self.invitation, now=conf.now())
         user = request.user
         if user.is_authenticated and comparable_email(user.email) != self.invitation.email:
             record_denial(request, rule="other_account", organization=self.invitation.organization)
