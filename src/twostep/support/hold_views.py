@@ -11,10 +11,11 @@ from django.views.decorators.csrf import csrf_protect
 from twostep.mfa import holds
 from twostep.mfa.conf import now as clock_now
 from twostep.mfa.identity import IdentityCheckRequiredError
+from twostep.support import services
 from twostep.support.access import support_required
 from twostep.support.forms import LiftHoldForm
 from twostep.support.services import lift_user_hold
-from twostep.support.views import denied, hold_refusal, target_user
+from twostep.support.views import refused_page, target_user
 
 
 @method_decorator([never_cache, csrf_protect, support_required], name="dispatch")
@@ -26,9 +27,8 @@ class LiftHoldView(View):
     def get(self, request, pk: int):
         """The form, or instead why it cannot be used (own or staff account: 403; not on hold)."""
         target = target_user(pk)
-        if refused := hold_refusal(request.user, target):
-            denied(request, target)
-            return self.render(request, target, None, refusal=refused, status=403)
+        if refused := refused_page(self, request, target, services.LIFT_HOLD):
+            return refused
         if holds.active_hold(target) is None:
             return self.render(request, target, None, refusal=holds.NotOnHoldError.message)
         return self.render(request, target, LiftHoldForm())
@@ -36,10 +36,8 @@ class LiftHoldView(View):
     def post(self, request, pk: int):
         target = target_user(pk)
         form = LiftHoldForm(request.POST)
-        if refused := hold_refusal(request.user, target):
-            denied(request, target)
-            form.add_error(None, refused)
-            return self.render(request, target, form, status=403)
+        if refused := refused_page(self, request, target, services.LIFT_HOLD, form):
+            return refused
         if not form.is_valid():
             return self.render(request, target, form, status=400)
         try:

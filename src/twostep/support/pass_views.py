@@ -14,7 +14,7 @@ from twostep.mfa.headers import shows_secret
 from twostep.support import lookup, services
 from twostep.support.access import support_required
 from twostep.support.forms import IssueAccessPassForm
-from twostep.support.views import refusal, target_user
+from twostep.support.views import refused_page, target_user
 
 
 @method_decorator([shows_secret, never_cache, csrf_protect, support_required], name="dispatch")
@@ -26,8 +26,8 @@ class AccessPassView(View):
 
     def get(self, request, pk: int):
         target = target_user(pk)
-        if refused := refusal(request.user, target, services.ACCESS_PASS):
-            return self.render(request, target, None, refusal=refused, status=403)
+        if refused := refused_page(self, request, target, services.ACCESS_PASS):
+            return refused
         if not_needed := services.access_pass_not_needed(target):
             return self.render(request, target, None, refusal=not_needed)
         return self.render(request, target, IssueAccessPassForm())
@@ -35,9 +35,8 @@ class AccessPassView(View):
     def post(self, request, pk: int):
         target = target_user(pk)
         form = IssueAccessPassForm(request.POST)
-        if refused := refusal(request.user, target, services.ACCESS_PASS):
-            form.add_error(None, refused)
-            return self.render(request, target, form, status=403)
+        if refused := refused_page(self, request, target, services.ACCESS_PASS, form):
+            return refused
         if not form.is_valid():
             return self.render(request, target, form, status=400)
         try:

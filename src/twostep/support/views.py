@@ -35,6 +35,20 @@ def refusal(actor, target, action: str = services.RESET) -> str:
     return refused.message if refused else ""
 
 
+def refused_page(view, request, target, action: str, form=None):
+    """The 403 page when the signed-in support user may not take ``action`` on ``target`` (audited
+    ``access.denied``), or None when they may. ``form`` (a POST's) shows the reason as its error; without one
+    the page shows it in place of the form."""
+    refused = refusal(request.user, target, action)
+    if not refused:
+        return None
+    denied(request, target)
+    if form is None:
+        return view.render(request, target, None, refusal=refused, status=403)
+    form.add_error(None, refused)
+    return view.render(request, target, form, status=403)
+
+
 def hold_refusal(actor, target) -> str:
     """Why ``actor`` may not lift ``target``'s hold (answered with 403), or "" when they may."""
     return refusal(actor, target, services.LIFT_HOLD)
@@ -77,9 +91,8 @@ class ResetView(View):
     def get(self, request, pk: int):
         """The form, or instead the reason a reset is refused (own account: 403; nothing to reset)."""
         target = target_user(pk)
-        if refused := refusal(request.user, target):
-            denied(request, target)
-            return self.render(request, target, None, refusal=refused, status=403)
+        if refused := refused_page(self, request, target, services.RESET):
+            return refused
         if not has_factors(target):
             return self.render(request, target, None, refusal=NothingToResetError.message)
         return self.render(request, target, reset_form(target))
@@ -87,10 +100,8 @@ class ResetView(View):
     def post(self, request, pk: int):
         target = target_user(pk)
         form = reset_form(target, request.POST)
-        if refused := refusal(request.user, target):
-            denied(request, target)
-            form.add_error(None, refused)
-            return self.render(request, target, form, status=403)
+        if refused := refused_page(self, request, target, services.RESET, form):
+            return refused
         if not form.is_valid():
             return self.render(request, target, form, status=400)
         try:
