@@ -10,9 +10,9 @@ which addresses have accounts.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from twostep import counters
 from twostep.accounts.addresses import comparable_email
 from twostep.audit.client import client_address
 
@@ -25,12 +25,7 @@ def _setting(name: str, default: int) -> int:
 
 def _count(key: str) -> int:
     """Add one to ``key`` (created for one window on first use); returns the new count."""
-    cache.add(key, 0, timeout=_setting("TWOSTEP_RESET_MAIL_WINDOW", 3600))
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr: start a new window
-        cache.add(key, 1, timeout=_setting("TWOSTEP_RESET_MAIL_WINDOW", 3600))
-        return 1
+    return counters.count(key, window=_setting("TWOSTEP_RESET_MAIL_WINDOW", 3600))
 
 
 def allow_reset_mail(email: str, request) -> bool:

@@ -22,14 +22,13 @@ import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 
-from twostep import otp
+from twostep import counters, otp
 from twostep.audit import events
 from twostep.mfa import lockout, setup_binding
 from twostep.mfa.conf import app_settings
@@ -117,17 +116,8 @@ def new_code(request, user, *, now: int) -> str | None:
 
 def _count_send(user) -> bool:
     key = salted_hmac("twostep.mailbox-sends", str(user.pk)).hexdigest()
-    return all(_incr(f"twostep:mailbox:{window}:{key}", window) <= limit
+    return all(counters.count(f"twostep:mailbox:{window}:{key}", window=window) <= limit
                for window, limit in ((3600, SENDS_PER_HOUR), (86400, SENDS_PER_DAY)))
-
-
-def _incr(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr: a new window
-        cache.add(key, 1, timeout=timeout)
-        return 1
 
 
 def check_code(request, user, code: str, *, now: int) -> str:

@@ -33,6 +33,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from twostep import counters
 from twostep.accounts.addresses import comparable_email
 from twostep.audit import events
 from twostep.audit.client import client_address
@@ -110,13 +111,7 @@ def record_failure(request, email: str, *, now: int, device: str | None = None) 
     window = app_settings().password_failure_window
     waits = [0]
     for key, schedule in _counters(request, email, device):
-        cache.add(key, 0, timeout=window)
-        try:
-            failures = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=window)
-            failures = 1
-        wait = schedule.backoff_seconds(failures)
+        wait = schedule.backoff_seconds(counters.count(key, window=window))
         if wait:
             cache.set(f"{key}:until", now + wait, timeout=wait)
         waits.append(wait)
