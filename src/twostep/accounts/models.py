@@ -4,11 +4,12 @@ no two users have addresses that look the same (a unique confusable skeleton).""
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from twostep.accounts.addresses import AddressError, canonical_email, email_skeleton
+from twostep.accounts.sessions import end_all_sessions
 
 
 def validate_address(value: str) -> None:
@@ -85,14 +86,27 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs) -> None:
         """Saving the address makes it canonical and sets its skeleton (AddressError when refused;
-        IntegrityError when another account has it or one that looks the same)."""
+        IntegrityError when another account has it or one that looks the same). Saving an active account as
+        inactive also ends all of its sessions, in the same transaction."""
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "email" in update_fields:
             self.email = canonical_email(self.email)
             self.email_skeleton = email_skeleton(self.email)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "email_skeleton"}
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            deactivating = self._deactivating(update_fields)
+            super().save(*args, **kwargs)
+            if deactivating:
+                # An inactive account's sessions only stop working; raising the epoch ends them, so that making
+                # the account active again revives none of them (ASVS 7.4.2).
+                end_all_sessions(self)
+
+    def _deactivating(self, update_fields) -> bool:
+        """True when this save turns the stored, active account inactive."""
+        if self.is_active or self.pk is None or (update_fields is not None and "is_active" not in update_fields):
+            return False
+        return type(self)._default_manager.filter(pk=self.pk, is_active=True).exists()
 
     def _get_session_auth_hash(self, secret=None) -> str:
         # Django checks this HMAC on every request; folding in session_epoch lets us end all sessions at once.
