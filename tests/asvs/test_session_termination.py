@@ -1,7 +1,9 @@
-"""Ending sessions (OWASP ASVS 5.0 7.4.2, 7.4.5): a deactivated or deleted account's sessions end for good, and
-staff end the sessions of one user or of every user at once."""
+"""Ending sessions (OWASP ASVS 5.0 7.4.1, 7.4.2, 7.4.5): a signed-out session is gone from the server, a
+deactivated or deleted account's sessions end for good, and staff end the sessions of every user at once."""
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.test_sessions import admin_client, ended_events, signed_in  # noqa: F401  (admin_client: fixture)
@@ -13,6 +15,18 @@ pytestmark = pytest.mark.django_db
 def signed_out(browser) -> bool:
     response = browser.get(reverse("home"))
     return response.status_code == 302 and response["Location"].startswith(reverse("mfa:signin"))
+
+
+def test_a_cookie_copied_before_sign_out_is_worth_nothing_after(clock, make_user):
+    make_user("nora@northwind.example")
+    browser = signed_in("nora@northwind.example")
+    key = browser.cookies["sessionid"].value
+    copy = Client()
+    copy.cookies["sessionid"] = key
+    assert copy.get(reverse("home")).status_code == 200
+    browser.post(reverse("mfa:signout"))
+    assert not Session.objects.filter(session_key=key).exists()  # the data is deleted on the server
+    assert signed_out(copy)
 
 
 def test_deactivating_an_account_ends_its_sessions_for_good(admin_client, clock, make_user):  # noqa: F811
