@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from twostep.accounts import services
 from twostep.accounts.addresses import address_digest
+from twostep.accounts.conf import app_settings
 from twostep.accounts.forms import ResetRequestForm
 from twostep.accounts.headers import private_page
 from twostep.accounts.reset_limits import allow_reset_mail
@@ -74,7 +75,7 @@ class ResetRequestView(BadRequestOnInvalid, auth_views.PasswordResetView):
     @property
     def extra_email_context(self) -> dict:
         # The link's host comes from TWOSTEP_BASE_URL, never from the request's Host header.
-        return {"base_url": settings.TWOSTEP_BASE_URL.rstrip("/")}
+        return {"base_url": app_settings().base_url.rstrip("/")}
 
 
 @method_decorator(private_page, name="dispatch")

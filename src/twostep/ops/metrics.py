@@ -24,6 +24,7 @@ from prometheus_client import (
 )
 
 from twostep.audit import events
+from twostep.ops.conf import app_settings
 
 SIGNINS = Counter("twostep_signins", "Password steps by outcome (success = signed in).", ["outcome"])
 CODE_FAILURES = Counter("twostep_code_failures", "Wrong or replayed verification codes at sign-in.")
@@ -64,7 +65,7 @@ def observe_request(method: str, view: str, status: int, seconds: float) -> None
 
 
 def metrics_view(request) -> HttpResponse:
-    token = settings.TWOSTEP_METRICS_TOKEN
+    token = app_settings().metrics_token
     if token:
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
         if scheme != "Bearer" or not constant_time_compare(given.strip(), token):
