@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
+from django.views.generic.edit import FormView
 
 from twostep.accounts import services
 from twostep.accounts.addresses import address_digest
@@ -44,7 +45,7 @@ def record_reset_request(request, email: str, *, account, result: str) -> None:
                   address_hmac=address_digest(email), result=result)
 
 
-class BadRequestOnInvalid:
+class BadRequestOnInvalid(FormView):
     """Re-render an invalid form with HTTP 400, like every other form of the portal."""
 
     def form_invalid(self, form):

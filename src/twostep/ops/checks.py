@@ -8,7 +8,7 @@ running services (``check_services``) are tagged ``database`` like Django's own:
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
@@ -24,8 +24,8 @@ KEY_SAMPLE = 20  # stored authenticators (the newest) opened by the key check
 
 
 @register("twostep", deploy=True)
-def check_production_services(app_configs, **kwargs) -> list:
-    problems = []
+def check_production_services(app_configs, **kwargs) -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
     if settings.DATABASES["default"]["ENGINE"] != POSTGRESQL:
         problems.append(Error("The database is not PostgreSQL.", hint="Set DATABASE_URL=postgresql://...",
                               id="twostep.E101"))

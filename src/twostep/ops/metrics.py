@@ -36,7 +36,7 @@ REQUEST_SECONDS = Histogram("twostep_request_duration_seconds", "Time to answer 
                             buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.5, 5.0, 10.0))
 
 # audit action -> the counters (with labels) it moves
-ACTION_COUNTERS = {
+ACTION_COUNTERS: dict[str, list[tuple[Counter, dict[str, str]]]] = {
     events.SIGNIN_SUCCEEDED: [(SIGNINS, {"outcome": "success"})],
     events.SIGNIN_FAILED: [(SIGNINS, {"outcome": "failure"})],
     events.SIGNIN_THROTTLED: [(SIGNINS, {"outcome": "throttled"}), (THROTTLED, {"step": "password"})],
