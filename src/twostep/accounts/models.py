@@ -1,6 +1,8 @@
 """The portal's user: signs in with an e-mail address in its canonical form (``accounts.addresses``);
 no two users have addresses that look the same (a unique confusable skeleton)."""
 
+from typing import ClassVar
+
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -20,14 +22,14 @@ def validate_address(value: str) -> None:
         raise ValidationError(exc.message, code=exc.code) from exc
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def get_by_natural_key(self, email: str) -> "User":
+    def get_by_natural_key(self, email: str | None) -> "User":
         """The user with exactly this address once canonical; an address that ``canonical_email`` refuses
         is nobody's (DoesNotExist, so a sign-in with it costs and answers like an unknown address)."""
         try:
-            return self.get(email=canonical_email(email))
+            return self.get(email=canonical_email(email or ""))
         except AddressError:
             raise self.model.DoesNotExist("No user has this address.") from None
 
@@ -76,7 +78,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["email"]

@@ -10,17 +10,17 @@ The notices never carry a secret, a code or a password.
 
 import logging
 import smtplib
-import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from twostep.accounts.browsers import request_browser
+from twostep.accounts.conf import app_settings
 from twostep.audit.client import client_address
+from twostep.conf import now as clock_now
 
 logger = logging.getLogger(__name__)
 
@@ -41,17 +41,12 @@ def when(now: int) -> str:
     "30 November 2026 at 23:30 UTC (1 December 2026 at 00:30 Europe/Berlin)"."""
     moment = datetime.fromtimestamp(now, tz=UTC)
     text = f"{_day(moment)} at {moment:%H:%M} UTC"
-    zone = getattr(settings, "TIME_ZONE", "UTC") or "UTC"
+    zone = app_settings().time_zone
     if zone in ("UTC", "Etc/UTC"):
         return text
     local = moment.astimezone(ZoneInfo(zone))
     day = "" if local.date() == moment.date() else f"{_day(local)} at "
     return f"{text} ({day}{local:%H:%M} {zone})"
-
-
-def _now() -> int:
-    clock = getattr(settings, "TWOSTEP_CLOCK", None)  # the injected clock of twostep (tests)
-    return int(clock() if clock is not None else time.time())
 
 
 def schedule(user, template: str, subject: str, *, request=None, now: int | None = None, **context) -> None:
@@ -60,10 +55,10 @@ def schedule(user, template: str, subject: str, *, request=None, now: int | None
     ``now`` in Unix seconds (default: the clock); ``request`` gives the IP address shown, when there is one;
     ``context`` adds template variables (never secrets)."""
     ip = (client_address(request) or "") if request is not None else ""  # as the audit trail records it
-    context = {"user": user, "issuer": getattr(settings, "TWOSTEP_ISSUER", "twostep"), "ip": ip,
-               "browser": request_browser(request),
-               "when": when(_now() if now is None else now),
-               "support_contact": getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""), **context}
+    conf = app_settings()
+    context = {"user": user, "issuer": conf.issuer, "ip": ip, "browser": request_browser(request),
+               "when": when(clock_now() if now is None else now), "support_contact": conf.support_contact,
+               **context}
     address, user_id = user.email, user.pk
     transaction.on_commit(lambda: _send(address, user_id, template, subject, context), robust=True)
 

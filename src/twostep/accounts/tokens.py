@@ -7,13 +7,14 @@ seconds. ``TWOSTEP_CLOCK`` (tests) replaces the wall clock, like everywhere else
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+
+from twostep.conf import app_settings
 
 
 class ResetTokenGenerator(PasswordResetTokenGenerator):
     def _now(self) -> datetime:
-        clock = getattr(settings, "TWOSTEP_CLOCK", None)
+        clock = app_settings().clock
         # Django compares naive local datetimes here, so build the same kind.
         return datetime.fromtimestamp(clock()) if clock is not None else super()._now()
 

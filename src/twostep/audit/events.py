@@ -13,11 +13,11 @@ listeners such as metrics, so this app imports none of them. A listener's error 
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from twostep import conf
 from twostep.audit.client import client_address
 from twostep.audit.models import AuditEvent
 
@@ -77,7 +77,7 @@ def _client(request: Any) -> tuple[str | None, str]:
 
 def _now() -> datetime:
     """Now, from ``TWOSTEP_CLOCK`` (Unix seconds) when set, like every other clock of twostep (tests)."""
-    clock = getattr(settings, "TWOSTEP_CLOCK", None)
+    clock = conf.app_settings().clock
     return datetime.fromtimestamp(clock(), tz=UTC) if clock is not None else timezone.now()
 
 

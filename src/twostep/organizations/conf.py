@@ -1,17 +1,16 @@
-"""Settings of the organizations app, read lazily from Django settings (``TWOSTEP_*``).
+"""Settings of the organizations app, read lazily from Django settings (``TWOSTEP_*``). The clock is
+``twostep.conf`` (``TWOSTEP_CLOCK``).
 
 | setting                     | default                 | meaning                                             |
 |-----------------------------|-------------------------|-----------------------------------------------------|
 | TWOSTEP_INVITATION_MAX_AGE  | 604800 (7 days)         | seconds an invitation link stays valid              |
 | TWOSTEP_BASE_URL            | "http://127.0.0.1:8000" | scheme and host put in front of links in e-mails    |
-| TWOSTEP_CLOCK               | None                    | callable returning Unix seconds (tests); None = time.time |
 """
-
-import time
 
 from django.conf import settings
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+from twostep import conf
+from twostep.accounts.conf import DEFAULT_BASE_URL
 
 
 def invitation_max_age() -> int:
@@ -34,7 +33,5 @@ def absolute_url(path: str) -> str:
 
 
 def now() -> int:
-    """The current time in integer Unix seconds, from ``TWOSTEP_CLOCK`` when set (the same clock as
-    ``twostep.mfa.conf.now``; this app sits below mfa and cannot import it)."""
-    clock = getattr(settings, "TWOSTEP_CLOCK", None)
-    return int(clock() if clock is not None else time.time())
+    """The current time in integer Unix seconds: ``twostep.conf.now`` (``TWOSTEP_CLOCK`` when set)."""
+    return conf.now()
