@@ -29,13 +29,14 @@ import heapq
 import itertools
 import logging
 import threading
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+
+from twostep import clock
 
 logger = logging.getLogger(__name__)
 _held: list[tuple[int, int, Callable[..., Any], tuple]] = []  # heap of (due, order, func, args), in-process
@@ -54,11 +55,6 @@ def _description(func: Callable[..., Any]) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
 
-def _now() -> int:
-    clock = getattr(settings, "TWOSTEP_CLOCK", None)  # the injected clock of twostep (tests)
-    return int(clock() if clock is not None else time.time())
-
-
 def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any):
     """Queue or run ``func``; returns the RQ job when queued now, else None (deferred to commit, or run)."""
     if not settings.TWOSTEP_TASKS_ASYNC:
@@ -75,7 +71,7 @@ def enqueue_in(delay: int, func: Callable[..., Any], *args: Any) -> None:
         at = datetime.now(UTC) + timedelta(seconds=delay)
         transaction.on_commit(lambda: _queue().enqueue_at(at, func, *args, description=_description(func)))
     else:
-        due = _now() + delay
+        due = clock.now() + delay
         transaction.on_commit(lambda: _hold(due, func, args))
 
 
@@ -97,7 +93,7 @@ def run_due(now: int | None = None) -> int:
     """Run the held tasks that are due at ``now`` (Unix seconds; default the clock); returns how many ran.
     A task's error is logged (without its arguments) and does not stop the others."""
     done = 0
-    for func, args in _take_due(_now() if now is None else now):
+    for func, args in _take_due(clock.now() if now is None else now):
         try:
             func(*args)
         except Exception:

@@ -10,8 +10,7 @@ The notices never carry a secret, a code or a password.
 
 import logging
 import smtplib
-import time
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -19,8 +18,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from twostep import clock
 from twostep.accounts.browsers import request_browser
 from twostep.audit.client import client_address
+from twostep.clock import as_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def when(now: int) -> str:
     """``now`` (Unix seconds) as the notices write it: in UTC, then in the site's time zone
     (``TWOSTEP_TIME_ZONE``) unless that is UTC, with its date when the day differs:
     "30 November 2026 at 23:30 UTC (1 December 2026 at 00:30 Europe/Berlin)"."""
-    moment = datetime.fromtimestamp(now, tz=UTC)
+    moment = as_datetime(now)
     text = f"{_day(moment)} at {moment:%H:%M} UTC"
     zone = getattr(settings, "TIME_ZONE", "UTC") or "UTC"
     if zone in ("UTC", "Etc/UTC"):
@@ -47,11 +48,6 @@ def when(now: int) -> str:
     local = moment.astimezone(ZoneInfo(zone))
     day = "" if local.date() == moment.date() else f"{_day(local)} at "
     return f"{text} ({day}{local:%H:%M} {zone})"
-
-
-def _now() -> int:
-    clock = getattr(settings, "TWOSTEP_CLOCK", None)  # the injected clock of twostep (tests)
-    return int(clock() if clock is not None else time.time())
 
 
 def schedule(user, template: str, subject: str, *, request=None, now: int | None = None, **context) -> None:
@@ -62,7 +58,7 @@ def schedule(user, template: str, subject: str, *, request=None, now: int | None
     ip = (client_address(request) or "") if request is not None else ""  # as the audit trail records it
     context = {"user": user, "issuer": getattr(settings, "TWOSTEP_ISSUER", "twostep"), "ip": ip,
                "browser": request_browser(request),
-               "when": when(_now() if now is None else now),
+               "when": when(clock.now() if now is None else now),
                "support_contact": getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""), **context}
     address, user_id = user.email, user.pk
     transaction.on_commit(lambda: _send(address, user_id, template, subject, context), robust=True)

@@ -1,8 +1,8 @@
 """twostep's MFA settings, typed and read lazily from Django settings (``TWOSTEP_*``).
 
-The settings module reads each of them from the environment variable of the same name (``TWOSTEP_CLOCK``
-excepted: tests set it) and stops start-up on a value out of range: the ranges are in ``twostep.tuning``
-(``TWOSTEP_PROXY_COUNT``: 0 to 10) and the README's Configuration table.
+The settings module reads each of them from the environment variable of the same name and stops start-up on a
+value out of range: the ranges are in ``twostep.tuning`` (``TWOSTEP_PROXY_COUNT``: 0 to 10) and the README's
+Configuration table. The test clock, ``TWOSTEP_CLOCK``, is read by ``twostep.clock``.
 
 | setting                         | default        | meaning                                                  |
 |---------------------------------|----------------|----------------------------------------------------------|
@@ -26,8 +26,6 @@ excepted: tests set it) and stops start-up on a value out of range: the ranges a
 |                                 |                | code by e-mail (or an invitation link, or an access pass)|
 | TWOSTEP_MAILBOX_CODE_LIFETIME   | 900            | seconds a mailed setup code stays valid                  |
 | TWOSTEP_ACCESS_PASS_LIFETIME    | 3600           | seconds a temporary access pass stays valid              |
-| TWOSTEP_CLOCK                   | None           | callable returning Unix seconds (tests only, not from the|
-|                                 |                | environment); None = time.time                           |
 | TWOSTEP_THROTTLE_FREE_FAILURES  | 5              | wrong codes (per user, all second factors) or passwords   |
 |                                 |                | (per account) before the next try must wait              |
 | TWOSTEP_THROTTLE_BASE_DELAY     | 30             | seconds of the first wait; each further failure doubles it|
@@ -59,7 +57,6 @@ process on it). Wrong codes of every second factor count in one row per user (``
 ``lockout``), so every server shares them.
 """
 
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -134,8 +131,3 @@ def app_settings() -> MfaSettings:
         support_contact=getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""),
     )
 
-
-def now() -> int:
-    """The current time in integer Unix seconds, from ``TWOSTEP_CLOCK`` when set (tests inject it)."""
-    clock = getattr(settings, "TWOSTEP_CLOCK", None)
-    return int(clock() if clock is not None else time.time())

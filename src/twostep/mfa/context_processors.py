@@ -1,9 +1,9 @@
 """Template context for every page: ``mfa_grace``, the grace-period banner of templates/base.html."""
 
-from twostep.mfa.conf import now as clock_now
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
 from twostep.mfa.grace import grace_period_for
 from twostep.mfa.journey import MFA_VERIFIED_AT
-from twostep.mfa.services import as_datetime
 
 ENROLL_VIEWS = {"mfa:enroll", "mfa:enroll_confirm"}  # the banner's own target: no banner there
 

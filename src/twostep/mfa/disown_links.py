@@ -9,12 +9,12 @@ Errors are ``DisownLinkError`` subclasses with a stable ``code`` and the HTTP ``
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
 
 from django.core import signing
 from django.urls import reverse
 
 from twostep.accounts.browsers import request_browser
+from twostep.clock import as_datetime
 from twostep.errors import ServiceError
 from twostep.mfa import notices
 from twostep.mfa.models import DisownLink
@@ -49,10 +49,6 @@ class ExpiredDisownLinkError(DisownLinkError):
     status = 410
 
 
-def _moment(now: int) -> datetime:
-    return datetime.fromtimestamp(now, tz=UTC)
-
-
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -68,9 +64,9 @@ def announce_enrollment(user, authenticator, *, replaced: bool, now: int, reques
     an earlier authenticator, which the notice says."""
     token = secrets.token_urlsafe(32)
     link = DisownLink.objects.create(
-        user=user, authenticator=authenticator, token_hash=_hash(token), set_up_at=_moment(now),
+        user=user, authenticator=authenticator, token_hash=_hash(token), set_up_at=as_datetime(now),
         ip=authenticator.confirmed_ip, browser=request_browser(request)[:100],
-        expires_at=_moment(now + LINK_MAX_AGE),
+        expires_at=as_datetime(now + LINK_MAX_AGE),
     )
     notices.notify(user, "mfa_enrolled", request=request, now=now, replaced=replaced, link=link_url(token),
                    lifetime=LINK_LIFETIME, ip=link.ip or "", browser=link.browser)
@@ -94,7 +90,7 @@ def check_open(link: DisownLink, *, now: int) -> None:
     up to and including ``expires_at``."""
     if link.used_at is not None:
         raise UsedDisownLinkError()
-    if _moment(now) > link.expires_at:
+    if as_datetime(now) > link.expires_at:
         raise ExpiredDisownLinkError()
 
 
@@ -102,9 +98,9 @@ def claim(link: DisownLink, *, now: int) -> None:
     """Mark ``link`` used with one conditional UPDATE, so of two concurrent uses exactly one wins; the
     other raises (UsedDisownLinkError or ExpiredDisownLinkError)."""
     claimed = DisownLink.objects.filter(pk=link.pk, used_at__isnull=True,
-                                        expires_at__gte=_moment(now)).update(used_at=_moment(now))
+                                        expires_at__gte=as_datetime(now)).update(used_at=as_datetime(now))
     if claimed != 1:
         link.refresh_from_db()
         check_open(link, now=now)
         raise UsedDisownLinkError()
-    link.used_at = _moment(now)
+    link.used_at = as_datetime(now)

@@ -14,10 +14,11 @@ from django.db import transaction
 from twostep import otp
 from twostep.audit import events
 from twostep.audit.client import client_address
+from twostep.clock import as_datetime
 from twostep.mfa import disown_links, recovery_codes, skew, vault
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator
-from twostep.mfa.services import InvalidCodeError, MalformedCodeError, MfaError, as_datetime
+from twostep.mfa.services import InvalidCodeError, MalformedCodeError, MfaError
 
 
 class SetupGoneError(MfaError):

@@ -8,8 +8,8 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import SetPasswordForm
 
 from twostep import otp
+from twostep.clock import now as clock_now
 from twostep.mfa import device_cookies, password_throttle, recovery_codes
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.recovery import MalformedRecoveryCodeError
 
 SIGNIN_ERROR = "That e-mail address and password do not match an account. Check both and try again."

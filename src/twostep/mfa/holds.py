@@ -10,10 +10,11 @@ not lift it. Times are Unix seconds (``now``); errors are ``HoldError`` subclass
 from django.db import IntegrityError, transaction
 
 from twostep.audit import events
+from twostep.clock import as_datetime
 from twostep.mfa import notices
 from twostep.mfa.identity import checked_identity
 from twostep.mfa.models import AccountHold
-from twostep.mfa.services import MfaError, as_datetime
+from twostep.mfa.services import MfaError
 
 
 class HoldError(MfaError):

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from twostep.audit import events
+from twostep.clock import as_datetime
 from twostep.mfa import device_cookies, holds, pending, policy, stepup
-from twostep.mfa.services import as_datetime
 
 MFA_VERIFIED_AT = "twostep_mfa_verified_at"  # session key: Unix seconds of the last accepted code
 BACKEND = "django.contrib.auth.backends.ModelBackend"

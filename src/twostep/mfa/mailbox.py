@@ -20,7 +20,6 @@ import logging
 import secrets
 import smtplib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -30,10 +29,11 @@ from django.utils.crypto import salted_hmac
 
 from twostep import counters, otp
 from twostep.audit import events
+from twostep.clock import as_datetime
 from twostep.mfa import lockout, setup_binding
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import Authenticator, MailboxChallenge
-from twostep.mfa.services import MalformedCodeError, MfaError, as_datetime
+from twostep.mfa.services import MalformedCodeError, MfaError
 from twostep.organizations import invitation_proof
 
 logger = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ def send_mailbox_code(request, user, *, now: int) -> Challenge:
 
 def _mail_code(user, code: str, *, expires_at: int) -> None:
     context = {"user": user, "code": f"{code[:3]} {code[3:]}", "issuer": app_settings().issuer,
-               "until": datetime.fromtimestamp(expires_at, tz=UTC), "support_contact": app_settings().support_contact}
+               "until": as_datetime(expires_at), "support_contact": app_settings().support_contact}
     try:
         send_mail(f"Your code to set up multi-factor authentication: {code}",
                   render_to_string("mfa/email/mailbox_code.txt", context), None, [user.email])

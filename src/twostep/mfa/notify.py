@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from twostep.audit import events
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
 from twostep.errors import ServiceError
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.models import Authenticator
 from twostep.mfa.org_policy import policy_of
-from twostep.mfa.services import as_datetime
 from twostep.organizations.conf import absolute_url
 from twostep.organizations.models import Organization
 

@@ -31,10 +31,10 @@ from django.urls import reverse
 from twostep.audit import events
 from twostep.audit.client import client_address
 from twostep.audit.models import AuditEvent
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
 from twostep.mfa import notices, pending, vault
 from twostep.mfa.conf import app_settings
-from twostep.mfa.conf import now as clock_now
-from twostep.mfa.services import as_datetime
 from twostep.mfa.user_agents import browser_label
 from twostep.organizations.conf import absolute_url
 from twostep.tasks import enqueue_in

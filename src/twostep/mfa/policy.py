@@ -20,9 +20,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
 
-from twostep.mfa.conf import now as clock_now
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
 from twostep.mfa.models import AccountHold, Authenticator, OrganizationMfaPolicy
-from twostep.mfa.services import as_datetime
 from twostep.organizations.models import Membership
 from twostep.tuning import MFA_REQUIRED_FOR
 

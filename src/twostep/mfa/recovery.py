@@ -8,9 +8,10 @@ from django.db import transaction
 
 from twostep.accounts import sessions
 from twostep.audit import events
+from twostep.clock import as_datetime
 from twostep.mfa import lockout, notices, recovery_codes
 from twostep.mfa.models import Authenticator
-from twostep.mfa.services import MfaError, NoAuthenticatorError, as_datetime
+from twostep.mfa.services import MfaError, NoAuthenticatorError
 
 SIGNIN, STEP_UP = "signin", "stepup"
 

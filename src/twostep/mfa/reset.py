@@ -17,11 +17,12 @@ from django.template.loader import render_to_string
 
 from twostep.accounts.sessions import end_all_sessions, end_sessions_but_this
 from twostep.audit import events
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
 from twostep.mfa import lockout, notices, policy, recovery_codes
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.identity import checked_identity
 from twostep.mfa.models import Authenticator
-from twostep.mfa.services import MfaError, as_datetime
+from twostep.mfa.services import MfaError
 
 OPERATOR = "operator (command line)"  # the actor label of a reset run with ``twostep mfa-reset``
 logger = logging.getLogger(__name__)

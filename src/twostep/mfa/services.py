@@ -3,12 +3,11 @@
 Errors are ``MfaError`` subclasses with a stable ``code`` (used by forms and any JSON API).
 """
 
-from datetime import UTC, datetime
-
 from django.db import transaction
 from django.db.models import Q
 
 from twostep import otp
+from twostep.clock import as_datetime
 from twostep.mfa import lockout, skew, vault
 from twostep.mfa.conf import app_settings
 from twostep.mfa.errors import LockedError as LockedError  # re-exported: every factor's refusals
@@ -51,10 +50,6 @@ class ReplayedCodeError(MfaError):
 class NoAuthenticatorError(MfaError):
     code = "no_authenticator"
     message = "There is no authenticator to check this code against. Start the setup again."
-
-
-def as_datetime(now: int) -> datetime:
-    return datetime.fromtimestamp(now, tz=UTC)
 
 
 def code_digits(user) -> int:

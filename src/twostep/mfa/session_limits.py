@@ -1,7 +1,7 @@
 """How long a signed-in session lasts: an idle timeout and an absolute lifetime (ASVS 7.3.1, 7.3.2).
 
 Each session keeps, in itself, when it signed in (``SIGNED_IN_AT``) and when it was last used (``SEEN_AT``),
-both in Unix seconds of the injected clock (``twostep.mfa.conf.now``). The state lives in the session row, so
+both in Unix seconds of the injected clock (``twostep.clock.now``). The state lives in the session row, so
 every app server applies the same limits. ``SessionLimitsMiddleware`` signs a session out at its first request
 more than ``TWOSTEP_SESSION_IDLE_TIMEOUT`` seconds after its previous one, or more than
 ``TWOSTEP_SESSION_MAX_AGE`` seconds after its sign-in, and says why on the sign-in page. A session signed in
@@ -15,8 +15,8 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from twostep.clock import now as clock_now
 from twostep.mfa.conf import app_settings
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.enforcement import ALWAYS_ALLOWED_PREFIXES
 
 SIGNED_IN_AT = "twostep_signed_in_at"

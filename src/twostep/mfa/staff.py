@@ -12,8 +12,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
 from twostep.audit.denials import AccessDenied
+from twostep.clock import now as clock_now
 from twostep.mfa import holds, journey
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.views import refusals
 
 NOT_STAFF = "Only staff can open this page."

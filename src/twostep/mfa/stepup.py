@@ -12,7 +12,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from twostep.mfa.conf import now as clock_now
+from twostep.clock import now as clock_now
 
 SESSION_KEY = "twostep_stepup_at"
 

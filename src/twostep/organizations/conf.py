@@ -4,10 +4,7 @@
 |-----------------------------|-------------------------|-----------------------------------------------------|
 | TWOSTEP_INVITATION_MAX_AGE  | 604800 (7 days)         | seconds an invitation link stays valid              |
 | TWOSTEP_BASE_URL            | "http://127.0.0.1:8000" | scheme and host put in front of links in e-mails    |
-| TWOSTEP_CLOCK               | None                    | callable returning Unix seconds (tests); None = time.time |
 """
-
-import time
 
 from django.conf import settings
 
@@ -32,9 +29,3 @@ def absolute_url(path: str) -> str:
     """``path`` (starting with "/") behind ``TWOSTEP_BASE_URL``, for links in e-mails sent without a request."""
     return getattr(settings, "TWOSTEP_BASE_URL", DEFAULT_BASE_URL).rstrip("/") + path
 
-
-def now() -> int:
-    """The current time in integer Unix seconds, from ``TWOSTEP_CLOCK`` when set (the same clock as
-    ``twostep.mfa.conf.now``; this app sits below mfa and cannot import it)."""
-    clock = getattr(settings, "TWOSTEP_CLOCK", None)
-    return int(clock() if clock is not None else time.time())

@@ -9,14 +9,14 @@ label such as ``mfa.reset.OPERATOR``, not a user) may act on anyone.
 from django.db import transaction
 
 from twostep.accounts.notices import schedule, when
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
 from twostep.errors import ServiceError
 from twostep.mfa import holds, mailbox
 from twostep.mfa.access_passes import issue_access_pass
 from twostep.mfa.conf import app_settings
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.models import AccessPass
 from twostep.mfa.reset import reset_mfa
-from twostep.mfa.services import as_datetime
 from twostep.support.models import SupportReset
 
 RESET, ACCESS_PASS, LIFT_HOLD = "reset", "access_pass", "lift_hold"  # the actions support takes on a user

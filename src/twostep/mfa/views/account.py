@@ -18,9 +18,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.accounts import services
 from twostep.accounts.forms import ChangeEmailForm
 from twostep.audit import events
+from twostep.clock import now as clock_now
 from twostep.errors import ServiceError
 from twostep.mfa import mailbox
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import ChangePasswordForm
 from twostep.mfa.stepup import step_up_required
 from twostep.mfa.views import refusals

@@ -15,9 +15,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
 
 from twostep.accounts.headers import private_page
+from twostep.clock import now as clock_now
 from twostep.mfa import disown, disown_links
 from twostep.mfa.conf import app_settings
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.models import Authenticator
 
 SESSION_KEY = "twostep_disown"

@@ -25,9 +25,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from twostep.accounts.sessions import end_other_sessions
+from twostep.clock import now as clock_now
 from twostep.mfa import enrollment as enrollments
 from twostep.mfa import journey, mailbox, services, setup_binding
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm
 from twostep.mfa.headers import shows_secret
 from twostep.mfa.models import Authenticator

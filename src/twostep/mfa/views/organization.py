@@ -18,11 +18,11 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
 from twostep.mfa import members, notify, org_policy, stepup
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import RequireMfaForm
 from twostep.mfa.models import Authenticator
-from twostep.mfa.services import as_datetime
 from twostep.organizations.access import admin_membership
 from twostep.tasks import enqueue
 

@@ -18,12 +18,13 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
 from twostep.mfa import journey, lockout, password_notice, pending, recovery, recovery_codes
 from twostep.mfa.conf import app_settings
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import EndOtherSessionsForm, RecoveryCodeForm
 from twostep.mfa.headers import shows_secret
-from twostep.mfa.services import LockedError, MfaError, ThrottledError, as_datetime
+from twostep.mfa.services import LockedError, MfaError, ThrottledError
 from twostep.mfa.stepup import step_up_required
 from twostep.mfa.throttling import describe_wait
 from twostep.mfa.views import refusals

@@ -13,14 +13,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.accounts.addresses import comparable_email, unambiguous
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
 from twostep.mfa import enrollment as enrollments
 from twostep.mfa import holds, journey, lockout, mailbox, password_notice, pending, policy, services, setup_binding
 from twostep.mfa.conf import app_settings
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.forms import CodeForm, SignInForm
 from twostep.mfa.headers import shows_secret
 from twostep.mfa.qr import qr_svg
-from twostep.mfa.services import as_datetime
 from twostep.mfa.throttling import describe_wait
 from twostep.mfa.views import refusals
 from twostep.mfa.views.recovery import show_recovery_codes
