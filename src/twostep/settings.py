@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "twostep.ops.middleware.FormRequestsMiddleware",
     "twostep.mfa.enforcement.MfaEnforcementMiddleware",
-    "twostep.mfa.device_cookies.DeviceCookieMiddleware",  # sets the cookie of a sign-in completed in the request
+    "twostep.accounts.device_cookies.DeviceCookieMiddleware",  # sets the cookie of a sign-in completed in the request
     "twostep.audit.denials.AccessDeniedMiddleware",  # a view's PermissionDenied is audited access.denied
 ]
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from tests.conftest import code_for, post_code, post_password
 from tests.services import run_rqworker, unique_queue
 from tests.signin_helpers import enroll_with_codes
+from twostep.accounts.browsers import UNKNOWN, browser_label
 from twostep.audit.models import AuditEvent
 from twostep.mfa import password_notice, pending
-from twostep.mfa.user_agents import UNKNOWN, browser_label
 
 pytestmark = pytest.mark.django_db
 IP = "203.0.113.7"

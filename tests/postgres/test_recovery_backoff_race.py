@@ -18,7 +18,7 @@ from collections import Counter
 import pytest
 
 from tests.postgres.harness import App, Browser, fresh_database
-from twostep.mfa.throttling import Schedule
+from twostep.accounts.backoff import Schedule
 
 pytestmark = pytest.mark.postgres
 

@@ -26,21 +26,12 @@ Configuration table. The test clock, ``TWOSTEP_CLOCK``, is read by ``twostep.clo
 |                                 |                | code by e-mail (or an invitation link, or an access pass)|
 | TWOSTEP_MAILBOX_CODE_LIFETIME   | 900            | seconds a mailed setup code stays valid                  |
 | TWOSTEP_ACCESS_PASS_LIFETIME    | 3600           | seconds a temporary access pass stays valid              |
-| TWOSTEP_THROTTLE_FREE_FAILURES  | 5              | wrong codes (per user, all second factors) or passwords   |
-|                                 |                | (per account) before the next try must wait              |
+| TWOSTEP_THROTTLE_FREE_FAILURES  | 5              | wrong codes (per user, all second factors) before the    |
+|                                 |                | next try must wait (wrong passwords: ``accounts.conf``)  |
 | TWOSTEP_THROTTLE_BASE_DELAY     | 30             | seconds of the first wait; each further failure doubles it|
 | TWOSTEP_THROTTLE_MAX_DELAY      | 900            | the longest wait in seconds (15 minutes)                 |
 | TWOSTEP_CODE_LOCK_AFTER         | 100            | consecutive wrong codes (of any second factor) that lock |
 |                                 |                | every second factor until support resets MFA (NIST: 100) |
-| TWOSTEP_PASSWORD_IP_FREE_FAILURES | 20           | wrong passwords from one client IP (IPv6: per /64) before|
-|                                 |                | its next try waits; more than per account (shared NAT)   |
-| TWOSTEP_PASSWORD_FAILURE_WINDOW | 86400          | seconds after its first failure that a password counter  |
-|                                 |                | is forgotten (a correct password resets the account's)   |
-| TWOSTEP_DEVICE_COOKIE_AGE       | 31536000       | seconds a device cookie (a browser that completed a      |
-|                                 |                | sign-in) stays known: 365 days                           |
-| TWOSTEP_DEVICE_COOKIE_MAX_FAILURES | 10          | wrong passwords through one device cookie within         |
-|                                 |                | TWOSTEP_PASSWORD_FAILURE_WINDOW after which the cookie is|
-|                                 |                | distrusted (its browser counts as unknown); OWASP's N    |
 | TWOSTEP_SESSION_IDLE_TIMEOUT    | 1800           | seconds without a request after which a signed-in session|
 |                                 |                | is signed out at its next one (``session_limits``)       |
 | TWOSTEP_SESSION_MAX_AGE         | 43200          | seconds after its sign-in that a session is signed out,  |
@@ -51,17 +42,16 @@ Configuration table. The test clock, ``TWOSTEP_CLOCK``, is read by ``twostep.clo
 |                                 |                | shown on the code and locked pages and in notices; "" =  |
 |                                 |                | not shown                                                |
 
-Wrong-password counters (per account, per client IP and per device cookie, see ``device_cookies``) live in
-Django's cache (``REDIS_URL``: Redis, shared by every app server; else a table of the database, shared by every
-process on it). Wrong codes of every second factor count in one row per user (``FactorThrottle``, see
-``lockout``), so every server shares them.
+The wrong-password settings (``TWOSTEP_PASSWORD_*``, ``TWOSTEP_DEVICE_COOKIE_*``) are the accounts app's
+(``twostep.accounts.conf``). Wrong codes of every second factor count in one row per user (``FactorThrottle``,
+see ``lockout``), so every server shares them.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
 
-from twostep.mfa.throttling import Schedule
+from twostep.accounts.backoff import Schedule
 
 
 @dataclass(frozen=True)
@@ -82,10 +72,6 @@ class MfaSettings:
     throttle_base_delay: int
     throttle_max_delay: int
     code_lock_after: int
-    password_ip_free_failures: int
-    password_failure_window: int
-    device_cookie_age: int
-    device_cookie_max_failures: int
     session_idle_timeout: int
     session_max_age: int
     proxy_count: int
@@ -93,13 +79,8 @@ class MfaSettings:
 
     @property
     def schedule(self) -> Schedule:
-        """The back-off of wrong codes per user (all second factors) and wrong passwords per account."""
+        """The back-off of wrong codes per user (all second factors)."""
         return Schedule(self.throttle_free_failures, self.throttle_base_delay, self.throttle_max_delay)
-
-    @property
-    def ip_schedule(self) -> Schedule:
-        """The same shape of back-off for wrong passwords per client IP, with more free failures."""
-        return Schedule(self.password_ip_free_failures, self.throttle_base_delay, self.throttle_max_delay)
 
 
 def app_settings() -> MfaSettings:
@@ -121,10 +102,6 @@ def app_settings() -> MfaSettings:
         throttle_base_delay=getattr(settings, "TWOSTEP_THROTTLE_BASE_DELAY", 30),
         throttle_max_delay=getattr(settings, "TWOSTEP_THROTTLE_MAX_DELAY", 900),
         code_lock_after=getattr(settings, "TWOSTEP_CODE_LOCK_AFTER", 100),
-        password_ip_free_failures=getattr(settings, "TWOSTEP_PASSWORD_IP_FREE_FAILURES", 20),
-        password_failure_window=getattr(settings, "TWOSTEP_PASSWORD_FAILURE_WINDOW", 86400),
-        device_cookie_age=getattr(settings, "TWOSTEP_DEVICE_COOKIE_AGE", 365 * 86400),
-        device_cookie_max_failures=getattr(settings, "TWOSTEP_DEVICE_COOKIE_MAX_FAILURES", 10),
         session_idle_timeout=getattr(settings, "TWOSTEP_SESSION_IDLE_TIMEOUT", 1800),
         session_max_age=getattr(settings, "TWOSTEP_SESSION_MAX_AGE", 12 * 3600),
         proxy_count=getattr(settings, "TWOSTEP_PROXY_COUNT", 0),

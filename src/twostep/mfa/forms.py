@@ -8,8 +8,10 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import SetPasswordForm
 
 from twostep import otp
+from twostep.accounts import device_cookies, password_throttle
+from twostep.accounts.forms import ThrottledPasswordMixin
 from twostep.clock import now as clock_now
-from twostep.mfa import device_cookies, password_throttle, recovery_codes
+from twostep.mfa import recovery_codes
 from twostep.mfa.recovery import MalformedRecoveryCodeError
 
 SIGNIN_ERROR = "That e-mail address and password do not match an account. Check both and try again."
@@ -141,27 +143,6 @@ class RequireMfaForm(forms.Form):
             raise forms.ValidationError("Tick the box to require MFA, or clear it to stop requiring it, and save.",
                                         code="invalid_choice")
         return self.cleaned_data["require_mfa"]
-
-
-class ThrottledPasswordMixin:
-    """Checks the password of ``self.user`` (a signed-in user confirming it is them) under the throttling of
-    the sign-in: the same counters, the same one-at-a-time slot. Needs ``self.user``, ``self.request``,
-    ``self.now`` (Unix seconds) and sets ``self.retry_after`` (seconds) when the password was not checked."""
-
-    def check_own_password(self, password: str) -> str:
-        """``password`` if it is the user's; raises ValidationError ``throttled`` or ``invalid_password``."""
-        email = self.user.email
-        with password_throttle.account_slot(email) as mine:
-            device = device_cookies.known_device(self.request, email, now=self.now)
-            self.retry_after = (password_throttle.retry_after(self.request, email, now=self.now, device=device)
-                                if mine else password_throttle.BUSY_RETRY_AFTER)
-            if self.retry_after:
-                raise forms.ValidationError(password_throttle.message(self.retry_after), code="throttled")
-            if not self.user.check_password(password):
-                password_throttle.record_failure(self.request, email, now=self.now, device=device)
-                raise forms.ValidationError("That password is not correct.", code="invalid_password")
-            password_throttle.record_success(email, device=device)
-        return password
 
 
 class ChangePasswordForm(ThrottledPasswordMixin, SetPasswordForm):

@@ -5,9 +5,10 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from twostep.accounts import device_cookies
 from twostep.audit import events
 from twostep.clock import as_datetime
-from twostep.mfa import device_cookies, holds, pending, policy, stepup
+from twostep.mfa import holds, pending, policy, stepup
 
 MFA_VERIFIED_AT = "twostep_mfa_verified_at"  # session key: Unix seconds of the last accepted code
 BACKEND = "django.contrib.auth.backends.ModelBackend"

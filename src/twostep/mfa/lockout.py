@@ -21,7 +21,7 @@ two app servers take turns and neither checks a guess that the other's failure s
 before any other row lock of the check (one lock order: no deadlocks). The errors are returned, not raised, so
 the caller raises them after the counts and audit events are committed.
 
-The schedule is ``twostep.mfa.throttling``'s: after 5 consecutive wrong codes the next try waits 30 s, doubling
+The schedule is ``twostep.accounts.backoff``'s: after 5 consecutive wrong codes the next try waits 30 s, doubling
 to 15 minutes; the 100th (``TWOSTEP_CODE_LOCK_AFTER``) locks every factor, recovery codes included (a recovery
 code checked during a lock would be a guess past the bound), until ``clear`` (support's reset).
 """

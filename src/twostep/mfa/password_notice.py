@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 
+from twostep.accounts.browsers import browser_label
 from twostep.audit import events
 from twostep.audit.client import client_address
 from twostep.audit.models import AuditEvent
@@ -35,7 +36,6 @@ from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
 from twostep.mfa import notices, pending, vault
 from twostep.mfa.conf import app_settings
-from twostep.mfa.user_agents import browser_label
 from twostep.organizations.conf import absolute_url
 from twostep.tasks import enqueue_in
 

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from twostep.accounts.backoff import describe_wait
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
 from twostep.mfa import journey, lockout, password_notice, pending, recovery, recovery_codes
@@ -26,7 +27,6 @@ from twostep.mfa.forms import EndOtherSessionsForm, RecoveryCodeForm
 from twostep.mfa.headers import shows_secret
 from twostep.mfa.services import LockedError, MfaError, ThrottledError
 from twostep.mfa.stepup import step_up_required
-from twostep.mfa.throttling import describe_wait
 from twostep.mfa.views import refusals
 
 DOWNLOAD_NAME = "twostep-recovery-codes.txt"

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from twostep.accounts.addresses import comparable_email, unambiguous
+from twostep.accounts.backoff import describe_wait
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
 from twostep.clock import as_datetime
@@ -21,7 +22,6 @@ from twostep.mfa.conf import app_settings
 from twostep.mfa.forms import CodeForm, SignInForm
 from twostep.mfa.headers import shows_secret
 from twostep.mfa.qr import qr_svg
-from twostep.mfa.throttling import describe_wait
 from twostep.mfa.views import refusals
 from twostep.mfa.views.recovery import show_recovery_codes
 

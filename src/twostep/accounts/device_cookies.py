@@ -27,9 +27,9 @@ from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from twostep.accounts import password_throttle
 from twostep.accounts.addresses import comparable_email
-from twostep.mfa import password_throttle
-from twostep.mfa.conf import app_settings
+from twostep.accounts.conf import throttle_settings
 
 SALT = "twostep.device-cookie"
 NAME_PREFIX = "twostep_device_"
@@ -38,7 +38,7 @@ _ISSUED = "_twostep_device_cookie"  # request attribute: (name, value) for Devic
 
 def _keys() -> list[str]:
     """The secret key, then its fallbacks: cookies issued before a key rotation stay known while it is kept."""
-    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
 
 
 def _account_hmac(email: str, purpose: str, key: str | None = None) -> str:
@@ -81,7 +81,7 @@ def nonce_of(value: str | None, email: str, *, now: int, key: str | None = None)
         return None
     if not constant_time_compare(account, _account_hmac(email, "account", key)):
         return None
-    return nonce if now - issued <= app_settings().device_cookie_age else None
+    return nonce if now - issued <= throttle_settings().device_cookie_age else None
 
 
 def known_device(request, email: str, *, now: int) -> str | None:
@@ -92,7 +92,7 @@ def known_device(request, email: str, *, now: int) -> str | None:
         return None
     nonces = (nonce_of(request.COOKIES.get(cookie_name(email, key)), email, now=now, key=key) for key in _keys())
     nonce = next((nonce for nonce in nonces if nonce is not None), None)
-    if nonce is None or password_throttle.device_failures(nonce) >= app_settings().device_cookie_max_failures:
+    if nonce is None or password_throttle.device_failures(nonce) >= throttle_settings().device_cookie_max_failures:
         return None
     return nonce
 
@@ -108,6 +108,6 @@ class DeviceCookieMiddleware:
         issued = getattr(request, _ISSUED, None)
         if issued is not None:
             name, value = issued
-            response.set_cookie(name, value, max_age=app_settings().device_cookie_age,
+            response.set_cookie(name, value, max_age=throttle_settings().device_cookie_age,
                                 secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
         return response

@@ -3,7 +3,7 @@
 In production the cache is Redis (``REDIS_URL``), shared by every app server; the demo uses a table of its
 database, shared by its processes (``twostep.ops.dbcache``).
 Each wrong password from a browser the account does not know counts against two keys with the back-off of
-``twostep.mfa.throttling``:
+``twostep.accounts.backoff``:
 
 - the account: an HMAC (keyed with ``SECRET_KEY``) of the canonical e-mail (``accounts.addresses``: every
   spelling of one address counts together), so addresses never sit in the cache in clear. Unknown e-mails
@@ -15,7 +15,7 @@ Each wrong password from a browser the account does not know counts against two 
   is the address that many entries from the right of ``X-Forwarded-For`` (each proxy appends the address
   it saw), else ``REMOTE_ADDR``.
 
-A try from a browser with a valid device cookie of the account (``twostep.mfa.device_cookies``) counts against
+A try from a browser with a valid device cookie of the account (``twostep.accounts.device_cookies``) counts against
 that cookie's own counter instead (``device``: the cookie's nonce), with the same back-off, and is not held up
 by the two counters above: a stranger's failures from unknown browsers never delay the member's known browser.
 
@@ -35,10 +35,10 @@ from django.utils.crypto import salted_hmac
 
 from twostep import counters
 from twostep.accounts.addresses import comparable_email
+from twostep.accounts.backoff import Schedule, describe_wait
+from twostep.accounts.conf import throttle_settings
 from twostep.audit import events
 from twostep.audit.client import client_address
-from twostep.mfa.conf import app_settings
-from twostep.mfa.throttling import Schedule, describe_wait
 
 PREFIX = "twostep:pw"
 SLOT_SECONDS = 10  # the longest a check may hold an account's slot (the slot of a crashed worker expires)
@@ -74,7 +74,7 @@ def device_key(device: str) -> str:
 
 
 def _counters(request, email: str, device: str | None = None) -> list[tuple[str, Schedule]]:
-    conf = app_settings()
+    conf = throttle_settings()
     if device is not None:
         return [(device_key(device), conf.schedule)]
     counters = [(account_key(email), conf.schedule)]
@@ -108,7 +108,7 @@ def retry_after(request, email: str, *, now: int, device: str | None = None) -> 
 def record_failure(request, email: str, *, now: int, device: str | None = None) -> int:
     """Count one wrong password (or unknown e-mail) against the account and the client IP, or with ``device``
     against that device cookie only; returns the seconds before the next try (0: now)."""
-    window = app_settings().password_failure_window
+    window = throttle_settings().password_failure_window
     waits = [0]
     for key, schedule in _counters(request, email, device):
         wait = schedule.backoff_seconds(counters.count(key, window=window))
