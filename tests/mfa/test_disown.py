@@ -236,7 +236,7 @@ def test_a_mail_server_failure_keeps_the_hold(clock, settings, member, link_path
     with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
         assert browser.post(reverse("mfa:disown")).status_code == 200
     assert AccountHold.objects.filter(user=member, lifted_at__isnull=True).exists()
-    warnings = [r.getMessage() for r in caplog.records if r.name == "twostep.mfa.disown_reports"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "twostep.accounts.notices"]
     assert warnings == [f"Could not send the hold reports about user {member.pk}"]
 
 

@@ -1,10 +1,11 @@
 """Security notices: a short plain-text e-mail to the user after a change to how they sign in.
 
-``schedule`` renders and sends the notice once the caller's transaction commits (a change that rolls back
+``schedule`` renders the notice and sends it once the caller's transaction commits (a change that rolls back
 sends nothing), through Django's e-mail backend. A mail server failure is logged without the message and
-never undoes or hides the change. Each notice is one template, ``<app>/email/<name>.txt``, given ``user``,
-``issuer``, ``when`` ("30 November 2026 at 14:05 UTC (15:05 Europe/Berlin)"), ``ip`` (or ""), ``browser``
-("Chrome on Windows", or "") and ``support_contact`` (or "").
+never undoes or hides the change. ``send_after_commit`` is that one way of sending, for every mail that
+follows a change (the MFA notices, the reset notice, the hold reports). Each notice is one template,
+``<app>/email/<name>.txt``, given ``user``, ``issuer``, ``when`` ("30 November 2026 at 14:05 UTC (15:05
+Europe/Berlin)"), ``ip`` (or ""), ``browser`` ("Chrome on Windows", or "") and ``support_contact`` (or "").
 The notices never carry a secret, a code or a password.
 """
 
@@ -14,7 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 
@@ -60,15 +61,25 @@ def schedule(user, template: str, subject: str, *, request=None, now: int | None
                "browser": request_browser(request),
                "when": when(clock.now() if now is None else now),
                "support_contact": getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""), **context}
-    address, user_id = user.email, user.pk
-    transaction.on_commit(lambda: _send(address, user_id, template, subject, context), robust=True)
+    message = EmailMessage(subject, render_to_string(f"{template}.txt", context), to=[user.email])
+    send_after_commit([message], failure=f"Could not send the {template.rsplit('/', 1)[-1]} notice for user {user.pk}")
 
 
-def _send(address: str, user_id: int, template: str, subject: str, context: dict) -> None:
+def send_after_commit(messages: list[EmailMessage], *, failure: str) -> None:
+    """Send ``messages`` over one connection once the caller's transaction commits (nothing when it rolls back).
+    A mail server failure is logged as ``failure`` (say what and whose, never an address or the content) and
+    never undoes or hides the change."""
+    transaction.on_commit(lambda: _send(messages, failure), robust=True)
+
+
+def _send(messages: list[EmailMessage], failure: str) -> None:
+    if not messages:
+        return
     try:
-        send_mail(subject, render_to_string(f"{template}.txt", context), None, [address])
+        with get_connection() as connection:
+            connection.send_messages(messages)
     except (OSError, smtplib.SMTPException):
-        logger.warning("Could not send the %s notice for user %s", template.rsplit("/", 1)[-1], user_id)
+        logger.warning(failure)
 
 
 def notify(user, name: str, *, request=None) -> None:

@@ -4,27 +4,24 @@ Support: every active staff user holding ``support.reset_mfa`` (superusers hold 
 ``TWOSTEP_SUPPORT_CONTACT`` when it is an e-mail address. Admins: the admins of the user's organizations,
 each told which of their organizations the user belongs to. The user is never among them (their mailbox
 got the notice; the account may be in other hands). One e-mail per address over one connection, after the
-commit; a mail server failure is logged without the messages and never undoes the hold.
+commit (``accounts.notices.send_after_commit``); a mail server failure is logged without the messages and never
+undoes the hold.
 """
 
-import logging
-import smtplib
 from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db import transaction
 from django.template.loader import render_to_string
 
-from twostep.accounts.notices import when
+from twostep.accounts.notices import send_after_commit, when
 from twostep.organizations.models import Membership
 
 # Defined by the support app, which sits above mfa: named here by its string only.
 SUPPORT_PERMISSION = "support.reset_mfa"
-logger = logging.getLogger(__name__)
 
 
 def _contact_address() -> str:
@@ -68,18 +65,9 @@ def schedule_reports(user, link, *, removed: bool, now: int) -> None:
         if address not in {m.to[0] for m in messages}:
             messages.append(_message(address, subject, "mfa/email/disowned_admin.txt",
                                      {**context, "organizations": names}))
-    transaction.on_commit(lambda: _send(messages, user.pk), robust=True)
+    send_after_commit(messages, failure=f"Could not send the hold reports about user {user.pk}")
 
 
 def _message(address: str, subject: str, template: str, context: dict) -> EmailMessage:
     return EmailMessage(subject, render_to_string(template, context), to=[address])
 
-
-def _send(messages: list[EmailMessage], user_id: int) -> None:
-    if not messages:
-        return
-    try:
-        with get_connection() as connection:
-            connection.send_messages(messages)
-    except (OSError, smtplib.SMTPException):
-        logger.warning("Could not send the hold reports about user %s", user_id)

@@ -5,27 +5,24 @@ factors (``lockout.clear``), in one transaction, and are audited. Turning MFA of
 sessions; a reset ends every session of the user and e-mails them, so a reset they did not ask for is noticed.
 """
 
-import logging
 from dataclasses import dataclass
-from functools import partial
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from twostep.accounts.notices import send_after_commit
 from twostep.accounts.sessions import end_all_sessions, end_sessions_but_this
 from twostep.audit import events
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
 from twostep.mfa import lockout, notices, policy, recovery_codes
+from twostep.mfa.conf import app_settings
 from twostep.mfa.identity import checked_identity
 from twostep.mfa.models import Authenticator
 from twostep.mfa.services import MfaError
 
 OPERATOR = "operator (command line)"  # the actor label of a reset run with ``twostep mfa-reset``
-logger = logging.getLogger(__name__)
 
 
 class MfaStillRequiredError(MfaError):
@@ -119,17 +116,13 @@ def reset_mfa(user, *, actor, reason: str, identity_check: str, ticket: str = ""
         events.record(events.MFA_RESET, actor=actor, subject=user, request=request, reason=reason,
                       identity_check=identity_check, ticket=ticket, authenticators=removed.authenticators,
                       recovery_codes=removed.recovery_codes, cleared_lockout=removed.cleared_lockout)
-        transaction.on_commit(partial(send_reset_notice, user.pk, now=now), robust=True)
+        send_after_commit([reset_notice(user, now=now)],
+                          failure=f"Could not send the mfa_reset notice for user {user.pk}")
     return removed
 
 
-def send_reset_notice(user_id: int, *, now: int) -> None:
-    """E-mail the user that their MFA was reset (``now`` in Unix seconds is when)."""
-    user = get_user_model()._default_manager.filter(pk=user_id).first()
-    if user is None:
-        return
-    context = {"user": user, "when": as_datetime(now), "issuer": getattr(settings, "TWOSTEP_ISSUER", "twostep")}
+def reset_notice(user, *, now: int) -> EmailMessage:
+    """The e-mail telling ``user`` that their MFA was reset (``now`` in Unix seconds is when)."""
+    context = {"user": user, "when": as_datetime(now), "issuer": app_settings().issuer}
     subject = render_to_string("mfa/email/mfa_reset_subject.txt", context).strip()
-    body = render_to_string("mfa/email/mfa_reset.txt", context)
-    send_mail(subject, body, None, [user.email])
-    logger.info("MFA reset notice sent to user %s", user_id)
+    return EmailMessage(subject, render_to_string("mfa/email/mfa_reset.txt", context), to=[user.email])
