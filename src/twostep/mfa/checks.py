@@ -1,7 +1,6 @@
 """Start-up checks of the MFA settings (``manage.py check`` and every server start)."""
 
 from cryptography.fernet import Fernet
-from django.conf import settings
 from django.core.checks import Error, Info, Tags, register
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
 
@@ -29,7 +28,7 @@ def check_mfa_settings(app_configs, **kwargs) -> list[Error]:
     if conf.algorithm not in ("sha1", "sha256", "sha512"):
         errors.append(Error("TWOSTEP_TOTP_ALGORITHM must be sha1, sha256 or sha512", id="twostep.E004"))
     errors.extend(_throttle_errors(conf, throttle_settings()))
-    for position, key in enumerate(getattr(settings, "TWOSTEP_ENCRYPTION_KEYS", []) or [None]):
+    for position, key in enumerate(conf.encryption_keys or [None]):
         try:
             Fernet(key)
         except Exception:

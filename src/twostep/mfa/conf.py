@@ -41,13 +41,20 @@ Configuration table. The test clock, ``TWOSTEP_CLOCK``, is read by ``twostep.clo
 | TWOSTEP_SUPPORT_CONTACT         | ""             | how to reach support (text: an e-mail address or URL),   |
 |                                 |                | shown on the code and locked pages and in notices; "" =  |
 |                                 |                | not shown                                                |
+| TWOSTEP_STEPUP_MAX_AGE          | 600            | seconds a step-up lets sensitive changes through         |
+|                                 |                | (settings only, not from the environment)                |
+| TWOSTEP_RECOVERY_CODE_HASHING   | {}             | Argon2id parameters of recovery codes over               |
+|                                 |                | ``recovery.codes.HASHING`` (settings only: tests lower   |
+|                                 |                | them; production may only raise them)                    |
+| TWOSTEP_ENCRYPTION_KEYS         | []             | Fernet keys sealing secrets at rest, newest first        |
+|                                 |                | (``twostep.backing``; not shown in the object's repr)    |
 
 The wrong-password settings (``TWOSTEP_PASSWORD_*``, ``TWOSTEP_DEVICE_COOKIE_*``) are the accounts app's
 (``twostep.accounts.conf``). Wrong codes of every second factor count in one row per user (``FactorThrottle``,
 see ``lockout``), so every server shares them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
@@ -56,6 +63,7 @@ from twostep.accounts.backoff import Schedule
 
 @dataclass(frozen=True)
 class MfaSettings:
+    required_for: str
     issuer: str
     window: int
     accept: str
@@ -76,6 +84,9 @@ class MfaSettings:
     session_max_age: int
     proxy_count: int
     support_contact: str
+    stepup_max_age: int
+    recovery_code_hashing: dict
+    encryption_keys: list = field(repr=False)
 
     @property
     def schedule(self) -> Schedule:
@@ -86,6 +97,7 @@ class MfaSettings:
 def app_settings() -> MfaSettings:
     """The current values (read on each call, so ``override_settings`` works in tests)."""
     return MfaSettings(
+        required_for=getattr(settings, "TWOSTEP_MFA_REQUIRED_FOR", "admins"),
         issuer=getattr(settings, "TWOSTEP_ISSUER", "twostep"),
         window=getattr(settings, "TWOSTEP_TOTP_WINDOW", 1),
         accept=getattr(settings, "TWOSTEP_TOTP_ACCEPT", "current-and-previous"),
@@ -106,5 +118,8 @@ def app_settings() -> MfaSettings:
         session_max_age=getattr(settings, "TWOSTEP_SESSION_MAX_AGE", 12 * 3600),
         proxy_count=getattr(settings, "TWOSTEP_PROXY_COUNT", 0),
         support_contact=getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""),
+        stepup_max_age=getattr(settings, "TWOSTEP_STEPUP_MAX_AGE", 600),
+        recovery_code_hashing=getattr(settings, "TWOSTEP_RECOVERY_CODE_HASHING", {}),
+        encryption_keys=getattr(settings, "TWOSTEP_ENCRYPTION_KEYS", []),
     )
 

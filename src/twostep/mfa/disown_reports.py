@@ -10,7 +10,6 @@ undoes the hold.
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -18,6 +17,7 @@ from django.core.validators import validate_email
 from django.template.loader import render_to_string
 
 from twostep.accounts.notices import send_after_commit, when
+from twostep.mfa.conf import app_settings
 from twostep.organizations.models import Membership
 
 # Defined by the support app, which sits above mfa: named here by its string only.
@@ -25,7 +25,7 @@ SUPPORT_PERMISSION = "support.reset_mfa"
 
 
 def _contact_address() -> str:
-    contact = (getattr(settings, "TWOSTEP_SUPPORT_CONTACT", "") or "").strip().removeprefix("mailto:")
+    contact = (app_settings().support_contact or "").strip().removeprefix("mailto:")
     try:
         validate_email(contact)
     except ValidationError:
@@ -55,9 +55,10 @@ def admin_organizations(user) -> dict[str, list[str]]:
 def schedule_reports(user, link, *, removed: bool, now: int) -> None:
     """Tell support and the admins, after the commit, that ``user`` disowned ``link``'s authenticator
     (``removed``: it was still set up and is now deleted) and is on hold; ``now`` in Unix seconds."""
-    context = {"user": user, "issuer": getattr(settings, "TWOSTEP_ISSUER", "twostep"), "removed": removed,
+    conf = app_settings()
+    context = {"user": user, "issuer": conf.issuer, "removed": removed,
                "set_up": when(int(link.set_up_at.timestamp())), "ip": link.ip or "", "browser": link.browser,
-               "reported": when(now), "support_contact": getattr(settings, "TWOSTEP_SUPPORT_CONTACT", "")}
+               "reported": when(now), "support_contact": conf.support_contact}
     subject = f"Account on hold: {user.email} says a new authenticator app was not theirs"
     messages = [_message(address, subject, "mfa/email/disowned_support.txt", context)
                 for address in support_addresses(user)]

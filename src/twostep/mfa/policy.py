@@ -16,12 +16,12 @@ at all, so the sign-in journey learns both at no extra cost.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
 
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
+from twostep.mfa.conf import app_settings
 from twostep.mfa.models import AccountHold, Authenticator, OrganizationMfaPolicy
 from twostep.organizations.models import Membership
 from twostep.tuning import MFA_REQUIRED_FOR
@@ -31,7 +31,7 @@ ORGANIZATIONS, ADMINS, EVERYONE = MFA_REQUIRED_FOR
 
 def required_for() -> str:
     """``TWOSTEP_MFA_REQUIRED_FOR``: ``"organizations"``, ``"admins"`` (default) or ``"everyone"``."""
-    return getattr(settings, "TWOSTEP_MFA_REQUIRED_FOR", ADMINS)
+    return app_settings().required_for
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import salted_hmac
 
+from twostep.mfa.conf import app_settings
 from twostep.mfa.models import RecoveryCode
 
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford's base32, lower-case: 5 bits per character
@@ -64,7 +65,7 @@ def normalize(text: str) -> str | None:
 
 def hashing() -> dict:
     """The Argon2id parameters of new hashes: ``HASHING``, or ``settings.TWOSTEP_RECOVERY_CODE_HASHING``."""
-    return {**HASHING, **getattr(settings, "TWOSTEP_RECOVERY_CODE_HASHING", {})}
+    return {**HASHING, **app_settings().recovery_code_hashing}
 
 
 def check_hashing(profile: str) -> None:
@@ -94,7 +95,7 @@ def hmac_hash(user_id: int, code: str, *, secret: str | None = None) -> str:
 
 def _hmac_hashes(user_id: int, code: str) -> list[str]:
     # SECRET_KEY_FALLBACKS keep codes issued before a key rotation working.
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     return [hmac_hash(user_id, code, secret=key) for key in keys]
 
 

@@ -13,12 +13,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from twostep.clock import now as clock_now
+from twostep.mfa.conf import app_settings
 
 SESSION_KEY = "twostep_stepup_at"
 
 
 def max_age() -> int:
-    return getattr(settings, "TWOSTEP_STEPUP_MAX_AGE", 600)
+    return app_settings().stepup_max_age
 
 
 def is_fresh(request, *, now: int) -> bool:
