@@ -89,8 +89,8 @@ def test_the_reset_service_refuses_with_a_stable_code(clock, make_user):
 
 @pytest.mark.parametrize("identity_check", ["", "  ", "trust-me", None])
 def test_the_reset_service_needs_a_known_identity_check(clock, member, identity_check):
-    from twostep.mfa.identity import IdentityCheckRequiredError
     from twostep.mfa.reset import reset_mfa
+    from twostep.mfa.staff.identity import IdentityCheckRequiredError
 
     with pytest.raises(IdentityCheckRequiredError) as refused:
         reset_mfa(member, actor="operator (command line)", reason="Lost phone", identity_check=identity_check)

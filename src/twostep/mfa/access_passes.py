@@ -17,8 +17,8 @@ from twostep.audit import events
 from twostep.clock import as_datetime
 from twostep.mfa import lockout, mailbox
 from twostep.mfa.conf import app_settings
+from twostep.mfa.errors import MfaError
 from twostep.mfa.models import AccessPass
-from twostep.mfa.services import MfaError
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # 31 symbols: no 0/O, 1/I/L that read as one another
 LENGTH = 16

@@ -31,7 +31,7 @@ class MfaConfig(AppConfig):
 
 
 class AdminSiteConfig(admin_apps.AdminConfig):
-    """Django's admin app with ``twostep.mfa.adminsite.MfaAdminSite`` as ``admin.site`` (INSTALLED_APPS)."""
+    """Django's admin app with ``twostep.mfa.staff.adminsite.MfaAdminSite`` as ``admin.site`` (INSTALLED_APPS)."""
 
     default = False
-    default_site = "twostep.mfa.adminsite.MfaAdminSite"
+    default_site = "twostep.mfa.staff.adminsite.MfaAdminSite"

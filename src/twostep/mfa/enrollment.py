@@ -17,8 +17,9 @@ from twostep.audit.client import client_address
 from twostep.clock import as_datetime
 from twostep.mfa import disown_links, recovery_codes, skew, vault
 from twostep.mfa.conf import app_settings
+from twostep.mfa.errors import MfaError
 from twostep.mfa.models import Authenticator
-from twostep.mfa.services import InvalidCodeError, MalformedCodeError, MfaError
+from twostep.mfa.services import InvalidCodeError, MalformedCodeError
 
 
 class SetupGoneError(MfaError):

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from twostep.audit import events
 from twostep.clock import as_datetime
 from twostep.mfa import notices
-from twostep.mfa.identity import checked_identity
+from twostep.mfa.errors import MfaError
 from twostep.mfa.models import AccountHold
-from twostep.mfa.services import MfaError
+from twostep.mfa.staff.identity import checked_identity
 
 
 class HoldError(MfaError):

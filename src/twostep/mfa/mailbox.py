@@ -32,8 +32,9 @@ from twostep.audit import events
 from twostep.clock import as_datetime
 from twostep.mfa import lockout, setup_binding
 from twostep.mfa.conf import app_settings
+from twostep.mfa.errors import MfaError
 from twostep.mfa.models import Authenticator, MailboxChallenge
-from twostep.mfa.services import MalformedCodeError, MfaError
+from twostep.mfa.services import MalformedCodeError
 from twostep.organizations import invitation_proof
 
 logger = logging.getLogger(__name__)

@@ -10,8 +10,9 @@ from twostep.accounts import sessions
 from twostep.audit import events
 from twostep.clock import as_datetime
 from twostep.mfa import lockout, notices, recovery_codes
+from twostep.mfa.errors import MfaError
 from twostep.mfa.models import Authenticator
-from twostep.mfa.services import MfaError, NoAuthenticatorError
+from twostep.mfa.services import NoAuthenticatorError
 
 SIGNIN, STEP_UP = "signin", "stepup"
 

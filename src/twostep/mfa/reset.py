@@ -18,9 +18,9 @@ from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
 from twostep.mfa import lockout, notices, policy, recovery_codes
 from twostep.mfa.conf import app_settings
-from twostep.mfa.identity import checked_identity
+from twostep.mfa.errors import MfaError
 from twostep.mfa.models import Authenticator
-from twostep.mfa.services import MfaError
+from twostep.mfa.staff.identity import checked_identity
 
 OPERATOR = "operator (command line)"  # the actor label of a reset run with ``twostep mfa-reset``
 

@@ -15,8 +15,8 @@ from twostep.audit.denials import record_denial
 from twostep.clock import now as clock_now
 from twostep.mfa import holds
 from twostep.mfa.conf import app_settings
-from twostep.mfa.identity import IdentityCheckRequiredError
 from twostep.mfa.reset import NothingToResetError, ReasonRequiredError, has_factors
+from twostep.mfa.staff.identity import IdentityCheckRequiredError
 from twostep.support import lookup, services
 from twostep.support.access import support_required
 from twostep.support.forms import IssueAccessPassForm, ResetAndLiftForm, ResetForm, SearchForm

@@ -20,10 +20,9 @@ from twostep.accounts.forms import ChangeEmailForm
 from twostep.audit import events
 from twostep.clock import now as clock_now
 from twostep.errors import ServiceError
-from twostep.mfa import mailbox
+from twostep.mfa import mailbox, refusals
 from twostep.mfa.forms import ChangePasswordForm
 from twostep.mfa.stepup import step_up_required
-from twostep.mfa.views import refusals
 
 guarded = [never_cache, csrf_protect, login_required, step_up_required]
 

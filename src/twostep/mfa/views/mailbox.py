@@ -20,11 +20,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.accounts.backoff import describe_wait
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa import access_passes, journey, lockout, mailbox, pending
+from twostep.mfa import access_passes, journey, lockout, mailbox, pending, refusals
+from twostep.mfa.errors import LockedError, MfaError, ThrottledError
 from twostep.mfa.forms import CodeForm
-from twostep.mfa.services import LockedError, MfaError, ThrottledError
 from twostep.mfa.stepup import step_up_required
-from twostep.mfa.views import refusals
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("code", "access_pass")]
 

@@ -21,13 +21,12 @@ from django.views.decorators.http import require_POST
 from twostep.accounts.backoff import describe_wait
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa import journey, lockout, password_notice, pending, recovery, recovery_codes
+from twostep.mfa import journey, lockout, password_notice, pending, recovery, recovery_codes, refusals
 from twostep.mfa.conf import app_settings
+from twostep.mfa.errors import LockedError, MfaError, ThrottledError
 from twostep.mfa.forms import EndOtherSessionsForm, RecoveryCodeForm
 from twostep.mfa.headers import shows_secret
-from twostep.mfa.services import LockedError, MfaError, ThrottledError
 from twostep.mfa.stepup import step_up_required
-from twostep.mfa.views import refusals
 
 DOWNLOAD_NAME = "twostep-recovery-codes.txt"
 

@@ -15,10 +15,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.accounts.backoff import describe_wait
 from twostep.audit import events
 from twostep.clock import now as clock_now
-from twostep.mfa import journey, lockout, recovery, services, stepup
+from twostep.mfa import journey, lockout, recovery, refusals, services, stepup
 from twostep.mfa.forms import StepUpForm
 from twostep.mfa.models import Authenticator
-from twostep.mfa.views import refusals
 from twostep.mfa.views.recovery import remaining_message
 
 RECOVERY = "recovery"

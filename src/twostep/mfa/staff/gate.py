@@ -13,8 +13,7 @@ from django.shortcuts import redirect
 
 from twostep.audit.denials import AccessDenied
 from twostep.clock import now as clock_now
-from twostep.mfa import holds, journey
-from twostep.mfa.views import refusals
+from twostep.mfa import holds, journey, refusals
 
 NOT_STAFF = "Only staff can open this page."
 

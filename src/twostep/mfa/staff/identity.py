@@ -1,7 +1,7 @@
 """The identity check support records before a reset or lifting a hold (``models.IdentityCheck``)."""
 
+from twostep.mfa.errors import MfaError
 from twostep.mfa.models import IdentityCheck
-from twostep.mfa.services import MfaError
 
 
 class IdentityCheckRequiredError(MfaError):
