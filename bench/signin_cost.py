@@ -79,7 +79,7 @@ def member_with_authenticator(email: str, password: str):
     from twostep.accounts.models import User
     from twostep.mfa import enrollment as enrollments
     from twostep.mfa import services
-    from twostep.mfa.org_policy import set_require_mfa
+    from twostep.mfa.rollout.services import set_require_mfa
     from twostep.organizations.models import Membership, Organization
 
     user = User.objects.create_user(email, password)

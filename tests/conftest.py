@@ -13,7 +13,7 @@ from twostep import otp
 from twostep.accounts.models import User
 from twostep.mfa import vault
 from twostep.mfa.models import Authenticator, FactorThrottle
-from twostep.mfa.org_policy import set_require_mfa
+from twostep.mfa.rollout.services import set_require_mfa
 from twostep.organizations.models import Membership, Organization
 
 PASSWORD = "correct horse battery staple"

@@ -25,7 +25,7 @@ from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
 from twostep.mfa import enrollment as enrollments
 from twostep.mfa.journey import MFA_VERIFIED_AT
-from twostep.mfa.org_policy import set_require_mfa
+from twostep.mfa.rollout.services import set_require_mfa
 from twostep.organizations import invitations
 from twostep.organizations.models import Membership, Organization
 

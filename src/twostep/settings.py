@@ -80,7 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "twostep.mfa.context_processors.mfa_grace",
+                "twostep.mfa.rollout.context_processors.mfa_grace",
             ],
         },
     },

@@ -103,7 +103,7 @@ def test_policy_is_one_query(clock, make_user, make_org, require_mfa):
 
 
 def test_switched_off_organization_no_longer_requires(clock, make_user, make_org, require_mfa):
-    from twostep.mfa.org_policy import set_require_mfa
+    from twostep.mfa.rollout.services import set_require_mfa
 
     member = make_user("member@acme.example")
     acme = make_org("Acme Calibration", members=[member])

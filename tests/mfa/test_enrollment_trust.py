@@ -247,7 +247,7 @@ def test_in_a_grace_period_the_password_alone_cannot_move_the_address_to_pass_th
     """Without MFA the step-up is the password: a new address of the attacker's would receive the setup code."""
     from datetime import timedelta
 
-    from twostep.mfa.org_policy import set_require_mfa
+    from twostep.mfa.rollout.services import set_require_mfa
 
     user = make_user("nora@northwind.example")
     north = make_org("Northwind Labs", slug="northwind", members=[user])

@@ -14,7 +14,7 @@ from twostep.audit.models import AuditEvent
 from twostep.mfa import recovery, vault
 from twostep.mfa.journey import MFA_VERIFIED_AT
 from twostep.mfa.models import Authenticator, RecoveryCode
-from twostep.mfa.org_policy import set_require_mfa
+from twostep.mfa.rollout.services import set_require_mfa
 
 pytestmark = pytest.mark.django_db
 SHOWN_CODE = re.compile(r"<code>([0-9a-z]{5}-[0-9a-z]{5})</code>")

@@ -21,7 +21,7 @@ def main() -> None:
     from twostep.accounts.models import User
     from twostep.clock import as_datetime
     from twostep.mfa import enrollment as enrollments
-    from twostep.mfa.org_policy import set_require_mfa
+    from twostep.mfa.rollout.services import set_require_mfa
     from twostep.organizations.models import Membership, Organization
 
     given = json.load(sys.stdin)

@@ -1,12 +1,11 @@
 from django.urls import path
 
+from twostep.mfa.rollout import urls as rollout
 from twostep.mfa.views import (
                                account,
                                disown,
                                enroll,
                                mailbox,
-                               members,
-                               organization,
                                recovery,
                                security,
                                signin,
@@ -37,10 +36,5 @@ urlpatterns = [
     path("security/recovery-codes/", recovery.RecoveryCodesView.as_view(), name="recovery_codes"),
     path("security/recovery-codes/download/", recovery.download_recovery_codes, name="recovery_codes_download"),
     path("security/turn-off/", security.DisableView.as_view(), name="disable"),
-    path("orgs/<slug:slug>/settings/mfa/", organization.OrganizationMfaView.as_view(), name="organization"),
-    path("orgs/<slug:slug>/settings/mfa/confirm/", organization.ConfirmRequireMfaView.as_view(),
-         name="organization_confirm"),
-    path("orgs/<slug:slug>/settings/mfa/notify/", organization.NotifyMembersView.as_view(), name="notify"),
-    path("orgs/<slug:slug>/settings/mfa/members/", members.members_page, name="members"),
-    path("orgs/<slug:slug>/settings/mfa/members.csv", members.members_csv, name="members_csv"),
+    *rollout.urlpatterns,
 ]

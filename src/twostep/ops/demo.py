@@ -10,7 +10,7 @@ from django.db import transaction
 
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa.org_policy import set_require_mfa
+from twostep.mfa.rollout.services import set_require_mfa
 from twostep.organizations.models import Membership, Organization
 
 

@@ -1,6 +1,8 @@
-"""An organization admin's MFA settings: the *Require MFA* switch (now or from a date), its confirmation
-(who will be asked to set up MFA) and the *Notify members* action."""
+"""An organization admin's MFA pages: the *Require MFA* switch (now or from a date), its confirmation (who will
+be asked to set up MFA), the *Notify members* action, and the members page (who has set up MFA, filtered by
+status) with its CSV export."""
 
+import csv
 import smtplib
 from datetime import date, datetime, time
 from urllib.parse import urlencode
@@ -9,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,16 +20,18 @@ from django.utils.formats import date_format
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_safe
 
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa import members, notify, org_policy, stepup
-from twostep.mfa.forms import RequireMfaForm
+from twostep.mfa import stepup
 from twostep.mfa.models import Authenticator
+from twostep.mfa.rollout import members, notify, services
+from twostep.mfa.rollout.forms import RequireMfaForm, StatusFilter
 from twostep.organizations.access import admin_membership
 from twostep.tasks import enqueue
 
-PAGE_SIZE = 50  # members per page of the confirmation, as on the members page
+PAGE_SIZE = 50  # members per page: the members page and the confirmation
 
 
 def today() -> date:
@@ -56,11 +61,11 @@ def confirm_url(slug: str, form: RequireMfaForm) -> str:
 
 def settings_page(request, organization, form, *, status: int = 200, error: str = ""):
     """The MFA settings page; ``error`` (a refusal's message) is shown above the form."""
-    policy = org_policy.policy_of(organization)
+    policy = services.policy_of(organization)
     has_mfa = Authenticator.objects.filter(user=request.user, confirmed_at__isnull=False).exists()
     context = {"organization": organization, "policy": policy, "form": form, "error": error,
                "upcoming": initial(policy).get("starts") == RequireMfaForm.FROM_DATE,
-               "readiness": org_policy.readiness(organization), "admin_has_mfa": has_mfa}
+               "readiness": services.readiness(organization), "admin_has_mfa": has_mfa}
     return render(request, "mfa/organization_mfa.html", context, status=status)
 
 
@@ -71,7 +76,7 @@ class OrganizationMfaView(View):
 
     def get(self, request, slug: str):
         organization = admin_membership(request.user, slug).organization
-        form = RequireMfaForm(initial=initial(org_policy.policy_of(organization)), today=today())
+        form = RequireMfaForm(initial=initial(services.policy_of(organization)), today=today())
         return settings_page(request, organization, form)
 
     def post(self, request, slug: str):
@@ -82,16 +87,16 @@ class OrganizationMfaView(View):
         required, day = form.cleaned_data["require_mfa"], form.cleaned_data["enforce_date"]
         if required and request.POST.get("confirmed") != "yes":
             return self.to_confirmation(request, organization, form)
-        if not required and org_policy.policy_of(organization).required and not stepup.is_fresh(
+        if not required and services.policy_of(organization).required and not stepup.is_fresh(
                 request, now=clock_now()):
             # Switching MFA off weakens every member's sign-in: confirm it is the admin (step-up), then save again.
             messages.info(request, "To switch Require MFA off, first confirm it's you; then save again.")
             return redirect(stepup.url_for(request.get_full_path()))
         try:
-            org_policy.set_require_mfa(organization, required=required, actor=request.user,
+            services.set_require_mfa(organization, required=required, actor=request.user,
                                        moment=as_datetime(clock_now()), request=request,
                                        enforce_from=start_of(day) if day else None)
-        except org_policy.OwnMfaRequiredError as exc:
+        except services.OwnMfaRequiredError as exc:
             return settings_page(request, organization, form, status=403, error=exc.message)
         when = f" from {date_format(day, 'j F Y')}" if day else ""
         messages.success(request, f"Require MFA is now {'on' if required else 'off'} for {organization.name}{when}.")
@@ -99,8 +104,8 @@ class OrganizationMfaView(View):
 
     def to_confirmation(self, request, organization, form):
         try:
-            org_policy.ensure_can_require(request.user)
-        except org_policy.OwnMfaRequiredError as exc:
+            services.ensure_can_require(request.user)
+        except services.OwnMfaRequiredError as exc:
             return settings_page(request, organization, form, status=403, error=exc.message)
         return redirect(confirm_url(organization.slug, form))
 
@@ -117,15 +122,15 @@ class ConfirmRequireMfaView(View):
         if not form.is_valid():
             return settings_page(request, organization, form, status=400)
         try:
-            org_policy.ensure_can_require(request.user)
-        except org_policy.OwnMfaRequiredError as exc:
+            services.ensure_can_require(request.user)
+        except services.OwnMfaRequiredError as exc:
             return settings_page(request, organization, form, status=403, error=exc.message)
         waiting = members.members_with_status(organization, status=members.NOT_YET)
         page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "mfa/organization_mfa_confirm.html", {
             "organization": organization, "page": page, "day": form.cleaned_data["enforce_date"],
             "starts": form.cleaned_data["starts"] or RequireMfaForm.NOW,
-            "readiness": org_policy.readiness(organization)})
+            "readiness": services.readiness(organization)})
 
 
 @method_decorator([never_cache, login_required, csrf_protect], name="dispatch")
@@ -135,7 +140,7 @@ class NotifyMembersView(View):
     template_name = "mfa/notify.html"
 
     def context(self, organization, **extra) -> dict:
-        policy = org_policy.policy_of(organization)
+        policy = services.policy_of(organization)
         preview = (notify.compose(organization, enforce_from=policy.enforce_from, now=clock_now())
                    if policy.required else None)
         return {"organization": organization, "policy": policy, "preview": preview,
@@ -162,7 +167,7 @@ class NotifyMembersView(View):
 
     def queue(self, request, organization):
         """Production: a worker sends the e-mails (tens of thousands must not hold a web request)."""
-        if not org_policy.policy_of(organization).required:
+        if not services.policy_of(organization).required:
             error = notify.NotRequiredError.message
             return render(request, self.template_name, self.context(organization, error=error), status=400)
         count = notify.members_without_mfa(organization).count()
@@ -170,3 +175,47 @@ class NotifyMembersView(View):
         messages.success(request, f"Sending {count} e-mail{'s' if count != 1 else ''} to the members who have not "
                                   "set up MFA yet.")
         return redirect("mfa:organization", slug=organization.slug)
+
+
+def _status(request) -> tuple[StatusFilter, str | None]:
+    form = StatusFilter(request.GET)
+    return form, (form.cleaned_data["status"] or None) if form.is_valid() else None
+
+
+@never_cache
+@login_required
+@require_safe
+def members_page(request, slug: str):
+    """Counts at the top, then one page of members (one query for the counts, one for the page and the
+    paginator's count, whatever the number of members)."""
+    organization = admin_membership(request.user, slug).organization
+    form, status = _status(request)
+    page = Paginator(members.members_with_status(organization, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    context = {"organization": organization, "counts": members.status_counts(organization), "page": page,
+               "status": status or "", "filter": form, "labels": members.STATUS_LABELS}
+    return render(request, "mfa/members.html", context, status=200 if form.is_valid() else 400)
+
+
+class _Echo:
+    """A file-like object that hands back what is written, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@never_cache
+@login_required
+@require_safe
+def members_csv(request, slug: str):
+    """The members (of the filtered status) as CSV, streamed; every field quoted, formulas neutralized
+    (``members.neutralize``)."""
+    organization = admin_membership(request.user, slug).organization
+    form, status = _status(request)
+    if not form.is_valid():
+        return members_page(request, slug)
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
+    rows = (writer.writerow(row) for row in members.csv_rows(organization, status=status))
+    filename = f"{organization.slug}-members-mfa{'-' + status if status else ''}.csv"
+    return StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -17,7 +17,7 @@ from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
 from twostep.errors import ServiceError
 from twostep.mfa.models import Authenticator
-from twostep.mfa.org_policy import policy_of
+from twostep.mfa.rollout.services import policy_of
 from twostep.organizations.conf import absolute_url
 from twostep.organizations.models import Organization
 
