@@ -22,7 +22,8 @@ from tests.mfa.disown_world import (
 from tests.signin_helpers import force_sign_in
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
-from twostep.mfa import disown, disown_links
+from twostep.mfa.disown import links as disown_links
+from twostep.mfa.disown import services as disown
 from twostep.mfa.models import AccountHold, Authenticator, DisownLink, RecoveryCode
 
 pytestmark = pytest.mark.django_db

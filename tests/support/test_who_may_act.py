@@ -4,7 +4,7 @@ import pytest
 
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
-from twostep.mfa import holds
+from twostep.mfa.disown import holds
 from twostep.mfa.models import AccessPass, AccountHold, Authenticator
 from twostep.mfa.reset import OPERATOR
 from twostep.support import services

@@ -15,8 +15,9 @@ from twostep import otp
 from twostep.audit import events
 from twostep.audit.client import client_address
 from twostep.clock import as_datetime
-from twostep.mfa import disown_links, recovery_codes, skew, vault
+from twostep.mfa import recovery_codes, skew, vault
 from twostep.mfa.conf import app_settings
+from twostep.mfa.disown.links import announce_enrollment
 from twostep.mfa.errors import MfaError
 from twostep.mfa.models import Authenticator
 from twostep.mfa.services import InvalidCodeError, MalformedCodeError
@@ -144,7 +145,7 @@ def confirm_enrollment(user, code: str, *, binding: str, now: int, request=None)
     recovery codes (voiding the old set) in the same transaction.
 
     Replaces any previously confirmed authenticator. After the commit the user gets the "MFA was set up" notice
-    with its *This wasn't me* link (``disown_links.announce_enrollment``).
+    with its *This wasn't me* link (``disown.links.announce_enrollment``).
     Returns the authenticator; its transient ``recovery_codes`` attribute (list of str, ``xxxxx-xxxxx``)
     holds the new codes to show once: they are stored only hashed. Raises MalformedCodeError,
     InvalidCodeError, SetupClockError (the code fits a clock off by more than ``TWOSTEP_TOTP_WINDOW`` steps),
@@ -161,7 +162,7 @@ def confirm_enrollment(user, code: str, *, binding: str, now: int, request=None)
         step = _setup_step(pending, code, now=now)
         replaced = Authenticator.objects.filter(user=user, confirmed_at__isnull=False).delete()[0]
         _activate(pending, step, now=now, request=request)
-        disown_links.announce_enrollment(user, pending, replaced=bool(replaced), now=now, request=request)
+        announce_enrollment(user, pending, replaced=bool(replaced), now=now, request=request)
         events.record(events.MFA_ENROLLED, actor=user, subject=user, request=request,
                       authenticator_id=pending.pk)
         pending.recovery_codes = recovery_codes.issue(user, moment=as_datetime(now))

@@ -8,7 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from twostep.accounts import device_cookies
 from twostep.audit import events
 from twostep.clock import as_datetime
-from twostep.mfa import holds, pending, policy, stepup
+from twostep.mfa import pending, policy, stepup
+from twostep.mfa.disown import holds
 
 MFA_VERIFIED_AT = "twostep_mfa_verified_at"  # session key: Unix seconds of the last accepted code
 BACKEND = "django.contrib.auth.backends.ModelBackend"

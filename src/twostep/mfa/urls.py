@@ -1,9 +1,9 @@
 from django.urls import path
 
+from twostep.mfa.disown import urls as disown
 from twostep.mfa.rollout import urls as rollout
 from twostep.mfa.views import (
                                account,
-                               disown,
                                enroll,
                                mailbox,
                                recovery,
@@ -26,9 +26,7 @@ urlpatterns = [
     path("mfa/setup/email/", mailbox.EnrollMailboxView.as_view(), name="enroll_mailbox"),
     path("mfa/setup/", enroll.EnrollView.as_view(), name="enroll"),
     path("mfa/setup/confirm/", enroll.EnrollConfirmView.as_view(), name="enroll_confirm"),
-    # "This wasn't me" in the "MFA was set up" notice; open to every session (see mfa/enforcement.py).
-    path("mfa/not-me/", disown.DisownView.as_view(), name="disown"),
-    path("mfa/not-me/<str:token>/", disown.open_link, name="disown_open"),
+    *disown.urlpatterns,
     path("account/email/confirm-mailbox/", mailbox.AccountMailboxView.as_view(), name="account_mailbox"),
     path("account/email/", account.ChangeEmailView.as_view(), name="change_email"),
     path("account/password/", account.ChangePasswordView.as_view(), name="change_password"),

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from twostep.clock import now as clock_now
-from twostep.mfa import holds
+from twostep.mfa.disown import holds
 from twostep.mfa.staff.identity import IdentityCheckRequiredError
 from twostep.support import services
 from twostep.support.access import support_required

@@ -12,9 +12,10 @@ from twostep.accounts.notices import schedule, when
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
 from twostep.errors import ServiceError
-from twostep.mfa import holds, mailbox
+from twostep.mfa import mailbox
 from twostep.mfa.access_passes import issue_access_pass
 from twostep.mfa.conf import app_settings
+from twostep.mfa.disown import holds
 from twostep.mfa.models import AccessPass
 from twostep.mfa.reset import reset_mfa
 from twostep.support.models import SupportReset

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_safe
 
 from twostep.audit.denials import record_denial
 from twostep.clock import now as clock_now
-from twostep.mfa import holds
 from twostep.mfa.conf import app_settings
+from twostep.mfa.disown import holds
 from twostep.mfa.reset import NothingToResetError, ReasonRequiredError, has_factors
 from twostep.mfa.staff.identity import IdentityCheckRequiredError
 from twostep.support import lookup, services

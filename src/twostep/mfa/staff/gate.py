@@ -13,7 +13,8 @@ from django.shortcuts import redirect
 
 from twostep.audit.denials import AccessDenied
 from twostep.clock import now as clock_now
-from twostep.mfa import holds, journey, refusals
+from twostep.mfa import journey, refusals
+from twostep.mfa.disown import holds
 
 NOT_STAFF = "Only staff can open this page."
 

@@ -17,19 +17,9 @@ from twostep.audit import events
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
 from twostep.mfa import enrollment as enrollments
-from twostep.mfa import (
-    holds,
-    journey,
-    lockout,
-    mailbox,
-    password_notice,
-    pending,
-    policy,
-    refusals,
-    services,
-    setup_binding,
-)
+from twostep.mfa import journey, lockout, mailbox, password_notice, pending, policy, refusals, services, setup_binding
 from twostep.mfa.conf import app_settings
+from twostep.mfa.disown import holds
 from twostep.mfa.forms import CodeForm, SignInForm
 from twostep.mfa.headers import shows_secret
 from twostep.mfa.qr import qr_svg

@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from twostep.mfa.holds import HoldError
+from twostep.mfa.disown.holds import HoldError
 from twostep.mfa.models import IdentityCheck
 from twostep.mfa.reset import OPERATOR
 from twostep.mfa.staff.identity import IdentityCheckRequiredError

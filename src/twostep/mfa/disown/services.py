@@ -3,7 +3,7 @@
 Whoever set it up had the password; the owner proves only that they read the account's mailbox (the
 link). So, in one transaction: the link is used up, that authenticator and the recovery codes issued with
 it (or regenerated with it since) are deleted, every session of the account ends, the account is put on
-hold until support has checked the person (``twostep.mfa.holds``), the event is audited
+hold until support has checked the person (``holds``), the event is audited
 (``mfa.disowned``) and, after the commit, support and the admins of the user's organizations are told.
 When that authenticator was replaced or removed meanwhile nothing is deleted (the current one is not the
 one the owner disowned), but the account is held and reported all the same: it may be in hostile hands.
@@ -16,7 +16,8 @@ from django.db import transaction
 from twostep.accounts.notices import when
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
-from twostep.mfa import disown_links, disown_reports, holds, recovery_codes
+from twostep.mfa import recovery_codes
+from twostep.mfa.disown import holds, links, reports
 from twostep.mfa.models import AccountHold, Authenticator, DisownLink
 
 
@@ -49,17 +50,17 @@ def _hold_detail(link: DisownLink) -> str:
 
 
 def disown_authenticator(link: DisownLink, *, now: int, request=None) -> Disowned:
-    """Follow ``link`` (found with ``disown_links.find_link``); ``now`` in Unix seconds.
+    """Follow ``link`` (found with ``links.find_link``); ``now`` in Unix seconds.
 
     Raises UsedDisownLinkError or ExpiredDisownLinkError (also when another use won the race); then
     nothing changes."""
     user = link.user
     with transaction.atomic():
-        disown_links.claim(link, now=now)
+        links.claim(link, now=now)
         removed, codes = _remove(link)
         end_all_sessions(user)
         hold = holds.place_hold(user, reason=AccountHold.Reason.DISOWNED, detail=_hold_detail(link), now=now)
         events.record(events.MFA_DISOWNED, actor=user, subject=user, request=request, outcome="success",
                       authenticator_removed=removed, recovery_codes=codes, setup_ip=link.ip or "")
-        disown_reports.schedule_reports(user, link, removed=removed, now=now)
+        reports.schedule_reports(user, link, removed=removed, now=now)
     return Disowned(removed=removed, recovery_codes=codes, hold=hold)

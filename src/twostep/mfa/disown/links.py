@@ -3,7 +3,7 @@
 Every confirmed authenticator (the first, a replacement, a voluntary one) gets one notice, sent after the
 commit, with a link that works once and for ``LINK_MAX_AGE`` seconds. The link carries 32 random bytes
 signed with the secret key (a tampered link is refused before any lookup); only their SHA-256 is stored,
-in a ``DisownLink`` row. Following it is ``twostep.mfa.disown``. Times are Unix seconds (``now``).
+in a ``DisownLink`` row. Following it is ``services``. Times are Unix seconds (``now``).
 Errors are ``DisownLinkError`` subclasses with a stable ``code`` and the HTTP ``status`` of their page.
 """
 

@@ -1,7 +1,7 @@
 """Holds: an account on hold cannot sign in at all until support has checked the person and lifted it.
 
 A hold is placed when the owner follows the *This wasn't me* link of an "MFA was set up" notice
-(``twostep.mfa.disown``): someone else had the password and set up a second factor, so neither the
+(``twostep.mfa.disown.services``): someone else had the password and set up a second factor, so neither the
 password nor what remains of the account's factors is trusted. The sign-in refuses the account after a
 correct password (``journey.after_password``, through ``policy.requirement_for``); a password reset does
 not lift it. Times are Unix seconds (``now``); errors are ``HoldError`` subclasses with a stable ``code``.

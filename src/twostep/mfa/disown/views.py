@@ -16,8 +16,8 @@ from django.views.decorators.http import require_safe
 
 from twostep.accounts.headers import private_page
 from twostep.clock import now as clock_now
-from twostep.mfa import disown, disown_links
 from twostep.mfa.conf import app_settings
+from twostep.mfa.disown import links, services
 from twostep.mfa.models import Authenticator
 
 SESSION_KEY = "twostep_disown"
@@ -30,7 +30,7 @@ def open_link(request, token: str):
     return redirect("mfa:disown")
 
 
-def _refused(request, error: disown_links.DisownLinkError):
+def _refused(request, error: links.DisownLinkError):
     request.session.pop(SESSION_KEY, None)
     return render(request, "mfa/disown_invalid.html", {"error": error,
                                                        "support_contact": app_settings().support_contact},
@@ -43,9 +43,9 @@ class DisownView(View):
 
     def dispatch(self, request, *args, **kwargs):
         try:
-            self.link = disown_links.find_link(request.session.get(SESSION_KEY, ""))
-            disown_links.check_open(self.link, now=clock_now())
-        except disown_links.DisownLinkError as exc:
+            self.link = links.find_link(request.session.get(SESSION_KEY, ""))
+            links.check_open(self.link, now=clock_now())
+        except links.DisownLinkError as exc:
             return _refused(request, exc)
         return super().dispatch(request, *args, **kwargs)
 
@@ -56,8 +56,8 @@ class DisownView(View):
 
     def post(self, request):
         try:
-            outcome = disown.disown_authenticator(self.link, now=clock_now(), request=request)
-        except disown_links.DisownLinkError as exc:
+            outcome = services.disown_authenticator(self.link, now=clock_now(), request=request)
+        except links.DisownLinkError as exc:
             return _refused(request, exc)
         request.session.pop(SESSION_KEY, None)
         if request.user.is_authenticated and request.user.pk == self.link.user_id:
