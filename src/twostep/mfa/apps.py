@@ -14,10 +14,11 @@ class MfaConfig(AppConfig):
         from twostep.accounts.signals import password_changed
         from twostep.audit.labels import describe_values
         from twostep.config import profile
-        from twostep.mfa import checks, recovery_codes  # noqa: F401  (checks registers checks)
+        from twostep.mfa import checks  # noqa: F401  (checks registers checks)
         from twostep.mfa.enrollment import discard_on_password_change
         from twostep.mfa.models import IdentityCheck
         from twostep.mfa.policy import membership_facts as mfa_facts
+        from twostep.mfa.recovery import codes as recovery_codes
         from twostep.mfa.session_limits import stamp_sign_in
         from twostep.organizations.signals import membership_facts
 

@@ -60,7 +60,7 @@ def _throttle_errors(conf, passwords) -> list[Error]:
 @register(Tags.database)
 def check_recovery_code_storage(app_configs, databases=None, **kwargs) -> list[Info]:
     """With ``--database``: how many users still hold unused recovery codes stored as HMAC-SHA256 (issued
-    before Argon2id; ``recovery_codes``). Information, not a problem: those codes work until used or replaced."""
+    before Argon2id; ``recovery.codes``). Information, not a problem: those codes work until used or replaced."""
     if not databases or DEFAULT_DB_ALIAS not in databases:
         return []
     try:

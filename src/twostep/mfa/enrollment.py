@@ -15,11 +15,12 @@ from twostep import otp
 from twostep.audit import events
 from twostep.audit.client import client_address
 from twostep.clock import as_datetime
-from twostep.mfa import recovery_codes, skew, vault
+from twostep.mfa import skew, vault
 from twostep.mfa.conf import app_settings
 from twostep.mfa.disown.links import announce_enrollment
 from twostep.mfa.errors import MfaError
 from twostep.mfa.models import Authenticator
+from twostep.mfa.recovery import codes as recovery_codes
 from twostep.mfa.services import InvalidCodeError, MalformedCodeError
 
 

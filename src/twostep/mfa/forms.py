@@ -10,8 +10,7 @@ from twostep import otp
 from twostep.accounts import device_cookies, password_throttle
 from twostep.accounts.forms import ThrottledPasswordMixin
 from twostep.clock import now as clock_now
-from twostep.mfa import recovery_codes
-from twostep.mfa.recovery import MalformedRecoveryCodeError
+from twostep.mfa.recovery.forms import RecoveryCodeForm
 
 SIGNIN_ERROR = "That e-mail address and password do not match an account. Check both and try again."
 
@@ -75,29 +74,6 @@ class CodeForm(forms.Form):
                 f"Enter the {self.digits} digits shown in your authenticator app, like 123 456.",
                 code="malformed_code",
             ) from exc
-
-
-class RecoveryCodeForm(forms.Form):
-    recovery_code = forms.CharField(
-        label="Recovery code", max_length=64, strip=True,
-        error_messages={"required": "Enter one of your recovery codes.",
-                        "max_length": MalformedRecoveryCodeError.message},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false",
-                                      "autofocus": True, "size": 14}),
-    )
-
-    def clean_recovery_code(self) -> str:
-        code = self.cleaned_data["recovery_code"]
-        if recovery_codes.normalize(code) is None:
-            raise forms.ValidationError(MalformedRecoveryCodeError.message, code=MalformedRecoveryCodeError.code)
-        return code
-
-
-class EndOtherSessionsForm(forms.Form):
-    """The box under *Generate new codes*: ticked at first (an unticked box sends nothing, which means no)."""
-
-    end_other_sessions = forms.BooleanField(
-        label="Also sign out my other sessions (other browsers and devices)", required=False, initial=True)
 
 
 class ChangePasswordForm(ThrottledPasswordMixin, SetPasswordForm):

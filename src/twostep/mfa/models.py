@@ -104,7 +104,7 @@ class OrganizationMfaPolicy(models.Model):
 
 
 class RecoveryCode(models.Model):
-    """One single-use recovery code, stored only as a salted Argon2id hash (see ``twostep.mfa.recovery_codes``;
+    """One single-use recovery code, stored only as a salted Argon2id hash (see ``twostep.mfa.recovery.codes``;
     codes issued before that keep their HMAC-SHA256 until used or replaced).
 
     ``used_at`` is None until the code is accepted; the conditional UPDATE that sets it is the

@@ -1,12 +1,12 @@
 from django.urls import path
 
 from twostep.mfa.disown import urls as disown
+from twostep.mfa.recovery import urls as recovery
 from twostep.mfa.rollout import urls as rollout
 from twostep.mfa.views import (
                                account,
                                enroll,
                                mailbox,
-                               recovery,
                                security,
                                signin,
                                stepup,
@@ -19,7 +19,6 @@ urlpatterns = [
     path("signin/setup/", signin.SetupView.as_view(), name="setup"),
     path("signin/setup/confirm/", signin.SetupConfirmView.as_view(), name="setup_confirm"),
     path("signin/code/", signin.CodeView.as_view(), name="code"),
-    path("signin/recovery/", recovery.RecoverySignInView.as_view(), name="recovery"),
     path("signout/", signin.SignOutView.as_view(), name="signout"),
     path("stepup/", stepup.StepUpView.as_view(), name="stepup"),
     # Signed-in enrollment (set up or replace the authenticator); see mfa/views/enroll.py.
@@ -31,8 +30,7 @@ urlpatterns = [
     path("account/email/", account.ChangeEmailView.as_view(), name="change_email"),
     path("account/password/", account.ChangePasswordView.as_view(), name="change_password"),
     path("security/", security.security, name="security"),
-    path("security/recovery-codes/", recovery.RecoveryCodesView.as_view(), name="recovery_codes"),
-    path("security/recovery-codes/download/", recovery.download_recovery_codes, name="recovery_codes_download"),
     path("security/turn-off/", security.DisableView.as_view(), name="disable"),
+    *recovery.urlpatterns,
     *rollout.urlpatterns,
 ]

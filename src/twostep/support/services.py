@@ -3,7 +3,7 @@
 Support staff act on other users' MFA (a reset, a temporary access pass, lifting a hold). They may not act on their own
 account, nor on a staff account (support colleagues, admins) unless they are a superuser, so that a support
 account cannot be used to take over a more privileged one. An operator on the command line (``actor`` a
-label such as ``mfa.reset.OPERATOR``, not a user) may act on anyone.
+label such as ``mfa.recovery.reset.OPERATOR``, not a user) may act on anyone.
 """
 
 from django.db import transaction
@@ -17,7 +17,7 @@ from twostep.mfa.access_passes import issue_access_pass
 from twostep.mfa.conf import app_settings
 from twostep.mfa.disown import holds
 from twostep.mfa.models import AccessPass
-from twostep.mfa.reset import reset_mfa
+from twostep.mfa.recovery.reset import reset_mfa
 from twostep.support.models import SupportReset
 
 RESET, ACCESS_PASS, LIFT_HOLD = "reset", "access_pass", "lift_hold"  # the actions support takes on a user
@@ -75,10 +75,10 @@ def check_allowed(actor, target, action: str) -> None:
 
 def reset_user_mfa(user, *, actor, reason: str, identity_check: str, ticket: str = "", lift_hold: bool = False,
                    now: int | None = None, request=None) -> SupportReset:
-    """Reset ``user``'s MFA (see ``twostep.mfa.reset.reset_mfa``) and record it as a SupportReset, in one
+    """Reset ``user``'s MFA (see ``twostep.mfa.recovery.reset.reset_mfa``) and record it as a SupportReset, in one
     transaction; with ``lift_hold`` also lift the hold the account is under, if any, with the same reason and
     identity check (``holds.lift_hold``). ``actor`` is the support user or a label such as
-    ``mfa.reset.OPERATOR``; ``identity_check`` an ``IdentityCheck`` value; ``now`` in Unix seconds. The record's
+    ``reset.OPERATOR``; ``identity_check`` an ``IdentityCheck`` value; ``now`` in Unix seconds. The record's
     transient ``hold_lifted`` says whether a hold was lifted and ``on_hold`` whether the account is still on
     hold. Raises ``OwnAccountError`` / ``StaffAccountError`` when ``actor`` may not act on ``user``,
     ``ReasonRequiredError`` when ``reason`` is blank, ``IdentityCheckRequiredError`` when ``identity_check`` is
@@ -145,7 +145,7 @@ def issue_user_access_pass(user, *, actor, reason: str, ticket: str = "", now: i
     ``mfa.access_pass_issued``, voids their unused passes) and e-mail them a notice without the pass after
     the commit, in one transaction. Returns the pass text, to show once, and its row.
 
-    ``actor`` is the support user or a label such as ``mfa.reset.OPERATOR``; ``now`` in Unix seconds. Raises
+    ``actor`` is the support user or a label such as ``mfa.recovery.reset.OPERATOR``; ``now`` in Unix seconds. Raises
     ``OwnAccountError`` / ``StaffAccountError`` when ``actor`` may not act on ``user``,
     ``AccessPassNotNeededError`` when a pass would not help, ``AccessPassReasonRequiredError`` when
     ``reason`` is blank; then nothing is written and nothing sent.

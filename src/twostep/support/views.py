@@ -15,7 +15,7 @@ from twostep.audit.denials import record_denial
 from twostep.clock import now as clock_now
 from twostep.mfa.conf import app_settings
 from twostep.mfa.disown import holds
-from twostep.mfa.reset import NothingToResetError, ReasonRequiredError, has_factors
+from twostep.mfa.recovery.reset import NothingToResetError, ReasonRequiredError, has_factors
 from twostep.mfa.staff.identity import IdentityCheckRequiredError
 from twostep.support import lookup, services
 from twostep.support.access import support_required

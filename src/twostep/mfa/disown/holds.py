@@ -65,7 +65,7 @@ def lift_hold(user, *, actor, reason: str, identity_check: str, ticket: str = ""
     ``reason`` (the note on the check), ``identity_check`` (an ``IdentityCheck`` value) and ``ticket``; the user
     gets a notice after the commit.
 
-    ``actor`` is the support user or a label such as ``twostep.mfa.reset.OPERATOR``. Raises
+    ``actor`` is the support user or a label such as ``twostep.mfa.recovery.reset.OPERATOR``. Raises
     ReasonRequiredError for a blank reason, IdentityCheckRequiredError for a blank or unknown check and
     NotOnHoldError; then nothing changes. Whether ``actor`` may lift this hold (not their own, not a staff
     account's) is the console's check."""

@@ -16,9 +16,9 @@ from django.db import transaction
 from twostep.accounts.notices import when
 from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
-from twostep.mfa import recovery_codes
 from twostep.mfa.disown import holds, links, reports
 from twostep.mfa.models import AccountHold, Authenticator, DisownLink
+from twostep.mfa.recovery import codes as recovery_codes
 
 
 @dataclass(frozen=True)

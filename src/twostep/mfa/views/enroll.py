@@ -32,8 +32,8 @@ from twostep.mfa.forms import CodeForm
 from twostep.mfa.headers import shows_secret
 from twostep.mfa.models import Authenticator
 from twostep.mfa.qr import qr_svg
+from twostep.mfa.recovery.pages import show_recovery_codes
 from twostep.mfa.stepup import step_up_required
-from twostep.mfa.views.recovery import show_recovery_codes
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("code"), step_up_required, shows_secret]
 SET_UP = "Your authenticator app is set up. You will be asked for a code at every sign-in."

@@ -9,8 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
 
-from twostep.mfa import recovery, recovery_codes, reset
 from twostep.mfa.models import Authenticator
+from twostep.mfa.recovery import codes as recovery_codes
+from twostep.mfa.recovery import reset
+from twostep.mfa.recovery import services as recovery
 from twostep.mfa.stepup import step_up_required
 
 

@@ -23,7 +23,7 @@ from twostep.mfa.disown import holds
 from twostep.mfa.forms import CodeForm, SignInForm
 from twostep.mfa.headers import shows_secret
 from twostep.mfa.qr import qr_svg
-from twostep.mfa.views.recovery import show_recovery_codes
+from twostep.mfa.recovery.pages import show_recovery_codes
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("password", "code")]
 

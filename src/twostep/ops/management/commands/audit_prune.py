@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from twostep.audit import retention
 from twostep.clock import now as clock_now
-from twostep.mfa.reset import OPERATOR
+from twostep.mfa.recovery.reset import OPERATOR
 from twostep.ops.management.commands.audit_export import parse_moment
 
 

@@ -16,10 +16,11 @@ from twostep.accounts.sessions import end_all_sessions, end_sessions_but_this
 from twostep.audit import events
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa import lockout, notices, policy, recovery_codes
+from twostep.mfa import lockout, notices, policy
 from twostep.mfa.conf import app_settings
 from twostep.mfa.errors import MfaError
 from twostep.mfa.models import Authenticator
+from twostep.mfa.recovery import codes
 from twostep.mfa.staff.identity import checked_identity
 
 OPERATOR = "operator (command line)"  # the actor label of a reset run with ``twostep mfa-reset``
@@ -55,13 +56,13 @@ def has_factors(user) -> bool:
     counted wrong codes (a lockout, also of a user who has no authenticator yet: mailbox codes count too). A
     setup in progress alone is nothing to reset (it never verifies anything), though a reset discards it too."""
     return (Authenticator.objects.filter(user=user, confirmed_at__isnull=False).exists()
-            or recovery_codes.remaining(user) > 0 or lockout.has_failures(user))
+            or codes.remaining(user) > 0 or lockout.has_failures(user))
 
 
 def _remove_factors(user) -> Removed:
     cleared = lockout.clear(user)  # first: a check takes this row's lock before the authenticator's
     authenticators = Authenticator.objects.filter(user=user).delete()[0]
-    return Removed(authenticators=authenticators, recovery_codes=recovery_codes.delete_all(user),
+    return Removed(authenticators=authenticators, recovery_codes=codes.delete_all(user),
                    cleared_lockout=cleared)
 
 

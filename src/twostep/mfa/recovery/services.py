@@ -9,9 +9,10 @@ from django.db import transaction
 from twostep.accounts import sessions
 from twostep.audit import events
 from twostep.clock import as_datetime
-from twostep.mfa import lockout, notices, recovery_codes
+from twostep.mfa import lockout, notices
 from twostep.mfa.errors import MfaError
 from twostep.mfa.models import Authenticator
+from twostep.mfa.recovery import codes
 from twostep.mfa.services import NoAuthenticatorError
 
 SIGNIN, STEP_UP = "signin", "stepup"
@@ -34,7 +35,7 @@ class UsedRecoveryCodeError(MfaError):
 
 def parse(text: str) -> str:
     """The normalized code typed as ``text``; raises MalformedRecoveryCodeError."""
-    code = recovery_codes.normalize(text)
+    code = codes.normalize(text)
     if code is None:
         raise MalformedRecoveryCodeError()
     return code
@@ -64,22 +65,22 @@ def use_recovery_code(user, code: str, *, now: int, purpose: str = SIGNIN, reque
 def _check(guard: lockout.Guard, code: str, *, now: int, purpose: str) -> int | MfaError:
     """Claim ``code`` under the guard's lock: the unused codes left, or the error once it is recorded."""
     user, request = guard.user, guard.request
-    if recovery_codes.claim(user, code, moment=as_datetime(now)):
+    if codes.claim(user, code, moment=as_datetime(now)):
         cleared = guard.succeeded()
-        left = recovery_codes.remaining(user)
+        left = codes.remaining(user)
         events.record(events.RECOVERY_CODE_USED, actor=user, subject=user, request=request,
                       purpose=purpose, remaining=left, cleared_lockout=cleared)
         if purpose == SIGNIN:
             notices.notify(user, "recovery_code_used", request=request, now=now, remaining=left)
         return left
-    if recovery_codes.was_used(user, code):
+    if codes.was_used(user, code):
         # Right once and used up, like a replayed TOTP code: refused, but no guess.
         return guard.not_counted(UsedRecoveryCodeError())
     return guard.failed(InvalidRecoveryCodeError())
 
 
 def regenerate_recovery_codes(user, *, now: int, request=None, end_other_sessions: bool = False) -> list[str]:
-    """Void the user's recovery codes and issue ``recovery_codes.COUNT`` new ones; returns them
+    """Void the user's recovery codes and issue ``codes.COUNT`` new ones; returns them
     (``xxxxx-xxxxx``) to show once, and e-mail the user a notice after the commit. With
     ``end_other_sessions``, every other session of the user ends in the same transaction (``request``'s stays,
     under a new key; audited ``account.sessions_ended``). Raises NoAuthenticatorError when MFA is not set up."""
@@ -89,15 +90,15 @@ def regenerate_recovery_codes(user, *, now: int, request=None, end_other_session
                          .filter(user=user, confirmed_at__isnull=False).first())
         if authenticator is None:
             raise NoAuthenticatorError("Set up an authenticator app first: recovery codes come with it.")
-        codes = recovery_codes.issue(user, moment=as_datetime(now))
+        issued = codes.issue(user, moment=as_datetime(now))
         events.record(events.RECOVERY_CODES_GENERATED, actor=user, subject=user, request=request,
-                      count=len(codes), reason="regenerated")
+                      count=len(issued), reason="regenerated")
         if end_other_sessions:
             sessions.end_sessions(user, actor=user, by=sessions.BY_USER, request=request)
         notices.notify(user, "recovery_codes_regenerated", request=request, now=now)
-    return codes
+    return issued
 
 
 def remaining_recovery_codes(user) -> int:
     """How many unused recovery codes ``user`` has."""
-    return recovery_codes.remaining(user)
+    return codes.remaining(user)

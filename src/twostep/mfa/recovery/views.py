@@ -1,4 +1,4 @@
-"""Recovery codes in the browser: sign in with one, see a new set once, download it, generate a new set.
+"""Recovery codes in the browser: sign in with one, generate a new set (shown once, ``pages``), download it.
 
 A new set is rendered directly as the response of the request that created it (never kept in the
 session or put in a URL). The page must not be cached or leak its address: ``shows_secret`` gives it
@@ -11,7 +11,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -21,35 +20,17 @@ from django.views.decorators.http import require_POST
 from twostep.accounts.backoff import describe_wait
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa import journey, lockout, password_notice, pending, recovery, recovery_codes, refusals
+from twostep.mfa import journey, lockout, password_notice, pending, refusals
 from twostep.mfa.conf import app_settings
 from twostep.mfa.errors import LockedError, MfaError, ThrottledError
-from twostep.mfa.forms import EndOtherSessionsForm, RecoveryCodeForm
 from twostep.mfa.headers import shows_secret
+from twostep.mfa.recovery import services
+from twostep.mfa.recovery.codes import COUNT, display, unused
+from twostep.mfa.recovery.forms import EndOtherSessionsForm, RecoveryCodeForm
+from twostep.mfa.recovery.pages import remaining_message, show_recovery_codes
 from twostep.mfa.stepup import step_up_required
 
 DOWNLOAD_NAME = "twostep-recovery-codes.txt"
-
-
-def remaining_message(request, left: int) -> None:
-    """Tell the user how many recovery codes are left after using one; warn at ``recovery_codes.LOW`` or fewer."""
-    if left > recovery_codes.LOW:
-        messages.info(request, f"You used a recovery code. {left} recovery codes left.")
-        return
-    lead = ("You used your last recovery code" if left == 0 else
-            f"You used a recovery code. Only {left} recovery code{'' if left == 1 else 's'} left")
-    messages.warning(request, format_html(
-        '{}: <a href="{}">generate a new set</a> now, and replace your authenticator app if you lost your phone.',
-        lead, reverse("mfa:recovery_codes")))
-
-
-def show_recovery_codes(request, codes: list[str], *, continue_url: str) -> HttpResponse:
-    """The page that shows a new set of recovery codes, once. Every view that returns it is decorated
-    with ``shows_secret`` (no-store, strict-origin)."""
-    return render(request, "mfa/recovery_codes.html", {
-        "codes": codes, "continue_url": continue_url, "generated_at": as_datetime(clock_now()),
-        "issuer": app_settings().issuer,
-    })
 
 
 @method_decorator([never_cache, csrf_protect, sensitive_post_parameters("recovery_code")], name="dispatch")
@@ -81,8 +62,8 @@ class RecoverySignInView(View):
         if not form.is_valid():
             return render(request, self.template_name, self.context(state, form), status=400)
         try:
-            left = recovery.use_recovery_code(state.user, form.cleaned_data["recovery_code"], now=clock_now(),
-                                              purpose=recovery.SIGNIN, request=request)
+            left = services.use_recovery_code(state.user, form.cleaned_data["recovery_code"], now=clock_now(),
+                                              purpose=services.SIGNIN, request=request)
         except ThrottledError as exc:  # not a checked code: the pending sign-in's tries stay
             return refusals.throttled(request, self.template_name, self.context(state, form, wait=exc.retry_after),
                                       exc.retry_after)
@@ -117,14 +98,14 @@ class RecoveryCodesView(View):
     template_name = "mfa/recovery_codes_new.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"remaining": recovery.remaining_recovery_codes(request.user),
+        return render(request, self.template_name, {"remaining": services.remaining_recovery_codes(request.user),
                                                     "form": EndOtherSessionsForm()})
 
     def post(self, request):
         form = EndOtherSessionsForm(request.POST)
         end_others = form.is_valid() and form.cleaned_data["end_other_sessions"]
         try:
-            codes = recovery.regenerate_recovery_codes(request.user, now=clock_now(), request=request,
+            codes = services.regenerate_recovery_codes(request.user, now=clock_now(), request=request,
                                                        end_other_sessions=end_others)
         except MfaError as exc:
             messages.error(request, exc.message)
@@ -143,16 +124,16 @@ class RecoveryCodesView(View):
 def download_recovery_codes(request):
     """The shown codes as a .txt file. Only the user's own unused codes are written (the form posts them
     back from the page, so they never appear in a URL and are not kept anywhere)."""
-    codes = recovery_codes.unused(request.user, request.POST.getlist("codes")[:recovery_codes.COUNT])
+    codes = unused(request.user, request.POST.getlist("codes")[:COUNT])
     if not codes:
         messages.error(request, "Those recovery codes are no longer valid. Generate a new set to download it.")
         return render(request, "mfa/recovery_codes_new.html",
-                      {"remaining": recovery.remaining_recovery_codes(request.user), "form": EndOtherSessionsForm()},
+                      {"remaining": services.remaining_recovery_codes(request.user), "form": EndOtherSessionsForm()},
                       status=400)
     moment = as_datetime(clock_now())
     lines = [f"{app_settings().issuer} recovery codes for {request.user.email}",
              f"Generated {moment:%Y-%m-%d %H:%M} UTC. Each code works once, in place of a code from your "
-             "authenticator app.", "", *(recovery_codes.display(code) for code in codes), ""]
+             "authenticator app.", "", *(display(code) for code in codes), ""]
     response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{DOWNLOAD_NAME}"'
     return response

@@ -17,7 +17,7 @@ rehashed without the code, so they are checked as before until used or replaced 
 
 Single use: the matching row is marked with ``UPDATE ... WHERE id = ... AND used_at IS NULL``; of two requests
 racing with one code, the database lets exactly one change it. These functions run inside the caller's
-transaction and write no audit events (see ``recovery``).
+transaction and write no audit events (see ``services``).
 """
 
 import hmac
