@@ -21,7 +21,7 @@ def force_sign_in(client, user, *, verified_at: int | None = None, stepped_up_at
 def enroll_with_codes(user, *, now: int) -> list[str]:
     """Give ``user`` a confirmed authenticator (set up at ``now``, Unix seconds); returns the recovery codes."""
     from tests.conftest import code_for
-    from twostep.mfa import enrollment as enrollments
+    from twostep.mfa.authenticators import enrollment as enrollments
 
     enrollments.start_enrollment(user, binding="fixture", now=now)
     return enrollments.confirm_enrollment(user, code_for(user, now), binding="fixture", now=now).recovery_codes

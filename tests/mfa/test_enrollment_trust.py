@@ -128,7 +128,7 @@ def test_setup_lasts_fifteen_minutes_and_says_until_when(client, clock, member):
 
 
 def test_the_setup_key_expires_with_its_setup(clock, member):
-    from twostep.mfa import enrollment
+    from twostep.mfa.authenticators import enrollment
 
     started = enrollment.start_enrollment(member, binding="tab", now=clock.now)
     with pytest.raises(enrollment.SetupGoneError):

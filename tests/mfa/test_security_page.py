@@ -11,7 +11,7 @@ from tests.conftest import PASSWORD, code_for, post_code, post_password, prove_m
 from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep import otp
 from twostep.audit.models import AuditEvent
-from twostep.mfa import vault
+from twostep.mfa.authenticators import vault
 from twostep.mfa.journey import MFA_VERIFIED_AT
 from twostep.mfa.models import Authenticator, RecoveryCode
 from twostep.mfa.recovery import services as recovery

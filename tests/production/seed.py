@@ -20,7 +20,7 @@ def main() -> None:
     from twostep import otp
     from twostep.accounts.models import User
     from twostep.clock import as_datetime
-    from twostep.mfa import enrollment as enrollments
+    from twostep.mfa.authenticators import enrollment as enrollments
     from twostep.mfa.rollout.services import set_require_mfa
     from twostep.organizations.models import Membership, Organization
 

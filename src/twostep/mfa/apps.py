@@ -15,7 +15,7 @@ class MfaConfig(AppConfig):
         from twostep.audit.labels import describe_values
         from twostep.config import profile
         from twostep.mfa import checks  # noqa: F401  (checks registers checks)
-        from twostep.mfa.enrollment import discard_on_password_change
+        from twostep.mfa.authenticators.enrollment import discard_on_password_change
         from twostep.mfa.models import IdentityCheck
         from twostep.mfa.policy import membership_facts as mfa_facts
         from twostep.mfa.recovery import codes as recovery_codes

@@ -6,10 +6,10 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import SetPasswordForm
 
-from twostep import otp
 from twostep.accounts import device_cookies, password_throttle
 from twostep.accounts.forms import ThrottledPasswordMixin
 from twostep.clock import now as clock_now
+from twostep.mfa.authenticators.forms import CodeForm
 from twostep.mfa.recovery.forms import RecoveryCodeForm
 
 SIGNIN_ERROR = "That e-mail address and password do not match an account. Check both and try again."
@@ -48,32 +48,6 @@ class SignInForm(forms.Form):
                 raise forms.ValidationError(SIGNIN_ERROR, code="invalid_login")
             password_throttle.record_success(email, device=self.device)
         return cleaned
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="6-digit code", max_length=64, strip=True,
-        error_messages={"required": "Enter the 6-digit code from your authenticator app.",
-                        "max_length": "That is not a code: enter the 6 digits shown in your app."},
-        widget=forms.TextInput(attrs={
-            "autocomplete": "one-time-code", "inputmode": "numeric", "pattern": r"[0-9 \-]*",
-            "autofocus": True, "size": 8, "spellcheck": "false",
-        }),
-    )
-
-    def __init__(self, *args, digits: int = 6, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.digits = digits
-        self.fields["code"].label = f"{digits}-digit code"
-
-    def clean_code(self) -> str:
-        try:
-            return otp.normalize_code(self.cleaned_data["code"], digits=self.digits)
-        except otp.InvalidCodeFormat as exc:
-            raise forms.ValidationError(
-                f"Enter the {self.digits} digits shown in your authenticator app, like 123 456.",
-                code="malformed_code",
-            ) from exc
 
 
 class ChangePasswordForm(ThrottledPasswordMixin, SetPasswordForm):

@@ -30,11 +30,12 @@ from django.utils.crypto import salted_hmac
 from twostep import counters, otp
 from twostep.audit import events
 from twostep.clock import as_datetime
-from twostep.mfa import lockout, setup_binding
+from twostep.mfa import lockout
+from twostep.mfa.authenticators import setup_binding
+from twostep.mfa.authenticators.services import MalformedCodeError
 from twostep.mfa.conf import app_settings
 from twostep.mfa.errors import MfaError
 from twostep.mfa.models import Authenticator, MailboxChallenge
-from twostep.mfa.services import MalformedCodeError
 from twostep.organizations import invitation_proof
 
 logger = logging.getLogger(__name__)

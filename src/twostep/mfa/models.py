@@ -14,7 +14,7 @@ class Authenticator(models.Model):
     """A TOTP authenticator app. ``confirmed_at`` is None while enrollment is unconfirmed: such a row
     never verifies a sign-in, and belongs to the one session that started the setup (``setup_binding``,
     the SHA-256 of a random nonce kept in that session) until ``setup_expires_at``. The secret is stored
-    sealed by ``twostep.mfa.vault``."""
+    sealed by ``twostep.mfa.authenticators.vault``."""
 
     class Type(models.TextChoices):
         TOTP = "totp", "Authenticator app (TOTP)"
@@ -180,7 +180,7 @@ class IdentityCheck(models.TextChoices):
 
 
 class AccountHold(models.Model):
-    """A block on every sign-in of a user until support has checked the person (``twostep.mfa.holds``).
+    """A block on every sign-in of a user until support has checked the person (``twostep.mfa.disown.holds``).
 
     Placed when the owner says a new authenticator was not theirs; the account is on hold while a row of
     it has no ``lifted_at``. Lifting keeps the row, with who lifted it and how the identity was checked."""

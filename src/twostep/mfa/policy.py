@@ -9,7 +9,7 @@ The rule is global: required by one organization means required for all of the u
 The deployment widens it with ``TWOSTEP_MFA_REQUIRED_FOR`` (read and checked by ``twostep.tuning``):
 ``organizations`` is the rule above alone; ``admins`` (the default) adds every admin of any organization,
 at once and without a grace period, since an admin acts on other people's data; ``everyone`` adds every account.
-The same query also says whether the account is on hold (``twostep.mfa.holds``): then it may not sign in
+The same query also says whether the account is on hold (``twostep.mfa.disown.holds``): then it may not sign in
 at all, so the sign-in journey learns both at no extra cost.
 """
 

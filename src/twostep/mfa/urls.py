@@ -1,13 +1,12 @@
 from django.urls import path
 
+from twostep.mfa.authenticators import urls as authenticators
 from twostep.mfa.disown import urls as disown
 from twostep.mfa.recovery import urls as recovery
 from twostep.mfa.rollout import urls as rollout
 from twostep.mfa.views import (
                                account,
-                               enroll,
                                mailbox,
-                               security,
                                signin,
                                stepup,
 )
@@ -21,16 +20,12 @@ urlpatterns = [
     path("signin/code/", signin.CodeView.as_view(), name="code"),
     path("signout/", signin.SignOutView.as_view(), name="signout"),
     path("stepup/", stepup.StepUpView.as_view(), name="stepup"),
-    # Signed-in enrollment (set up or replace the authenticator); see mfa/views/enroll.py.
     path("mfa/setup/email/", mailbox.EnrollMailboxView.as_view(), name="enroll_mailbox"),
-    path("mfa/setup/", enroll.EnrollView.as_view(), name="enroll"),
-    path("mfa/setup/confirm/", enroll.EnrollConfirmView.as_view(), name="enroll_confirm"),
+    *authenticators.urlpatterns,
     *disown.urlpatterns,
     path("account/email/confirm-mailbox/", mailbox.AccountMailboxView.as_view(), name="account_mailbox"),
     path("account/email/", account.ChangeEmailView.as_view(), name="change_email"),
     path("account/password/", account.ChangePasswordView.as_view(), name="change_password"),
-    path("security/", security.security, name="security"),
-    path("security/turn-off/", security.DisableView.as_view(), name="disable"),
     *recovery.urlpatterns,
     *rollout.urlpatterns,
 ]

@@ -12,7 +12,7 @@ from django.core.checks import Error, Tags, Warning, register
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from twostep.mfa import vault
+from twostep.mfa.authenticators import vault
 from twostep.mfa.models import Authenticator
 from twostep.ops.health import cache_keeps_a_value
 

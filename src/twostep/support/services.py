@@ -104,7 +104,7 @@ def reset_user_mfa(user, *, actor, reason: str, identity_check: str, ticket: str
 
 def lift_user_hold(user, *, actor, reason: str, identity_check: str, ticket: str = "", now: int | None = None,
                    request=None):
-    """Lift ``user``'s hold (see ``twostep.mfa.holds.lift_hold``, which raises ReasonRequiredError,
+    """Lift ``user``'s hold (see ``twostep.mfa.disown.holds.lift_hold``, which raises ReasonRequiredError,
     IdentityCheckRequiredError and NotOnHoldError); ``now`` in Unix seconds (default: the clock). Raises
     ``OwnAccountError`` / ``StaffAccountError`` when ``actor`` may not act on ``user``."""
     check_allowed(actor, user, LIFT_HOLD)

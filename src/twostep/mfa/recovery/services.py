@@ -10,10 +10,10 @@ from twostep.accounts import sessions
 from twostep.audit import events
 from twostep.clock import as_datetime
 from twostep.mfa import lockout, notices
+from twostep.mfa.authenticators.services import NoAuthenticatorError
 from twostep.mfa.errors import MfaError
 from twostep.mfa.models import Authenticator
 from twostep.mfa.recovery import codes
-from twostep.mfa.services import NoAuthenticatorError
 
 SIGNIN, STEP_UP = "signin", "stepup"
 

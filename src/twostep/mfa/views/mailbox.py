@@ -21,8 +21,8 @@ from twostep.accounts.backoff import describe_wait
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
 from twostep.mfa import access_passes, journey, lockout, mailbox, pending, refusals
+from twostep.mfa.authenticators.forms import CodeForm
 from twostep.mfa.errors import LockedError, MfaError, ThrottledError
-from twostep.mfa.forms import CodeForm
 from twostep.mfa.stepup import step_up_required
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("code", "access_pass")]

@@ -16,13 +16,15 @@ from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa import enrollment as enrollments
-from twostep.mfa import journey, lockout, mailbox, password_notice, pending, policy, refusals, services, setup_binding
+from twostep.mfa import journey, lockout, mailbox, password_notice, pending, policy, refusals
+from twostep.mfa.authenticators import enrollment as enrollments
+from twostep.mfa.authenticators import services, setup_binding
+from twostep.mfa.authenticators.forms import CodeForm
+from twostep.mfa.authenticators.qr import qr_svg
 from twostep.mfa.conf import app_settings
 from twostep.mfa.disown import holds
-from twostep.mfa.forms import CodeForm, SignInForm
+from twostep.mfa.forms import SignInForm
 from twostep.mfa.headers import shows_secret
-from twostep.mfa.qr import qr_svg
 from twostep.mfa.recovery.pages import show_recovery_codes
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("password", "code")]

@@ -15,7 +15,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.accounts.backoff import describe_wait
 from twostep.audit import events
 from twostep.clock import now as clock_now
-from twostep.mfa import journey, lockout, refusals, services, stepup
+from twostep.mfa import journey, lockout, refusals, stepup
+from twostep.mfa.authenticators import services
 from twostep.mfa.forms import StepUpForm
 from twostep.mfa.models import Authenticator
 from twostep.mfa.recovery import services as recovery

@@ -1,4 +1,5 @@
-"""Setting up (or replacing) an authenticator while signed in: ``mfa:enroll`` and ``mfa:enroll_confirm``.
+"""Authenticators while signed in: the Security page (``mfa:security``: the authenticator, recovery codes,
+turning MFA off at ``mfa:disable``), and setting up or replacing one (``mfa:enroll``, ``mfa:enroll_confirm``).
 
 The one signed-in enrollment flow; any page that offers it links to it (the grace-period banner, the
 Security page's *Replace authenticator app*): ``{% url 'mfa:enroll' %}?next=<local path>``.
@@ -17,21 +18,28 @@ Security page's *Replace authenticator app*): ``{% url 'mfa:enroll' %}?next=<loc
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_safe
 
 from twostep.accounts.sessions import end_other_sessions
 from twostep.clock import now as clock_now
-from twostep.mfa import enrollment as enrollments
-from twostep.mfa import journey, mailbox, services, setup_binding
-from twostep.mfa.forms import CodeForm
+from twostep.mfa import journey, mailbox
+from twostep.mfa.authenticators import enrollment as enrollments
+from twostep.mfa.authenticators import setup_binding
+from twostep.mfa.authenticators.forms import CodeForm
+from twostep.mfa.authenticators.qr import qr_svg
+from twostep.mfa.errors import MfaError
 from twostep.mfa.headers import shows_secret
 from twostep.mfa.models import Authenticator
-from twostep.mfa.qr import qr_svg
+from twostep.mfa.recovery import codes as recovery_codes
+from twostep.mfa.recovery import reset
+from twostep.mfa.recovery import services as recovery
 from twostep.mfa.recovery.pages import show_recovery_codes
 from twostep.mfa.stepup import step_up_required
 
@@ -90,7 +98,7 @@ class EnrollConfirmView(View):
                 confirmed = enrollments.confirm_enrollment(
                     request.user, form.cleaned_data["code"], binding=setup_binding.existing(request),
                     now=clock_now(), request=request)
-            except services.MfaError as exc:
+            except MfaError as exc:
                 form.add_error("code", exc.message)
             else:
                 setup_binding.forget(request)
@@ -111,3 +119,38 @@ class EnrollConfirmView(View):
     def scan_url(self, request) -> str:
         next_url = _next(request)
         return resolve_url("mfa:enroll") + (f"?{urlencode({'next': next_url})}" if next_url else "")
+
+
+@never_cache
+@login_required
+@require_safe
+def security(request):
+    authenticator = Authenticator.objects.filter(user=request.user, confirmed_at__isnull=False).first()
+    remaining = recovery.remaining_recovery_codes(request.user)
+    return render(request, "mfa/security.html", {
+        "authenticator": authenticator,
+        "remaining": remaining,
+        "low": authenticator is not None and remaining <= recovery_codes.LOW,
+        "why_required": reset.why_required(request.user),
+    })
+
+
+@method_decorator([never_cache, csrf_protect, step_up_required], name="dispatch")
+class DisableView(View):
+    """Turn MFA off: only when no organization of the user requires it and the user is not staff."""
+
+    template_name = "mfa/disable.html"
+
+    def get(self, request):
+        why_required = reset.why_required(request.user)
+        return render(request, self.template_name, {"why_required": why_required},
+                      status=403 if why_required else 200)
+
+    def post(self, request):
+        try:
+            reset.disable_mfa(request.user, request=request)
+        except reset.MfaStillRequiredError as exc:
+            return render(request, self.template_name, {"why_required": exc.message}, status=403)
+        messages.success(request, "Multi-factor authentication is off. Your authenticator app and recovery codes "
+                                  "no longer work for this account. You were signed out everywhere else.")
+        return redirect("mfa:security")

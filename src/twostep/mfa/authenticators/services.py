@@ -8,7 +8,8 @@ from django.db.models import Q
 
 from twostep import otp
 from twostep.clock import as_datetime
-from twostep.mfa import lockout, skew, vault
+from twostep.mfa import lockout
+from twostep.mfa.authenticators import skew, vault
 from twostep.mfa.conf import app_settings
 from twostep.mfa.errors import LockedError as LockedError  # re-exported: every factor's refusals
 from twostep.mfa.errors import MfaError

@@ -1,6 +1,6 @@
 """Enrollment use cases: begin the setup of an authenticator app, confirm it with its first code, discard it.
 
-An unconfirmed authenticator belongs to one session (``setup_binding``, see ``twostep.mfa.setup_binding``)
+An unconfirmed authenticator belongs to one session (``setup_binding``)
 and lives until ``setup_expires_at`` (``TWOSTEP_SETUP_TIMEOUT`` seconds). Only that session sees its secret
 and only that session can confirm it; a setup begun in another session, a password change or reset, a
 support reset and sign-out discard it. Each use case is one transaction and takes ``now`` (Unix seconds).
@@ -15,13 +15,13 @@ from twostep import otp
 from twostep.audit import events
 from twostep.audit.client import client_address
 from twostep.clock import as_datetime
-from twostep.mfa import skew, vault
+from twostep.mfa.authenticators import skew, vault
+from twostep.mfa.authenticators.services import InvalidCodeError, MalformedCodeError
 from twostep.mfa.conf import app_settings
 from twostep.mfa.disown.links import announce_enrollment
 from twostep.mfa.errors import MfaError
 from twostep.mfa.models import Authenticator
 from twostep.mfa.recovery import codes as recovery_codes
-from twostep.mfa.services import InvalidCodeError, MalformedCodeError
 
 
 class SetupGoneError(MfaError):
