@@ -16,7 +16,7 @@ from tests.conftest import PASSWORD, mailed_code, post_code, post_password, prov
 from twostep import otp
 from twostep.accounts import services as accounts
 from twostep.audit.models import AuditEvent
-from twostep.mfa import access_passes
+from twostep.mfa.mailbox import access_passes
 from twostep.mfa.models import AccessPass, Authenticator
 from twostep.mfa.recovery import reset
 

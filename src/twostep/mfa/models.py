@@ -129,7 +129,7 @@ class RecoveryCode(models.Model):
 class AccessPass(models.Model):
     """A temporary access pass: issued by support (or an operator) to a user who cannot receive e-mail, it
     stands in for the mailbox proof of a first enrollment, once, until ``expires_at``. Only its keyed hash
-    is stored (see ``twostep.mfa.access_passes``). Issuing a new pass voids the user's unused ones."""
+    is stored (see ``twostep.mfa.mailbox.access_passes``). Issuing a new pass voids the user's unused ones."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_passes")
     pass_hash = models.CharField(max_length=64, unique=True, help_text="HMAC-SHA256 (hex) of the pass.")

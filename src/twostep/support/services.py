@@ -12,10 +12,10 @@ from twostep.accounts.notices import schedule, when
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
 from twostep.errors import ServiceError
-from twostep.mfa import mailbox
-from twostep.mfa.access_passes import issue_access_pass
 from twostep.mfa.conf import app_settings
 from twostep.mfa.disown import holds
+from twostep.mfa.mailbox import services as mailbox
+from twostep.mfa.mailbox.access_passes import issue_access_pass
 from twostep.mfa.models import AccessPass
 from twostep.mfa.recovery.reset import reset_mfa
 from twostep.support.models import SupportReset
@@ -129,7 +129,7 @@ ON_HOLD = "Not yet: this account is on hold and cannot sign in. Lift the hold fi
 
 def access_pass_not_needed(user) -> str:
     """Why a temporary access pass would not help ``user`` (a sentence), or "" when it would: it stands in for
-    the mailbox proof of a first enrollment (``twostep.mfa.mailbox.needs_proof``) and nothing else."""
+    the mailbox proof of a first enrollment (``twostep.mfa.mailbox.services.needs_proof``) and nothing else."""
     if not user.is_active:
         return DEACTIVATED
     if holds.active_hold(user) is not None:
@@ -141,7 +141,7 @@ def access_pass_not_needed(user) -> str:
 
 def issue_user_access_pass(user, *, actor, reason: str, ticket: str = "", now: int | None = None,
                            request=None) -> tuple[str, AccessPass]:
-    """Issue ``user`` a temporary access pass (``twostep.mfa.access_passes.issue_access_pass``: audited
+    """Issue ``user`` a temporary access pass (``twostep.mfa.mailbox.access_passes.issue_access_pass``: audited
     ``mfa.access_pass_issued``, voids their unused passes) and e-mail them a notice without the pass after
     the commit, in one transaction. Returns the pass text, to show once, and its row.
 

@@ -29,13 +29,14 @@ from django.views.decorators.http import require_safe
 
 from twostep.accounts.sessions import end_other_sessions
 from twostep.clock import now as clock_now
-from twostep.mfa import journey, mailbox
+from twostep.mfa import journey
 from twostep.mfa.authenticators import enrollment as enrollments
 from twostep.mfa.authenticators import setup_binding
 from twostep.mfa.authenticators.forms import CodeForm
 from twostep.mfa.authenticators.qr import qr_svg
 from twostep.mfa.errors import MfaError
 from twostep.mfa.headers import shows_secret
+from twostep.mfa.mailbox import services as mailbox
 from twostep.mfa.models import Authenticator
 from twostep.mfa.recovery import codes as recovery_codes
 from twostep.mfa.recovery import reset

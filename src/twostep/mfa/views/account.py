@@ -20,8 +20,9 @@ from twostep.accounts.forms import ChangeEmailForm
 from twostep.audit import events
 from twostep.clock import now as clock_now
 from twostep.errors import ServiceError
-from twostep.mfa import mailbox, refusals
+from twostep.mfa import refusals
 from twostep.mfa.forms import ChangePasswordForm
+from twostep.mfa.mailbox import services as mailbox
 from twostep.mfa.stepup import step_up_required
 
 guarded = [never_cache, csrf_protect, login_required, step_up_required]

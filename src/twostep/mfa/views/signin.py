@@ -16,7 +16,7 @@ from twostep.accounts.sessions import end_all_sessions
 from twostep.audit import events
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa import journey, lockout, mailbox, password_notice, pending, policy, refusals
+from twostep.mfa import journey, lockout, password_notice, pending, policy, refusals
 from twostep.mfa.authenticators import enrollment as enrollments
 from twostep.mfa.authenticators import services, setup_binding
 from twostep.mfa.authenticators.forms import CodeForm
@@ -25,6 +25,7 @@ from twostep.mfa.conf import app_settings
 from twostep.mfa.disown import holds
 from twostep.mfa.forms import SignInForm
 from twostep.mfa.headers import shows_secret
+from twostep.mfa.mailbox import services as mailbox
 from twostep.mfa.recovery.pages import show_recovery_codes
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("password", "code")]

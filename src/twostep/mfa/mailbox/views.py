@@ -1,4 +1,4 @@
-"""The mailbox proof before a first QR code (``twostep.mfa.mailbox``): at sign-in (``mfa:setup_mailbox``), while
+"""The mailbox proof before a first QR code (``services``): at sign-in (``mfa:setup_mailbox``), while
 signed in (``mfa:enroll_mailbox``), and before an account without MFA changes its address
 (``mfa:account_mailbox``). GET mails a code when this session has none yet; POST takes the code
 (``action=code``), a temporary access pass (``action=access_pass``) or asks for a new code (``action=resend``,
@@ -8,7 +8,6 @@ of every second factor of the user (``lockout``): during a wait neither is check
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.decorators import method_decorator
@@ -20,18 +19,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.accounts.backoff import describe_wait
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa import access_passes, journey, lockout, mailbox, pending, refusals
+from twostep.mfa import journey, lockout, pending, refusals
 from twostep.mfa.authenticators.forms import CodeForm
 from twostep.mfa.errors import LockedError, MfaError, ThrottledError
+from twostep.mfa.mailbox import access_passes, services
+from twostep.mfa.mailbox.forms import AccessPassForm
 from twostep.mfa.stepup import step_up_required
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("code", "access_pass")]
-
-
-class AccessPassForm(forms.Form):
-    access_pass = forms.CharField(label="Temporary access pass", max_length=64, strip=True,
-                                  error_messages={"required": "Enter the pass your support desk gave you."},
-                                  widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
 
 
 class MailboxProofView(View):
@@ -51,15 +46,15 @@ class MailboxProofView(View):
         user, elsewhere = self.subject(request)
         if user is None:
             return elsewhere
-        if mailbox.may_show_setup(request, user, now=clock_now()):
+        if services.may_show_setup(request, user, now=clock_now()):
             return redirect(self.continue_url(request))
         lock = lockout.status_for(user, now=clock_now())
         if lock.locked:  # no code would be checked: none is mailed
             return self.locked(request, user)
-        if mailbox.challenge(request, user) is None:
+        if services.challenge(request, user) is None:
             try:
-                mailbox.send_mailbox_code(request, user, now=clock_now())
-            except mailbox.MailboxSendLimitedError as exc:
+                services.send_mailbox_code(request, user, now=clock_now())
+            except services.MailboxSendLimitedError as exc:
                 messages.warning(request, exc.message)
         wait = describe_wait(lock.retry_after) if lock.retry_after else ""
         return self.render(request, user, CodeForm(), AccessPassForm(), wait=wait)
@@ -79,10 +74,10 @@ class MailboxProofView(View):
 
     def resend(self, request, user):
         try:
-            mailbox.send_mailbox_code(request, user, now=clock_now())
-        except mailbox.MailboxSendLimitedError as exc:
+            services.send_mailbox_code(request, user, now=clock_now())
+        except services.MailboxSendLimitedError as exc:
             context = self.context(request, user, CodeForm(), AccessPassForm(), refusal=exc.message)
-            return refusals.throttled(request, self.template_name, context, mailbox.RESEND_AFTER)
+            return refusals.throttled(request, self.template_name, context, services.RESEND_AFTER)
         messages.info(request, f"A new code is on its way to {user.email}.")
         return redirect(request.get_full_path())
 
@@ -90,7 +85,7 @@ class MailboxProofView(View):
         form, wait = CodeForm(request.POST, digits=6), 0
         if form.is_valid():
             try:
-                mailbox.verify_mailbox_code(request, user, form.cleaned_data["code"], now=clock_now())
+                services.verify_mailbox_code(request, user, form.cleaned_data["code"], now=clock_now())
             except (ThrottledError, LockedError) as exc:
                 return self.refused(request, user, exc, form, AccessPassForm())
             except MfaError as exc:
@@ -128,7 +123,7 @@ class MailboxProofView(View):
         return refusals.locked(request, user=user, pending=isinstance(self, SetupMailboxView))
 
     def context(self, request, user, form, pass_form, **extra) -> dict:
-        current = mailbox.challenge(request, user)
+        current = services.challenge(request, user)
         return {"mailbox_user": user, "form": form, "pass_form": pass_form, "challenge": current,
                 "code_until": as_datetime(current.expires_at) if current else None,
                 "in_signin": isinstance(self, SetupMailboxView), "purpose": self.purpose,

@@ -8,7 +8,7 @@ can read the account's mailbox, in one of three ways (``TWOSTEP_MAILBOX_PROOF``,
   most ``SENDS_PER_HOUR`` mails an hour and ``SENDS_PER_DAY`` a day per account (counted in the cache, which
   every app server shares), at least ``RESEND_AFTER`` seconds apart;
 - an invitation link to that address opened in this session (``organizations.invitation_proof.note_opened``);
-- a temporary access pass from support (``twostep.mfa.access_passes``).
+- a temporary access pass from support (``access_passes``).
 
 The mailed code lives in the database (``MailboxChallenge``: an HMAC of it, its tries, bound to this session's
 setup binding), so every server counts the same tries; the proof itself lives in the session next to the

@@ -1,6 +1,6 @@
 """Temporary access passes: support's way to let a user who cannot receive e-mail set up MFA.
 
-A pass stands in for the mailbox proof of a first enrollment (``twostep.mfa.mailbox``), once, within
+A pass stands in for the mailbox proof of a first enrollment (``services``), once, within
 ``TWOSTEP_ACCESS_PASS_LIFETIME`` seconds (default 3600); it never replaces the password nor a second factor.
 It is shown once to whoever issued it and stored only as a keyed hash (HMAC-SHA256); issuing a new pass
 voids the user's unused ones. Passes look like ``ABCD-EFGH-JKMN-PQRS`` (16 characters of a 31-letter
@@ -15,9 +15,10 @@ from django.utils.crypto import salted_hmac
 
 from twostep.audit import events
 from twostep.clock import as_datetime
-from twostep.mfa import lockout, mailbox
+from twostep.mfa import lockout
 from twostep.mfa.conf import app_settings
 from twostep.mfa.errors import MfaError
+from twostep.mfa.mailbox import services
 from twostep.mfa.models import AccessPass
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # 31 symbols: no 0/O, 1/I/L that read as one another
@@ -87,7 +88,7 @@ def use_access_pass(request, user, text: str, *, now: int) -> None:
         error = guard.refused or _claim(guard, text, moment=as_datetime(now))
     if error is not None:
         raise error
-    mailbox.mark_proven(request, user, mailbox.ACCESS_PASS, now=now)
+    services.mark_proven(request, user, services.ACCESS_PASS, now=now)
 
 
 def _claim(guard: lockout.Guard, text: str, *, moment) -> MfaError | None:
