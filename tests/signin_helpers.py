@@ -1,8 +1,9 @@
 """Shortcuts for tests whose subject is not the sign-in itself: a session signed in (optionally having
 passed a code and a step-up) without spending Argon2 hashes on the password step."""
 
-from twostep.mfa import journey, stepup
+from twostep.mfa import journey
 from twostep.mfa.mailbox import services as mailbox
+from twostep.mfa.stepup import services as stepup
 
 
 def force_sign_in(client, user, *, verified_at: int | None = None, stepped_up_at: int | None = None,

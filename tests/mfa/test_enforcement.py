@@ -52,7 +52,7 @@ def test_open_session_is_caught_when_the_switch_is_turned_on(client, clock, make
 
 def test_a_caught_open_session_is_not_stepped_up_by_its_code(client, clock, make_user, make_org, require_mfa):
     """Its password was checked at an earlier sign-in, so the code alone is no step-up."""
-    from twostep.mfa import stepup
+    from twostep.mfa.stepup import services as stepup
 
     member = make_user("member@acme.example")
     acme = make_org("Acme Calibration", members=[member])

@@ -5,10 +5,10 @@ from twostep.mfa.disown import urls as disown
 from twostep.mfa.mailbox import urls as mailbox
 from twostep.mfa.recovery import urls as recovery
 from twostep.mfa.rollout import urls as rollout
+from twostep.mfa.stepup import urls as stepup
 from twostep.mfa.views import (
                                account,
                                signin,
-                               stepup,
 )
 
 app_name = "mfa"
@@ -18,7 +18,6 @@ urlpatterns = [
     path("signin/setup/confirm/", signin.SetupConfirmView.as_view(), name="setup_confirm"),
     path("signin/code/", signin.CodeView.as_view(), name="code"),
     path("signout/", signin.SignOutView.as_view(), name="signout"),
-    path("stepup/", stepup.StepUpView.as_view(), name="stepup"),
     *authenticators.urlpatterns,
     *disown.urlpatterns,
     *mailbox.urlpatterns,
@@ -26,4 +25,5 @@ urlpatterns = [
     path("account/password/", account.ChangePasswordView.as_view(), name="change_password"),
     *recovery.urlpatterns,
     *rollout.urlpatterns,
+    *stepup.urlpatterns,
 ]

@@ -42,7 +42,7 @@ from twostep.mfa.recovery import codes as recovery_codes
 from twostep.mfa.recovery import reset
 from twostep.mfa.recovery import services as recovery
 from twostep.mfa.recovery.pages import show_recovery_codes
-from twostep.mfa.stepup import step_up_required
+from twostep.mfa.stepup.services import step_up_required
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("code"), step_up_required, shows_secret]
 SET_UP = "Your authenticator app is set up. You will be asked for a code at every sign-in."

@@ -24,7 +24,7 @@ from twostep.mfa.authenticators.forms import CodeForm
 from twostep.mfa.errors import LockedError, MfaError, ThrottledError
 from twostep.mfa.mailbox import access_passes, services
 from twostep.mfa.mailbox.forms import AccessPassForm
-from twostep.mfa.stepup import step_up_required
+from twostep.mfa.stepup.services import step_up_required
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("code", "access_pass")]
 

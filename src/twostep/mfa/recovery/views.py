@@ -28,7 +28,7 @@ from twostep.mfa.recovery import services
 from twostep.mfa.recovery.codes import COUNT, display, unused
 from twostep.mfa.recovery.forms import EndOtherSessionsForm, RecoveryCodeForm
 from twostep.mfa.recovery.pages import remaining_message, show_recovery_codes
-from twostep.mfa.stepup import step_up_required
+from twostep.mfa.stepup.services import step_up_required
 
 DOWNLOAD_NAME = "twostep-recovery-codes.txt"
 

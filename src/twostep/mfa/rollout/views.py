@@ -24,10 +24,10 @@ from django.views.decorators.http import require_safe
 
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa import stepup
 from twostep.mfa.models import Authenticator
 from twostep.mfa.rollout import members, notify, services
 from twostep.mfa.rollout.forms import RequireMfaForm, StatusFilter
+from twostep.mfa.stepup import services as stepup
 from twostep.organizations.access import admin_membership
 from twostep.tasks import enqueue
 

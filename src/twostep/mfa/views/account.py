@@ -23,7 +23,7 @@ from twostep.errors import ServiceError
 from twostep.mfa import refusals
 from twostep.mfa.forms import ChangePasswordForm
 from twostep.mfa.mailbox import services as mailbox
-from twostep.mfa.stepup import step_up_required
+from twostep.mfa.stepup.services import step_up_required
 
 guarded = [never_cache, csrf_protect, login_required, step_up_required]
 

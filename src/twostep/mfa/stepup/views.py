@@ -15,12 +15,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.accounts.backoff import describe_wait
 from twostep.audit import events
 from twostep.clock import now as clock_now
-from twostep.mfa import journey, lockout, refusals, stepup
-from twostep.mfa.authenticators import services
-from twostep.mfa.forms import StepUpForm
+from twostep.mfa import journey, lockout, refusals
+from twostep.mfa.authenticators import services as authenticators
+from twostep.mfa.errors import LockedError, MfaError, ThrottledError
 from twostep.mfa.models import Authenticator
 from twostep.mfa.recovery import services as recovery
 from twostep.mfa.recovery.pages import remaining_message
+from twostep.mfa.stepup import services
+from twostep.mfa.stepup.forms import StepUpForm
 
 RECOVERY = "recovery"
 
@@ -53,16 +55,16 @@ class StepUpView(View):
         if form.is_valid() and form.second_factor:
             try:
                 left = self.check_second_factor(request, form)
-            except services.LockedError:
+            except LockedError:
                 self.record_failure(request, reason="locked")
                 return refusals.locked(request, user=request.user, pending=False)
-            except services.MfaError as exc:
-                throttled = isinstance(exc, services.ThrottledError)
+            except MfaError as exc:
+                throttled = isinstance(exc, ThrottledError)
                 form.retry_after, wait = (exc.retry_after, 0) if throttled else (0, exc.retry_after)
                 form.add_error(form.second_factor, exc.message)
         if not form.is_valid():
             return self.refused(request, form, next_url, wait=wait)
-        stepup.passed(request, now=clock_now())
+        services.passed(request, now=clock_now())
         events.record(events.STEP_UP, actor=request.user, subject=request.user, request=request)
         if left is not None:
             remaining_message(request, left)
@@ -71,7 +73,7 @@ class StepUpView(View):
     def check_second_factor(self, request, form) -> int | None:
         """Verify the code or use up the recovery code; returns the recovery codes left (None for a code)."""
         if form.second_factor == "code":
-            services.verify_code(request.user, form.cleaned_data["code"], now=clock_now(), request=request)
+            authenticators.verify_code(request.user, form.cleaned_data["code"], now=clock_now(), request=request)
             return None
         return recovery.use_recovery_code(request.user, form.cleaned_data["recovery_code"], now=clock_now(),
                                           purpose=recovery.STEP_UP, request=request)
