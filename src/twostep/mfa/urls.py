@@ -1,5 +1,6 @@
 from django.urls import path
 
+from twostep.mfa.account import urls as account
 from twostep.mfa.authenticators import urls as authenticators
 from twostep.mfa.disown import urls as disown
 from twostep.mfa.mailbox import urls as mailbox
@@ -7,7 +8,6 @@ from twostep.mfa.recovery import urls as recovery
 from twostep.mfa.rollout import urls as rollout
 from twostep.mfa.stepup import urls as stepup
 from twostep.mfa.views import (
-                               account,
                                signin,
 )
 
@@ -18,11 +18,10 @@ urlpatterns = [
     path("signin/setup/confirm/", signin.SetupConfirmView.as_view(), name="setup_confirm"),
     path("signin/code/", signin.CodeView.as_view(), name="code"),
     path("signout/", signin.SignOutView.as_view(), name="signout"),
+    *account.urlpatterns,
     *authenticators.urlpatterns,
     *disown.urlpatterns,
     *mailbox.urlpatterns,
-    path("account/email/", account.ChangeEmailView.as_view(), name="change_email"),
-    path("account/password/", account.ChangePasswordView.as_view(), name="change_password"),
     *recovery.urlpatterns,
     *rollout.urlpatterns,
     *stepup.urlpatterns,

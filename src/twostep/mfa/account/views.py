@@ -21,7 +21,7 @@ from twostep.audit import events
 from twostep.clock import now as clock_now
 from twostep.errors import ServiceError
 from twostep.mfa import refusals
-from twostep.mfa.forms import ChangePasswordForm
+from twostep.mfa.account.forms import ChangePasswordForm
 from twostep.mfa.mailbox import services as mailbox
 from twostep.mfa.stepup.services import step_up_required
 
