@@ -1,8 +1,8 @@
 """Shortcuts for tests whose subject is not the sign-in itself: a session signed in (optionally having
 passed a code and a step-up) without spending Argon2 hashes on the password step."""
 
-from twostep.mfa import journey
 from twostep.mfa.mailbox import services as mailbox
+from twostep.mfa.signin import journey
 from twostep.mfa.stepup import services as stepup
 
 

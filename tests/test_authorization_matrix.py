@@ -24,8 +24,8 @@ from tests.conftest import PASSWORD, code_for, post_password
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
 from twostep.mfa.authenticators import enrollment as enrollments
-from twostep.mfa.journey import MFA_VERIFIED_AT
 from twostep.mfa.rollout.services import set_require_mfa
+from twostep.mfa.signin.journey import MFA_VERIFIED_AT
 from twostep.organizations import invitations
 from twostep.organizations.models import Membership, Organization
 

@@ -12,7 +12,7 @@ from django.test import RequestFactory
 
 from tests.mfa.test_password_throttling import cache_under_test
 from twostep.accounts import password_throttle
-from twostep.mfa.forms import SignInForm
+from twostep.mfa.signin.forms import SignInForm
 from twostep.mfa.stepup.forms import StepUpForm
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,10 +12,10 @@ from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep import otp
 from twostep.audit.models import AuditEvent
 from twostep.mfa.authenticators import vault
-from twostep.mfa.journey import MFA_VERIFIED_AT
 from twostep.mfa.models import Authenticator, RecoveryCode
 from twostep.mfa.recovery import services as recovery
 from twostep.mfa.rollout.services import set_require_mfa
+from twostep.mfa.signin.journey import MFA_VERIFIED_AT
 
 pytestmark = pytest.mark.django_db
 SHOWN_CODE = re.compile(r"<code>([0-9a-z]{5}-[0-9a-z]{5})</code>")

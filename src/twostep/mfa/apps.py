@@ -19,7 +19,7 @@ class MfaConfig(AppConfig):
         from twostep.mfa.models import IdentityCheck
         from twostep.mfa.policy import membership_facts as mfa_facts
         from twostep.mfa.recovery import codes as recovery_codes
-        from twostep.mfa.session_limits import stamp_sign_in
+        from twostep.mfa.signin.session_limits import stamp_sign_in
         from twostep.organizations.signals import membership_facts
 
         recovery_codes.check_hashing(profile())  # here, so a settings module built on twostep.settings is checked

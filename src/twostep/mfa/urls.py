@@ -1,4 +1,5 @@
-from django.urls import path
+"""The URLs of the MFA app, namespace ``mfa`` (``mfa:signin``, ``mfa:security``...): each feature package
+has its own, and this module only puts them together. The paths and names are the README's (*Layout*)."""
 
 from twostep.mfa.account import urls as account
 from twostep.mfa.authenticators import urls as authenticators
@@ -6,23 +7,17 @@ from twostep.mfa.disown import urls as disown
 from twostep.mfa.mailbox import urls as mailbox
 from twostep.mfa.recovery import urls as recovery
 from twostep.mfa.rollout import urls as rollout
+from twostep.mfa.signin import urls as signin
 from twostep.mfa.stepup import urls as stepup
-from twostep.mfa.views import (
-                               signin,
-)
 
 app_name = "mfa"
 urlpatterns = [
-    path("signin/", signin.SignInView.as_view(), name="signin"),
-    path("signin/setup/", signin.SetupView.as_view(), name="setup"),
-    path("signin/setup/confirm/", signin.SetupConfirmView.as_view(), name="setup_confirm"),
-    path("signin/code/", signin.CodeView.as_view(), name="code"),
-    path("signout/", signin.SignOutView.as_view(), name="signout"),
-    *account.urlpatterns,
-    *authenticators.urlpatterns,
-    *disown.urlpatterns,
+    *signin.urlpatterns,
     *mailbox.urlpatterns,
+    *authenticators.urlpatterns,
     *recovery.urlpatterns,
-    *rollout.urlpatterns,
+    *disown.urlpatterns,
     *stepup.urlpatterns,
+    *account.urlpatterns,
+    *rollout.urlpatterns,
 ]

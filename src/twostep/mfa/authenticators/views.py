@@ -29,7 +29,6 @@ from django.views.decorators.http import require_safe
 
 from twostep.accounts.sessions import end_other_sessions
 from twostep.clock import now as clock_now
-from twostep.mfa import journey
 from twostep.mfa.authenticators import enrollment as enrollments
 from twostep.mfa.authenticators import setup_binding
 from twostep.mfa.authenticators.forms import CodeForm
@@ -42,6 +41,7 @@ from twostep.mfa.recovery import codes as recovery_codes
 from twostep.mfa.recovery import reset
 from twostep.mfa.recovery import services as recovery
 from twostep.mfa.recovery.pages import show_recovery_codes
+from twostep.mfa.signin import journey
 from twostep.mfa.stepup.services import step_up_required
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("code"), step_up_required, shows_secret]

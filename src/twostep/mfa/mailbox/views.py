@@ -19,11 +19,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.accounts.backoff import describe_wait
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa import journey, lockout, pending, refusals
+from twostep.mfa import lockout, refusals
 from twostep.mfa.authenticators.forms import CodeForm
 from twostep.mfa.errors import LockedError, MfaError, ThrottledError
 from twostep.mfa.mailbox import access_passes, services
 from twostep.mfa.mailbox.forms import AccessPassForm
+from twostep.mfa.signin import journey, pending
 from twostep.mfa.stepup.services import step_up_required
 
 guarded = [never_cache, csrf_protect, sensitive_post_parameters("code", "access_pass")]
@@ -139,7 +140,7 @@ class SetupMailboxView(MailboxProofView):
     """At sign-in, between the password and the QR code of a first authenticator."""
 
     def subject(self, request):
-        state = getattr(request, "pending_sign_in", None) or pending.load(request, now=clock_now())
+        state = pending.current(request, now=clock_now())
         if state is None or state.stage != pending.SETUP:
             return None, redirect("mfa:signin")
         return state.user, None

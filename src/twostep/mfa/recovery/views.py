@@ -1,4 +1,5 @@
-"""Recovery codes in the browser: sign in with one, generate a new set (shown once, ``pages``), download it.
+"""Recovery codes on the Security page: generate a new set (shown once, ``pages``), download it. Signing in with
+one is a step of the sign-in (``signin.views.RecoverySignInView``).
 
 A new set is rendered directly as the response of the request that created it (never kept in the
 session or put in a URL). The page must not be cached or leak its address: ``shows_secret`` gives it
@@ -17,78 +18,18 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from twostep.accounts.backoff import describe_wait
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa import journey, lockout, password_notice, pending, refusals
 from twostep.mfa.conf import app_settings
-from twostep.mfa.errors import LockedError, MfaError, ThrottledError
+from twostep.mfa.errors import MfaError
 from twostep.mfa.headers import shows_secret
 from twostep.mfa.recovery import services
 from twostep.mfa.recovery.codes import COUNT, display, unused
-from twostep.mfa.recovery.forms import EndOtherSessionsForm, RecoveryCodeForm
-from twostep.mfa.recovery.pages import remaining_message, show_recovery_codes
+from twostep.mfa.recovery.forms import EndOtherSessionsForm
+from twostep.mfa.recovery.pages import show_recovery_codes
 from twostep.mfa.stepup.services import step_up_required
 
 DOWNLOAD_NAME = "twostep-recovery-codes.txt"
-
-
-@method_decorator([never_cache, csrf_protect, sensitive_post_parameters("recovery_code")], name="dispatch")
-class RecoverySignInView(View):
-    """At the code step of a sign-in: one of the recovery codes in place of the code from the app. It shares
-    the back-off of every second factor of the user: during a wait it answers 429 (nothing checked, none of the
-    pending sign-in's tries used), when locked 403."""
-
-    template_name = "mfa/recovery_signin.html"
-
-    def state(self, request):
-        state = getattr(request, "pending_sign_in", None) or pending.load(request, now=clock_now())
-        return state if state is not None and state.stage == pending.CODE else None
-
-    def get(self, request):
-        state = self.state(request)
-        if state is None:
-            return redirect("mfa:signin")
-        lock = lockout.status_for(state.user, now=clock_now())
-        if lock.locked:
-            return refusals.locked(request, user=state.user, pending=True)
-        return render(request, self.template_name, self.context(state, RecoveryCodeForm(), wait=lock.retry_after))
-
-    def post(self, request):
-        state = self.state(request)
-        if state is None:
-            return redirect("mfa:signin")
-        form = RecoveryCodeForm(request.POST)
-        if not form.is_valid():
-            return render(request, self.template_name, self.context(state, form), status=400)
-        try:
-            left = services.use_recovery_code(state.user, form.cleaned_data["recovery_code"], now=clock_now(),
-                                              purpose=services.SIGNIN, request=request)
-        except ThrottledError as exc:  # not a checked code: the pending sign-in's tries stay
-            return refusals.throttled(request, self.template_name, self.context(state, form, wait=exc.retry_after),
-                                      exc.retry_after)
-        except LockedError:
-            return refusals.locked(request, user=state.user, pending=True)
-        except MfaError as exc:
-            return self.wrong_code(request, state, form, exc)
-        journey.complete(request, state.user, now=clock_now(), verified=True)
-        remaining_message(request, left)
-        return redirect(journey.landing(request))
-
-    def wrong_code(self, request, state, form, exc):
-        """A wrong recovery code counts toward the pending sign-in's limit, like a wrong code."""
-        attempts_left = pending.record_failure(request)
-        password_notice.wrong_code(request, state, left=attempts_left, now=clock_now())
-        if attempts_left == 0:
-            messages.error(request, "Too many wrong codes. For your security, sign in again with your password.")
-            return redirect("mfa:signin")
-        form.add_error("recovery_code", exc.message)
-        context = self.context(state, form, wait=exc.retry_after, attempts_left=attempts_left)
-        return render(request, self.template_name, context, status=400)
-
-    @staticmethod
-    def context(state, form, *, wait: int = 0, **extra) -> dict:
-        return {"state": state, "form": form, "wait": describe_wait(wait) if wait else "", **extra}
 
 
 @method_decorator([never_cache, csrf_protect, step_up_required, shows_secret], name="dispatch")

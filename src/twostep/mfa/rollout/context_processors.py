@@ -2,8 +2,8 @@
 
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa.journey import MFA_VERIFIED_AT
 from twostep.mfa.rollout.grace import grace_period_for
+from twostep.mfa.signin.journey import MFA_VERIFIED_AT
 
 ENROLL_VIEWS = {"mfa:enroll", "mfa:enroll_confirm"}  # the banner's own target: no banner there
 

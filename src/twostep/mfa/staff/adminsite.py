@@ -10,7 +10,7 @@ from django.urls import resolve, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
-from twostep.mfa import journey
+from twostep.mfa.signin import journey
 from twostep.mfa.staff.gate import is_verified_staff, staff_gate
 
 

@@ -13,8 +13,9 @@ from django.shortcuts import redirect
 
 from twostep.audit.denials import AccessDenied
 from twostep.clock import now as clock_now
-from twostep.mfa import journey, refusals
+from twostep.mfa import refusals
 from twostep.mfa.disown import holds
+from twostep.mfa.signin import journey
 
 NOT_STAFF = "Only staff can open this page."
 

@@ -15,12 +15,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from twostep.accounts.backoff import describe_wait
 from twostep.audit import events
 from twostep.clock import now as clock_now
-from twostep.mfa import journey, lockout, refusals
+from twostep.mfa import lockout, refusals
 from twostep.mfa.authenticators import services as authenticators
 from twostep.mfa.errors import LockedError, MfaError, ThrottledError
 from twostep.mfa.models import Authenticator
 from twostep.mfa.recovery import services as recovery
 from twostep.mfa.recovery.pages import remaining_message
+from twostep.mfa.signin import journey
 from twostep.mfa.stepup import services
 from twostep.mfa.stepup.forms import StepUpForm
 

@@ -83,6 +83,11 @@ def load(request, *, now: int) -> PendingSignIn | None:
     return PendingSignIn(user, data["stage"], data["started_at"], data["attempts"], data.get("next", ""))
 
 
+def current(request, *, now: int) -> PendingSignIn | None:
+    """The pending sign-in the enforcement middleware loaded for this request, else ``load``'s."""
+    return getattr(request, "pending_sign_in", None) or load(request, now=now)
+
+
 def expired(request, *, now: int) -> bool:
     """True when the session holds a pending sign-in that has run out (it is not cleared here)."""
     data = raw(request)

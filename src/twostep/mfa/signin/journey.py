@@ -8,8 +8,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from twostep.accounts import device_cookies
 from twostep.audit import events
 from twostep.clock import as_datetime
-from twostep.mfa import pending, policy
+from twostep.mfa import policy
 from twostep.mfa.disown import holds
+from twostep.mfa.signin import pending
 from twostep.mfa.stepup import services as stepup
 
 MFA_VERIFIED_AT = "twostep_mfa_verified_at"  # session key: Unix seconds of the last accepted code

@@ -1,5 +1,4 @@
-"""Forms of the sign-in journey, step-up, recovery codes and the organization's MFA settings."""
-
+"""The sign-in form: e-mail address and password, checked under the password throttle (``accounts``)."""
 
 from django import forms
 from django.contrib.auth import authenticate

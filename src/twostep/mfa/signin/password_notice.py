@@ -34,9 +34,10 @@ from twostep.audit.client import client_address
 from twostep.audit.models import AuditEvent
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa import notices, pending
+from twostep.mfa import notices
 from twostep.mfa.authenticators import vault
 from twostep.mfa.conf import app_settings
+from twostep.mfa.signin import pending
 from twostep.organizations.conf import absolute_url
 from twostep.tasks import enqueue_in
 
