@@ -26,7 +26,7 @@ class MfaConfig(AppConfig):
 
         password_changed.connect(discard_on_password_change, dispatch_uid="mfa.discard_setups")
         membership_facts.connect(mfa_facts, dispatch_uid="mfa.membership_facts")
-        user_logged_in.connect(stamp_sign_in, dispatch_uid="twostep.mfa.session_limits")
+        user_logged_in.connect(stamp_sign_in, dispatch_uid="twostep.mfa.signin.session_limits")
         # The audit trail reads "identity checked: Call-back to a number on file", not the stored value.
         describe_values("identity_check", IdentityCheck.choices)
 
