@@ -1,7 +1,7 @@
 """What storing recovery codes with Argon2id costs: one hash, issuing a set, checking a typed code against it.
 
 Run: python bench/recovery_code_cost.py, or python -m bench recovery (a few seconds). Uses the product's own
-functions (``twostep.mfa.recovery_codes``) with its production parameters, without a database. CPU time of
+functions (``twostep.mfa.recovery.codes``) with its production parameters, without a database. CPU time of
 this process (``time.process_time``) and wall time; medians of ROUNDS. Prints figures, asserts nothing.
 """
 
@@ -41,7 +41,7 @@ def _timed(run, rounds: int = ROUNDS) -> tuple[float, float]:
 def main() -> dict:
     """Print the figures; returns them in milliseconds by name."""
     _setup_django()
-    from twostep.mfa import recovery_codes as rc
+    from twostep.mfa.recovery import codes as rc
 
     codes = [rc.new_code() for _ in range(rc.COUNT)]
     stored = [rc.code_hash(code) for code in codes]

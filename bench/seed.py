@@ -3,7 +3,7 @@
 
 Every user gets the same password hash (computed once: hashing a million passwords with Argon2 would
 take days) and authenticators reuse a few thousand distinct secrets, each sealed once with
-``twostep.mfa.vault.seal``. Foreign-key triggers are off during the load (``session_replication_role
+``twostep.mfa.authenticators.vault.seal``. Foreign-key triggers are off during the load (``session_replication_role
 = replica``): the rows are generated consistent, and checking 6 million references one by one would
 cost more than the load itself.
 
@@ -22,7 +22,7 @@ from psycopg.types.json import Jsonb
 
 from twostep import otp
 from twostep.accounts.models import User
-from twostep.mfa import vault
+from twostep.mfa.authenticators import vault
 from twostep.mfa.models import Authenticator, OrganizationMfaPolicy
 from twostep.organizations.models import Membership, Organization
 

@@ -77,9 +77,9 @@ def setup_django(database_url: str | None) -> None:
 def member_with_authenticator(email: str, password: str):
     from twostep import otp
     from twostep.accounts.models import User
-    from twostep.mfa import enrollment as enrollments
-    from twostep.mfa import services
-    from twostep.mfa.org_policy import set_require_mfa
+    from twostep.mfa.authenticators import enrollment as enrollments
+    from twostep.mfa.authenticators import services
+    from twostep.mfa.rollout.services import set_require_mfa
     from twostep.organizations.models import Membership, Organization
 
     user = User.objects.create_user(email, password)
@@ -128,7 +128,7 @@ def bytes_per_row() -> None:
     from twostep.accounts.addresses import email_skeleton
     from twostep.accounts.models import User
     from twostep.audit.models import AuditEvent
-    from twostep.mfa import vault
+    from twostep.mfa.authenticators import vault
     from twostep.mfa.models import Authenticator, RecoveryCode
     from twostep.organizations.models import Membership, Organization
 

@@ -23,7 +23,9 @@ from django.urls import reverse  # noqa: E402
 
 from bench import seed  # noqa: E402
 from twostep.accounts.models import User  # noqa: E402
-from twostep.mfa import journey, policy, stepup  # noqa: E402
+from twostep.mfa import policy  # noqa: E402
+from twostep.mfa.signin import journey  # noqa: E402
+from twostep.mfa.stepup import services as stepup  # noqa: E402
 from twostep.organizations.models import Organization  # noqa: E402
 
 TABLES = ("accounts_user", "organizations_membership", "mfa_authenticator", "mfa_organizationmfapolicy")

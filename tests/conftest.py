@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from twostep import otp
 from twostep.accounts.models import User
-from twostep.mfa import vault
+from twostep.mfa.authenticators import vault
 from twostep.mfa.models import Authenticator, FactorThrottle
-from twostep.mfa.org_policy import set_require_mfa
+from twostep.mfa.rollout.services import set_require_mfa
 from twostep.organizations.models import Membership, Organization
 
 PASSWORD = "correct horse battery staple"
@@ -140,7 +140,7 @@ def set_throttle(user, **fields) -> FactorThrottle:
 @pytest.fixture
 def enrolled(clock):
     """Give ``user`` a confirmed authenticator (as if set up one minute ago)."""
-    from twostep.mfa import enrollment as enrollments
+    from twostep.mfa.authenticators import enrollment as enrollments
 
     def enroll(user):
         enrollments.start_enrollment(user, binding="fixture", now=clock.now - 60)

@@ -1,7 +1,9 @@
 """Shortcuts for tests whose subject is not the sign-in itself: a session signed in (optionally having
 passed a code and a step-up) without spending Argon2 hashes on the password step."""
 
-from twostep.mfa import journey, mailbox, stepup
+from twostep.mfa.mailbox import services as mailbox
+from twostep.mfa.signin import journey
+from twostep.mfa.stepup import services as stepup
 
 
 def force_sign_in(client, user, *, verified_at: int | None = None, stepped_up_at: int | None = None,
@@ -21,7 +23,7 @@ def force_sign_in(client, user, *, verified_at: int | None = None, stepped_up_at
 def enroll_with_codes(user, *, now: int) -> list[str]:
     """Give ``user`` a confirmed authenticator (set up at ``now``, Unix seconds); returns the recovery codes."""
     from tests.conftest import code_for
-    from twostep.mfa import enrollment as enrollments
+    from twostep.mfa.authenticators import enrollment as enrollments
 
     enrollments.start_enrollment(user, binding="fixture", now=now)
     return enrollments.confirm_enrollment(user, code_for(user, now), binding="fixture", now=now).recovery_codes

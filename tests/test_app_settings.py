@@ -2,7 +2,7 @@
 settings afresh on every call, and a setting a settings module leaves out takes the default the conf module
 documents, the same as the settings module's own default for an empty environment (``twostep.tuning``)."""
 
-from twostep import conf, tuning
+from twostep import clock, conf, tuning
 from twostep.accounts import conf as accounts_conf
 from twostep.audit import conf as audit_conf
 from twostep.ops import conf as ops_conf
@@ -34,7 +34,7 @@ def test_an_override_is_seen_at_the_next_read(settings):
     settings.TWOSTEP_RESET_MAILS_PER_ADDRESS = 1
     settings.TIME_ZONE = ""  # an empty zone is UTC, as Django's own default
     settings.TWOSTEP_METRICS_TOKEN = "m" * 32
-    assert (conf.now(), conf.app_settings().task_queue) == (1_795_996_800, "acme")
+    assert (clock.now(), conf.app_settings().task_queue) == (1_795_996_800, "acme")
     assert audit_conf.app_settings().proxy_count == 2
     assert (accounts_conf.app_settings().reset_mails_per_address, accounts_conf.app_settings().time_zone) == (1, "UTC")
     assert ops_conf.app_settings().metrics_token == "m" * 32

@@ -136,8 +136,8 @@ def test_every_module_setting_file_and_migration_named_exists():
     assert problems == []
 
 
-@pytest.mark.parametrize("path, exists", [("twostep.mfa.session_limits.SessionLimitsMiddleware", True),
-                                          ("twostep.mfa.session_limits.NoSuchThing", False),
+@pytest.mark.parametrize("path, exists", [("twostep.mfa.signin.session_limits.SessionLimitsMiddleware", True),
+                                          ("twostep.mfa.signin.session_limits.NoSuchThing", False),
                                           ("twostep.mfa.no_such_module", False)])
 def test_a_dotted_path_resolves_only_when_it_exists(path, exists):
     assert resolves(path) is exists

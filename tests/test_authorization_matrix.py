@@ -23,9 +23,9 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from tests.conftest import PASSWORD, code_for, post_password
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
-from twostep.mfa import enrollment as enrollments
-from twostep.mfa.journey import MFA_VERIFIED_AT
-from twostep.mfa.org_policy import set_require_mfa
+from twostep.mfa.authenticators import enrollment as enrollments
+from twostep.mfa.rollout.services import set_require_mfa
+from twostep.mfa.signin.journey import MFA_VERIFIED_AT
 from twostep.organizations import invitations
 from twostep.organizations.models import Membership, Organization
 

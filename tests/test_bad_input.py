@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from tests.conftest import PASSWORD, code_for, post_code, post_password, prove_mailbox
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
-from twostep.mfa import pending, stepup
 from twostep.mfa.models import Authenticator, OrganizationMfaPolicy, RecoveryCode
+from twostep.mfa.signin import pending
+from twostep.mfa.stepup import services as stepup
 from twostep.organizations.models import Membership, Organization
 
 pytestmark = pytest.mark.django_db

@@ -110,9 +110,11 @@ SCRIPT = """
 import dataclasses, json, django
 django.setup()
 from django.conf import settings
+from twostep.accounts.conf import throttle_settings
 from twostep.mfa.conf import app_settings
 from twostep.mfa.policy import required_for
-print(json.dumps([dataclasses.asdict(app_settings()), settings.TWOSTEP_RESET_MAILS_PER_ADDRESS,
+print(json.dumps([{**dataclasses.asdict(throttle_settings()), **dataclasses.asdict(app_settings())},
+                  settings.TWOSTEP_RESET_MAILS_PER_ADDRESS,
                   settings.TWOSTEP_RESET_MAILS_PER_CLIENT, settings.TWOSTEP_RESET_MAIL_WINDOW, required_for(),
                   settings.SESSION_COOKIE_AGE]))
 """

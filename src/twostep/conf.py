@@ -1,8 +1,8 @@
 """Settings of twostep's root modules (``tasks``, the one clock), typed and read lazily from Django settings.
 
 Infrastructure beside the settings module, like ``tasks`` and ``counters``: it imports no twostep app, so every
-app may read the clock here without breaking the one-way imports. The settings module reads the variables from
-the environment and stops start-up on a bad one (``twostep.backing``).
+app may read it without breaking the one-way imports; ``twostep.clock`` reads the clock setting here. The
+settings module reads the variables from the environment and stops start-up on a bad one (``twostep.backing``).
 
 | setting              | default    | meaning                                                                  |
 |----------------------|------------|--------------------------------------------------------------------------|
@@ -14,7 +14,6 @@ the environment and stops start-up on a bad one (``twostep.backing``).
 |                      |            | the cache key prefix)                                                    |
 """
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,9 +34,3 @@ def app_settings() -> TwostepSettings:
         tasks_async=getattr(settings, "TWOSTEP_TASKS_ASYNC", False),
         task_queue=getattr(settings, "TWOSTEP_TASK_QUEUE", "twostep"),
     )
-
-
-def now() -> int:
-    """The current time in integer Unix seconds, from ``TWOSTEP_CLOCK`` when set (tests inject it)."""
-    clock = app_settings().clock
-    return int(clock() if clock is not None else time.time())

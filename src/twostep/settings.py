@@ -59,11 +59,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "twostep.mfa.session_limits.SessionLimitsMiddleware",  # idle timeout and absolute lifetime
+    "twostep.mfa.signin.session_limits.SessionLimitsMiddleware",  # idle timeout and absolute lifetime
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "twostep.ops.middleware.FormRequestsMiddleware",
     "twostep.mfa.enforcement.MfaEnforcementMiddleware",
-    "twostep.mfa.device_cookies.DeviceCookieMiddleware",  # sets the cookie of a sign-in completed in the request
+    "twostep.accounts.device_cookies.DeviceCookieMiddleware",  # sets the cookie of a sign-in completed in the request
     "twostep.audit.denials.AccessDeniedMiddleware",  # a view's PermissionDenied is audited access.denied
 ]
 
@@ -80,7 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "twostep.mfa.context_processors.mfa_grace",
+                "twostep.mfa.rollout.context_processors.mfa_grace",
             ],
         },
     },
@@ -203,7 +203,7 @@ TWOSTEP_ISSUER = _problems.read(tuning.issuer, fallback="twostep")
 # TWOSTEP_CODE_LOCK_AFTER, TWOSTEP_PASSWORD_*, TWOSTEP_RESET_MAIL* and TWOSTEP_SESSION_*: every name and range is in
 # twostep/tuning.py.
 globals().update(_problems.read(tuning.tuning, fallback=tuning.DEFAULTS))
-# The cookie and the session row last as long as a session may (twostep.mfa.session_limits ends it on time);
+# The cookie and the session row last as long as a session may (twostep.mfa.signin.session_limits ends it on time);
 # each request renews them, so a session past its limits still shows the sign-in page why it ended.
 SESSION_COOKIE_AGE = globals()["TWOSTEP_SESSION_MAX_AGE"]
 TWOSTEP_SUPPORT_CONTACT = env("TWOSTEP_SUPPORT_CONTACT", "")  # shown on the code and locked pages, in notices

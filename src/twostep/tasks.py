@@ -35,8 +35,8 @@ from typing import Any
 
 from django.db import transaction
 
+from twostep import clock
 from twostep.conf import app_settings
-from twostep.conf import now as clock_now
 
 logger = logging.getLogger(__name__)
 _held: list[tuple[int, int, Callable[..., Any], tuple]] = []  # heap of (due, order, func, args), in-process
@@ -71,7 +71,7 @@ def enqueue_in(delay: int, func: Callable[..., Any], *args: Any) -> None:
         at = datetime.now(UTC) + timedelta(seconds=delay)
         transaction.on_commit(lambda: _queue().enqueue_at(at, func, *args, description=_description(func)))
     else:
-        due = clock_now() + delay
+        due = clock.now() + delay
         transaction.on_commit(lambda: _hold(due, func, args))
 
 
@@ -93,7 +93,7 @@ def run_due(now: int | None = None) -> int:
     """Run the held tasks that are due at ``now`` (Unix seconds; default the clock); returns how many ran.
     A task's error is logged (without its arguments) and does not stop the others."""
     done = 0
-    for func, args in _take_due(clock_now() if now is None else now):
+    for func, args in _take_due(clock.now() if now is None else now):
         try:
             func(*args)
         except Exception:

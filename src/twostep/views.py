@@ -6,10 +6,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
 from twostep.mfa import policy
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.models import Authenticator
-from twostep.mfa.services import as_datetime
 from twostep.organizations.models import Membership
 from twostep.support.access import is_support
 

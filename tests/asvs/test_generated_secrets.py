@@ -14,7 +14,9 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.conftest import mailed_code, post_password
-from twostep.mfa import access_passes, mailbox, recovery_codes
+from twostep.mfa.mailbox import access_passes
+from twostep.mfa.mailbox import services as mailbox
+from twostep.mfa.recovery import codes as recovery_codes
 from twostep.otp import keys
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.conftest import mailed_code, post_password
-from twostep.mfa import mailbox
+from twostep.mfa.mailbox import services as mailbox
 from twostep.mfa.models import MailboxChallenge
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from bench import driver
 from twostep import otp
 from twostep.audit.models import AuditEvent
-from twostep.mfa import services, vault
+from twostep.mfa.authenticators import services, vault
 from twostep.mfa.models import Authenticator
 
 PASSWORD = "bench driver password 1"

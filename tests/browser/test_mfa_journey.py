@@ -14,7 +14,7 @@ from tests.browser.conftest import screenshot
 from tests.browser.journeys import prove_mailbox
 from tests.conftest import EPOCH
 from twostep import otp
-from twostep.mfa import services
+from twostep.mfa.authenticators import services
 from twostep.mfa.models import Authenticator
 from twostep.ops.demo import seed_demo
 

@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from twostep import otp
-from twostep.mfa import enrollment as enrollments
+from twostep.mfa.authenticators import enrollment as enrollments
 
 SETUP_IP, OWNER_IP = "203.0.113.7", "198.51.100.20"
 CHROME_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "

@@ -4,7 +4,7 @@ import pytest
 
 from twostep.audit import labels
 from twostep.audit.models import AuditEvent
-from twostep.mfa.access_passes import issue_access_pass
+from twostep.mfa.mailbox.access_passes import issue_access_pass
 
 pytestmark = pytest.mark.django_db
 

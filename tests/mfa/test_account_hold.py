@@ -9,8 +9,9 @@ from django.urls import reverse
 from tests.conftest import post_password
 from tests.signin_helpers import force_sign_in
 from twostep.audit.models import AuditEvent
-from twostep.mfa import holds, pending
+from twostep.mfa.disown import holds
 from twostep.mfa.models import AccountHold
+from twostep.mfa.signin import pending
 
 pytestmark = pytest.mark.django_db
 BY_CALL = {"identity_check": "callback"}  # how support checked the person

@@ -8,8 +8,8 @@ from django.urls import reverse
 from tests.conftest import code_for, post_code, post_password, set_throttle, throttle_of
 from twostep.audit import events
 from twostep.audit.models import AuditEvent
-from twostep.mfa.journey import MFA_VERIFIED_AT
 from twostep.mfa.models import Authenticator
+from twostep.mfa.signin.journey import MFA_VERIFIED_AT
 
 pytestmark = pytest.mark.django_db
 

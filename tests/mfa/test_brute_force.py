@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.conftest import code_for, post_code, post_password, throttle_of
 from twostep.audit.models import AuditEvent
-from twostep.mfa import pending
+from twostep.mfa.signin import pending
 
 pytestmark = pytest.mark.django_db
 

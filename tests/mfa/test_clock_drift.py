@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from tests.conftest import code_for, post_code, post_password, prove_mailbox
 from twostep.audit.models import AuditEvent
-from twostep.mfa import enrollment as enrollments
-from twostep.mfa import pending, services
+from twostep.mfa.authenticators import enrollment as enrollments
+from twostep.mfa.authenticators import services
 from twostep.mfa.models import Authenticator
+from twostep.mfa.signin import pending
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tests.conftest import PASSWORD, post_code, post_password, secret_of
 from twostep import otp
-from twostep.mfa import enrollment as enrollments
+from twostep.mfa.authenticators import enrollment as enrollments
 from twostep.mfa.models import Authenticator
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from tests.conftest import PASSWORD, code_for, post_code, post_password, set_throttle, throttle_of
 from twostep.audit.models import AuditEvent
-from twostep.mfa import lockout, services
+from twostep.mfa import lockout
+from twostep.mfa.authenticators import services
 from twostep.mfa.models import Authenticator
 
 pytestmark = pytest.mark.django_db

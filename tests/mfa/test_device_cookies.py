@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from tests.conftest import PASSWORD, code_for, post_code
 from tests.signin_helpers import force_sign_in
+from twostep.accounts import device_cookies
 from twostep.audit.models import AuditEvent
-from twostep.mfa import device_cookies, stepup
+from twostep.mfa.stepup import services as stepup
 
 pytestmark = pytest.mark.django_db
 

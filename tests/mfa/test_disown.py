@@ -22,7 +22,8 @@ from tests.mfa.disown_world import (
 from tests.signin_helpers import force_sign_in
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
-from twostep.mfa import disown, disown_links
+from twostep.mfa.disown import links as disown_links
+from twostep.mfa.disown import services as disown
 from twostep.mfa.models import AccountHold, Authenticator, DisownLink, RecoveryCode
 
 pytestmark = pytest.mark.django_db
@@ -236,7 +237,7 @@ def test_a_mail_server_failure_keeps_the_hold(clock, settings, member, link_path
     with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
         assert browser.post(reverse("mfa:disown")).status_code == 200
     assert AccountHold.objects.filter(user=member, lifted_at__isnull=True).exists()
-    warnings = [r.getMessage() for r in caplog.records if r.name == "twostep.mfa.disown_reports"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "twostep.accounts.notices"]
     assert warnings == [f"Could not send the hold reports about user {member.pk}"]
 
 

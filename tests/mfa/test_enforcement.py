@@ -52,7 +52,7 @@ def test_open_session_is_caught_when_the_switch_is_turned_on(client, clock, make
 
 def test_a_caught_open_session_is_not_stepped_up_by_its_code(client, clock, make_user, make_org, require_mfa):
     """Its password was checked at an earlier sign-in, so the code alone is no step-up."""
-    from twostep.mfa import stepup
+    from twostep.mfa.stepup import services as stepup
 
     member = make_user("member@acme.example")
     acme = make_org("Acme Calibration", members=[member])
@@ -103,7 +103,7 @@ def test_policy_is_one_query(clock, make_user, make_org, require_mfa):
 
 
 def test_switched_off_organization_no_longer_requires(clock, make_user, make_org, require_mfa):
-    from twostep.mfa.org_policy import set_require_mfa
+    from twostep.mfa.rollout.services import set_require_mfa
 
     member = make_user("member@acme.example")
     acme = make_org("Acme Calibration", members=[member])

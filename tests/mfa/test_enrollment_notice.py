@@ -15,8 +15,9 @@ from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep import otp
 from twostep.accounts.browsers import UNKNOWN, browser_name
 from twostep.accounts.notices import when
-from twostep.mfa import disown_links, vault
-from twostep.mfa import enrollment as enrollments
+from twostep.mfa.authenticators import enrollment as enrollments
+from twostep.mfa.authenticators import vault
+from twostep.mfa.disown import links as disown_links
 from twostep.mfa.models import Authenticator, DisownLink
 
 pytestmark = pytest.mark.django_db

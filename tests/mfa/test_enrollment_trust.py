@@ -16,8 +16,9 @@ from tests.conftest import PASSWORD, mailed_code, post_code, post_password, prov
 from twostep import otp
 from twostep.accounts import services as accounts
 from twostep.audit.models import AuditEvent
-from twostep.mfa import access_passes, reset
+from twostep.mfa.mailbox import access_passes
 from twostep.mfa.models import AccessPass, Authenticator
+from twostep.mfa.recovery import reset
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +128,7 @@ def test_setup_lasts_fifteen_minutes_and_says_until_when(client, clock, member):
 
 
 def test_the_setup_key_expires_with_its_setup(clock, member):
-    from twostep.mfa import enrollment
+    from twostep.mfa.authenticators import enrollment
 
     started = enrollment.start_enrollment(member, binding="tab", now=clock.now)
     with pytest.raises(enrollment.SetupGoneError):
@@ -247,7 +248,7 @@ def test_in_a_grace_period_the_password_alone_cannot_move_the_address_to_pass_th
     """Without MFA the step-up is the password: a new address of the attacker's would receive the setup code."""
     from datetime import timedelta
 
-    from twostep.mfa.org_policy import set_require_mfa
+    from twostep.mfa.rollout.services import set_require_mfa
 
     user = make_user("nora@northwind.example")
     north = make_org("Northwind Labs", slug="northwind", members=[user])

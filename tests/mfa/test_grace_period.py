@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import PASSWORD, code_for, post_code, post_password, prove_mailbox
 from twostep.audit.models import AuditEvent
-from twostep.mfa.context_processors import mfa_grace
-from twostep.mfa.journey import MFA_VERIFIED_AT
+from twostep.clock import as_datetime
 from twostep.mfa.models import Authenticator, OrganizationMfaPolicy
-from twostep.mfa.org_policy import set_require_mfa
-from twostep.mfa.services import as_datetime
+from twostep.mfa.rollout.context_processors import mfa_grace
+from twostep.mfa.rollout.services import set_require_mfa
+from twostep.mfa.signin.journey import MFA_VERIFIED_AT
 
 pytestmark = pytest.mark.django_db
 BANNER = 'Acme Calibration requires MFA from 14 December; <a href="/mfa/setup/?next=%2F">set it up now</a>'

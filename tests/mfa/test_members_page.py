@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import code_for, post_code, post_password, set_throttle
 from twostep.accounts.models import User
-from twostep.mfa import enrollment as enrollments
-from twostep.mfa import members
+from twostep.mfa.authenticators import enrollment as enrollments
 from twostep.mfa.models import Authenticator
+from twostep.mfa.rollout import members
 from twostep.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db

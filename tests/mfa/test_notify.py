@@ -16,8 +16,8 @@ from django.test import override_settings
 from tests.conftest import code_for, post_code, post_password
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
-from twostep.mfa import notify
-from twostep.mfa.org_policy import set_require_mfa
+from twostep.mfa.rollout import notify
+from twostep.mfa.rollout.services import set_require_mfa
 
 pytestmark = pytest.mark.django_db
 APPS = "Which apps work: Google Authenticator, Microsoft Authenticator, or any other authenticator app for " \

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from tests.conftest import PASSWORD, code_for, post_code, post_password
 from twostep.audit.models import AuditEvent
-from twostep.mfa import enrollment as enrollments
-from twostep.mfa import org_policy
+from twostep.mfa.authenticators import enrollment as enrollments
 from twostep.mfa.models import OrganizationMfaPolicy
+from twostep.mfa.rollout import services as org_policy
 from twostep.organizations.models import Membership
 
 pytestmark = pytest.mark.django_db

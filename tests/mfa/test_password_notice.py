@@ -10,9 +10,9 @@ from django.urls import reverse
 from tests.conftest import code_for, post_code, post_password
 from tests.services import run_rqworker, unique_queue
 from tests.signin_helpers import enroll_with_codes
+from twostep.accounts.browsers import UNKNOWN, browser_label
 from twostep.audit.models import AuditEvent
-from twostep.mfa import password_notice, pending
-from twostep.mfa.user_agents import UNKNOWN, browser_label
+from twostep.mfa.signin import password_notice, pending
 
 pytestmark = pytest.mark.django_db
 IP = "203.0.113.7"
@@ -274,7 +274,7 @@ def test_in_production_the_left_check_is_a_scheduled_rq_job(clock, nora, attacke
         registry = queue.scheduled_job_registry
         (job_id,) = registry.get_job_ids()
         job = queue.fetch_job(job_id)
-        assert (job.func_name, job.description) == ("twostep.mfa.password_notice.check_left",) * 2
+        assert (job.func_name, job.description) == ("twostep.mfa.signin.password_notice.check_left",) * 2
         assert 295 <= (registry.get_scheduled_time(job_id) - datetime.now(UTC)).total_seconds() <= 305
         assert attacker.session.session_key not in repr(job.args)  # sealed: Redis never sees the session key
         clock.advance(306)

@@ -11,8 +11,9 @@ from django.db import connection
 from django.test import RequestFactory
 
 from tests.mfa.test_password_throttling import cache_under_test
-from twostep.mfa import password_throttle
-from twostep.mfa.forms import SignInForm, StepUpForm
+from twostep.accounts import password_throttle
+from twostep.mfa.signin.forms import SignInForm
+from twostep.mfa.stepup.forms import StepUpForm
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

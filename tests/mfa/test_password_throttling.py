@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from tests.services import REDIS_URL, delete_keys, require_redis, unique_name
 from twostep import backing
+from twostep.accounts import password_throttle
 from twostep.audit.models import AuditEvent
-from twostep.mfa import password_throttle
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import re
 
 import segno
 
-from twostep.mfa.qr import qr_svg
+from twostep.mfa.authenticators.qr import qr_svg
 
 URI = "otpauth://totp/twostep:member%40acme.example?secret=JBSWY3DPEHPK3PXP&issuer=twostep"
 

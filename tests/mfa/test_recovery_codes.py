@@ -12,9 +12,11 @@ from tests.conftest import set_throttle, throttle_of
 from tests.signin_helpers import enroll_with_codes
 from twostep import otp
 from twostep.audit.models import AuditEvent
-from twostep.mfa import enrollment as enrollments
-from twostep.mfa import recovery, recovery_codes, services
+from twostep.mfa.authenticators import enrollment as enrollments
+from twostep.mfa.authenticators import services
 from twostep.mfa.models import Authenticator, RecoveryCode
+from twostep.mfa.recovery import codes as recovery_codes
+from twostep.mfa.recovery import services as recovery
 
 pytestmark = pytest.mark.django_db
 SHOWN = re.compile(r"^[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}$")

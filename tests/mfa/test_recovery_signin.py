@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from tests.conftest import post_password, set_throttle, throttle_of
 from twostep.audit.models import AuditEvent
-from twostep.mfa import recovery
-from twostep.mfa.journey import MFA_VERIFIED_AT
 from twostep.mfa.models import RecoveryCode
+from twostep.mfa.recovery import services as recovery
+from twostep.mfa.signin.journey import MFA_VERIFIED_AT
 
 pytestmark = pytest.mark.django_db
 RECOVERY = reverse("mfa:recovery")

@@ -11,8 +11,9 @@ from tests.conftest import PASSWORD, code_for, post_code, post_password, prove_m
 from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
-from twostep.mfa import policy, reset
+from twostep.mfa import policy
 from twostep.mfa.models import Authenticator
+from twostep.mfa.recovery import reset
 from twostep.organizations import invitations, membership
 from twostep.organizations.models import Membership
 

@@ -10,8 +10,8 @@ from django.db import connection
 
 from tests.conftest import code_for, post_code, post_password, secret_of
 from twostep import otp
-from twostep.mfa import enrollment as enrollments
-from twostep.mfa import vault
+from twostep.mfa.authenticators import enrollment as enrollments
+from twostep.mfa.authenticators import vault
 from twostep.mfa.models import Authenticator
 
 pytestmark = pytest.mark.django_db

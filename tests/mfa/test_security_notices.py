@@ -10,7 +10,8 @@ from django.urls import reverse
 from tests.conftest import PASSWORD
 from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep.accounts import services as accounts
-from twostep.mfa import recovery, reset
+from twostep.mfa.recovery import reset
+from twostep.mfa.recovery import services as recovery
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a brand new passphrase 42"

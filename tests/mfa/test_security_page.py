@@ -11,10 +11,11 @@ from tests.conftest import PASSWORD, code_for, post_code, post_password, prove_m
 from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep import otp
 from twostep.audit.models import AuditEvent
-from twostep.mfa import recovery, vault
-from twostep.mfa.journey import MFA_VERIFIED_AT
+from twostep.mfa.authenticators import vault
 from twostep.mfa.models import Authenticator, RecoveryCode
-from twostep.mfa.org_policy import set_require_mfa
+from twostep.mfa.recovery import services as recovery
+from twostep.mfa.rollout.services import set_require_mfa
+from twostep.mfa.signin.journey import MFA_VERIFIED_AT
 
 pytestmark = pytest.mark.django_db
 SHOWN_CODE = re.compile(r"<code>([0-9a-z]{5}-[0-9a-z]{5})</code>")

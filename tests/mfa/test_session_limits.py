@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.conftest import PASSWORD, code_for, post_code, post_password
 from tests.signin_helpers import force_sign_in
-from twostep.mfa import session_limits
+from twostep.mfa.signin import session_limits
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,11 @@ from django.urls import reverse
 from tests.conftest import PASSWORD, code_for, post_code, post_password, set_throttle, throttle_of
 from tests.signin_helpers import force_sign_in
 from twostep.audit.models import AuditEvent
-from twostep.mfa import lockout, pending, recovery, reset
+from twostep.mfa import lockout
 from twostep.mfa.models import FactorThrottle, RecoveryCode
+from twostep.mfa.recovery import reset
+from twostep.mfa.recovery import services as recovery
+from twostep.mfa.signin import pending
 
 pytestmark = pytest.mark.django_db
 EMAIL = "member@acme.example"

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from tests.conftest import mailed_code, post_password, set_throttle, throttle_of
 from twostep.audit.models import AuditEvent
-from twostep.mfa import access_passes, reset
+from twostep.mfa.mailbox import access_passes
 from twostep.mfa.models import AccessPass, FactorThrottle
+from twostep.mfa.recovery import reset
 
 pytestmark = pytest.mark.django_db
 MAILBOX = reverse("mfa:setup_mailbox")

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from tests.conftest import PASSWORD, code_for, mailed_code, post_code, post_password, prove_mailbox
 from twostep.audit.models import AuditEvent
-from twostep.mfa import pending
-from twostep.mfa.journey import MFA_VERIFIED_AT
 from twostep.mfa.models import Authenticator
+from twostep.mfa.signin import pending
+from twostep.mfa.signin.journey import MFA_VERIFIED_AT
 
 pytestmark = pytest.mark.django_db
 

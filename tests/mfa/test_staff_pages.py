@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import path, reverse
 
 from tests.conftest import code_for, post_code, post_password
-from twostep.mfa.staff import staff_required
+from twostep.mfa.staff.gate import staff_required
 from twostep.urls import urlpatterns as project_urls
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]

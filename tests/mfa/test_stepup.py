@@ -9,7 +9,7 @@ from django.urls import reverse
 from tests.conftest import PASSWORD, code_for, post_code, post_password
 from tests.signin_helpers import enroll_with_codes
 from twostep.audit.models import AuditEvent
-from twostep.mfa import stepup
+from twostep.mfa.stepup import services as stepup
 
 pytestmark = pytest.mark.django_db
 

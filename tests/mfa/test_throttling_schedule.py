@@ -2,7 +2,7 @@
 
 import pytest
 
-from twostep.mfa.throttling import Schedule, backoff_seconds, describe_wait
+from twostep.accounts.backoff import Schedule, backoff_seconds, describe_wait
 
 
 @pytest.mark.parametrize("failures, wait", [

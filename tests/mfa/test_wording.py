@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from tests.conftest import post_password, prove_mailbox, set_throttle
 from tests.signin_helpers import force_sign_in
-from twostep.mfa.org_policy import set_require_mfa
-from twostep.mfa.services import as_datetime
+from twostep.clock import as_datetime
+from twostep.mfa.rollout.services import set_require_mfa
 
 pytestmark = pytest.mark.django_db
 DEC_14 = datetime(2026, 12, 14, tzinfo=UTC)

@@ -19,7 +19,7 @@ from tests.production.conftest import production_env
 from tests.services import REDIS_URL, closed_port, delete_keys, require_redis, unique_name
 from tests.signin_helpers import force_sign_in
 from twostep.audit.models import AuditEvent
-from twostep.mfa import stepup
+from twostep.mfa.stepup import services as stepup
 from twostep.ops import outages
 
 REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"

@@ -29,7 +29,7 @@ import sys
 from datetime import timedelta
 from django.utils import timezone
 from twostep.accounts.models import User
-from twostep.mfa.org_policy import set_require_mfa
+from twostep.mfa.rollout.services import set_require_mfa
 from twostep.organizations.models import Membership, Organization
 organization = Organization.objects.get_or_create(name="Acme Calibration", slug="acme")[0]
 # a minute ago: the servers compare whole seconds, so "now" could still be before it
@@ -41,7 +41,7 @@ FACTS = """
 import json, sys
 from twostep import otp
 from twostep.audit.models import AuditEvent
-from twostep.mfa import vault
+from twostep.mfa.authenticators import vault
 from twostep.mfa.models import AccessPass, Authenticator, FactorThrottle
 email = sys.argv[1]
 print(json.dumps({

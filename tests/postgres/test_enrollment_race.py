@@ -12,8 +12,8 @@ RACE = """
 import json, sys, threading, time
 from django.db import connection
 from twostep.accounts.models import User
-from twostep.mfa import enrollment as enrollments
-from twostep.mfa import services
+from twostep.mfa.authenticators import enrollment as enrollments
+from twostep.mfa.authenticators import services
 from twostep.mfa.models import Authenticator
 
 def at_once(call, times=2):

@@ -18,7 +18,7 @@ from collections import Counter
 import pytest
 
 from tests.postgres.harness import App, Browser, fresh_database
-from twostep.mfa.throttling import Schedule
+from twostep.accounts.backoff import Schedule
 
 pytestmark = pytest.mark.postgres
 
@@ -36,7 +36,7 @@ SEED = """
 import json, sys, time
 from twostep import otp
 from twostep.accounts.models import User
-from twostep.mfa import enrollment as enrollments
+from twostep.mfa.authenticators import enrollment as enrollments
 email, password = sys.argv[1:3]
 user = User.objects.create_user(email, password)
 then = int(time.time()) - 120

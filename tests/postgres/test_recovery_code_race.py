@@ -16,8 +16,8 @@ SEED_WITH_RECOVERY_CODES = """
 import json, sys, time
 from twostep import otp
 from twostep.accounts.models import User
-from twostep.mfa import enrollment as enrollments
-from twostep.mfa import services
+from twostep.mfa.authenticators import enrollment as enrollments
+from twostep.mfa.authenticators import services
 email, password = sys.argv[1:3]
 user = User.objects.create_user(email, password)
 then = int(time.time()) - 120

@@ -19,9 +19,9 @@ def main() -> None:
     django.setup()
     from twostep import otp
     from twostep.accounts.models import User
-    from twostep.mfa import enrollment as enrollments
-    from twostep.mfa.org_policy import set_require_mfa
-    from twostep.mfa.services import as_datetime
+    from twostep.clock import as_datetime
+    from twostep.mfa.authenticators import enrollment as enrollments
+    from twostep.mfa.rollout.services import set_require_mfa
     from twostep.organizations.models import Membership, Organization
 
     given = json.load(sys.stdin)

@@ -12,7 +12,7 @@ from tests.conftest import post_password
 from tests.signin_helpers import force_sign_in
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
-from twostep.mfa import holds
+from twostep.mfa.disown import holds
 from twostep.mfa.models import AccessPass, AccountHold
 from twostep.organizations.models import Membership
 from twostep.support import services

@@ -14,7 +14,7 @@ from tests.signin_helpers import enroll_with_codes, force_sign_in
 from twostep import cli
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
-from twostep.mfa import holds
+from twostep.mfa.disown import holds
 from twostep.mfa.models import AccountHold, Authenticator
 
 pytestmark = pytest.mark.django_db

@@ -78,7 +78,7 @@ def test_nothing_to_reset_fails_with_one_line_and_sends_nothing(clock, make_user
 
 
 def test_the_reset_service_refuses_with_a_stable_code(clock, make_user):
-    from twostep.mfa.reset import NothingToResetError, reset_mfa
+    from twostep.mfa.recovery.reset import NothingToResetError, reset_mfa
 
     with pytest.raises(NothingToResetError) as refused:
         reset_mfa(make_user("bare@acme.example"), actor="operator (command line)", reason="Lost phone",
@@ -89,8 +89,8 @@ def test_the_reset_service_refuses_with_a_stable_code(clock, make_user):
 
 @pytest.mark.parametrize("identity_check", ["", "  ", "trust-me", None])
 def test_the_reset_service_needs_a_known_identity_check(clock, member, identity_check):
-    from twostep.mfa.identity import IdentityCheckRequiredError
-    from twostep.mfa.reset import reset_mfa
+    from twostep.mfa.recovery.reset import reset_mfa
+    from twostep.mfa.staff.identity import IdentityCheckRequiredError
 
     with pytest.raises(IdentityCheckRequiredError) as refused:
         reset_mfa(member, actor="operator (command line)", reason="Lost phone", identity_check=identity_check)

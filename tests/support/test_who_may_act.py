@@ -4,9 +4,9 @@ import pytest
 
 from twostep.accounts.models import User
 from twostep.audit.models import AuditEvent
-from twostep.mfa import holds
+from twostep.mfa.disown import holds
 from twostep.mfa.models import AccessPass, AccountHold, Authenticator
-from twostep.mfa.reset import OPERATOR
+from twostep.mfa.recovery.reset import OPERATOR
 from twostep.support import services
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from twostep.accounts import checks, sessions  # noqa: F401  (checks registers the look-alike check)
+        from twostep.accounts import checks, password_throttle, sessions  # noqa: F401  (checks registers its check)
+        from twostep.audit.events import event_recorded
         from twostep.audit.labels import describe_values
         from twostep.config import check_password_hashers
 
@@ -18,5 +19,7 @@ class AccountsConfig(AppConfig):
         describe_values("by", {sessions.BY_USER: "the user", sessions.BY_STAFF: "staff",
                                sessions.BY_OPERATOR: "an operator"})
 
+        # A committed password reset lifts the account's password wait.
+        event_recorded.connect(password_throttle.lift_account_wait, dispatch_uid="twostep.accounts.password_reset")
         # Here rather than in twostep.settings: a settings module importing those (the benchmark's) is checked too.
         check_password_hashers(settings.PASSWORD_HASHERS)

@@ -33,6 +33,11 @@ def browser_name(user_agent: str) -> str:
     return f"{browser} on {system}" if system else browser
 
 
+def browser_label(user_agent: str) -> str:
+    """``browser_name``, or ``UNKNOWN`` when there is no header: for a notice that always names a browser."""
+    return browser_name(user_agent) or UNKNOWN
+
+
 def request_browser(request) -> str:
     """``browser_name`` of the request's ``User-Agent`` ("" without a request or header)."""
     return browser_name(request.META.get("HTTP_USER_AGENT", "")) if request is not None else ""

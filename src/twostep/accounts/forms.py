@@ -1,11 +1,15 @@
 """Forms of the signed-in user's account pages (the password forms are Django's own), the password-reset
-request and the e-mail field of every form where a person types an address."""
+request, the e-mail field of every form where a person types an address, and the throttled check of a
+signed-in user's own password (``ThrottledPasswordMixin``)."""
+
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpRequest
 
-from twostep.accounts import services
+from twostep.accounts import device_cookies, password_throttle, services
 from twostep.accounts.addresses import AddressError, canonical_email
 from twostep.errors import ServiceError
 
@@ -59,3 +63,29 @@ class ResetRequestForm(PasswordResetForm):
             return iter(())
         self.account = user if user.is_active and user.has_usable_password() else None
         return iter([self.account] if self.account else [])
+
+
+class ThrottledPasswordMixin:
+    """Checks the password of ``self.user`` (a signed-in user confirming it is them) under the throttling of
+    the sign-in: the same counters, the same one-at-a-time slot. Needs ``self.user``, ``self.request``,
+    ``self.now`` (Unix seconds) and sets ``self.retry_after`` (seconds) when the password was not checked."""
+
+    user: Any
+    request: HttpRequest
+    now: int
+    retry_after: int
+
+    def check_own_password(self, password: str) -> str:
+        """``password`` if it is the user's; raises ValidationError ``throttled`` or ``invalid_password``."""
+        email = self.user.email
+        with password_throttle.account_slot(email) as mine:
+            device = device_cookies.known_device(self.request, email, now=self.now)
+            self.retry_after = (password_throttle.retry_after(self.request, email, now=self.now, device=device)
+                                if mine else password_throttle.BUSY_RETRY_AFTER)
+            if self.retry_after:
+                raise forms.ValidationError(password_throttle.message(self.retry_after), code="throttled")
+            if not self.user.check_password(password):
+                password_throttle.record_failure(self.request, email, now=self.now, device=device)
+                raise forms.ValidationError("That password is not correct.", code="invalid_password")
+            password_throttle.record_success(email, device=device)
+        return password

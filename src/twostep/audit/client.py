@@ -1,6 +1,6 @@
 """Who sent a request: the client's IP address, also behind reverse proxies (``TWOSTEP_PROXY_COUNT``).
 
-Shared by the audit trail and the password throttle (``twostep.mfa.password_throttle``), so both name the
+Shared by the audit trail and the password throttle (``twostep.accounts.password_throttle``), so both name the
 same client.
 """
 

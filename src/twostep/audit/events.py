@@ -10,14 +10,12 @@ one (a task); ``request``, when given, wins.
 listeners such as metrics, so this app imports none of them. A listener's error is logged, never raised.
 """
 
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal
-from django.utils import timezone
 
-from twostep import conf
+from twostep import clock
 from twostep.audit.client import client_address
 from twostep.audit.models import AuditEvent
 
@@ -75,12 +73,6 @@ def _client(request: Any) -> tuple[str | None, str]:
     return client_address(request), request.META.get("HTTP_USER_AGENT", "")[:300]
 
 
-def _now() -> datetime:
-    """Now, from ``TWOSTEP_CLOCK`` (Unix seconds) when set, like every other clock of twostep (tests)."""
-    clock = conf.app_settings().clock
-    return datetime.fromtimestamp(clock(), tz=UTC) if clock is not None else timezone.now()
-
-
 def record(action: str, *, actor=None, subject=None, organization=None, request=None,
            client: tuple[str | None, str] | None = None, outcome: str = AuditEvent.Outcome.SUCCESS,
            **detail: Any) -> AuditEvent:
@@ -90,7 +82,7 @@ def record(action: str, *, actor=None, subject=None, organization=None, request=
         raise ValueError(f"audit detail may not carry secrets: {sorted(leaked)}")
     ip, agent = _client(request) if request is not None or client is None else (client[0], client[1][:300])
     event = AuditEvent.objects.create(
-        occurred_at=_now(), action=action, outcome=outcome,
+        occurred_at=clock.moment(), action=action, outcome=outcome,
         actor_id=getattr(actor, "pk", None), actor_label=_label(actor),
         subject_id=getattr(subject, "pk", None), subject_label=_label(subject),
         organization_id=getattr(organization, "pk", None), organization_label=_label(organization),

@@ -12,28 +12,27 @@ class MfaConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from twostep.accounts.signals import password_changed
-        from twostep.audit.events import event_recorded
         from twostep.audit.labels import describe_values
         from twostep.config import profile
-        from twostep.mfa import checks, password_throttle, recovery_codes  # noqa: F401  (checks registers checks)
-        from twostep.mfa.enrollment import discard_on_password_change
+        from twostep.mfa import checks  # noqa: F401  (checks registers checks)
+        from twostep.mfa.authenticators.enrollment import discard_on_password_change
         from twostep.mfa.models import IdentityCheck
         from twostep.mfa.policy import membership_facts as mfa_facts
-        from twostep.mfa.session_limits import stamp_sign_in
+        from twostep.mfa.recovery import codes as recovery_codes
+        from twostep.mfa.signin.session_limits import stamp_sign_in
         from twostep.organizations.signals import membership_facts
 
         recovery_codes.check_hashing(profile())  # here, so a settings module built on twostep.settings is checked
 
         password_changed.connect(discard_on_password_change, dispatch_uid="mfa.discard_setups")
         membership_facts.connect(mfa_facts, dispatch_uid="mfa.membership_facts")
-        event_recorded.connect(password_throttle.lift_account_wait, dispatch_uid="twostep.mfa.password_reset")
-        user_logged_in.connect(stamp_sign_in, dispatch_uid="twostep.mfa.session_limits")
+        user_logged_in.connect(stamp_sign_in, dispatch_uid="twostep.mfa.signin.session_limits")
         # The audit trail reads "identity checked: Call-back to a number on file", not the stored value.
         describe_values("identity_check", IdentityCheck.choices)
 
 
 class AdminSiteConfig(admin_apps.AdminConfig):
-    """Django's admin app with ``twostep.mfa.adminsite.MfaAdminSite`` as ``admin.site`` (INSTALLED_APPS)."""
+    """Django's admin app with ``twostep.mfa.staff.adminsite.MfaAdminSite`` as ``admin.site`` (INSTALLED_APPS)."""
 
     default = False
-    default_site = "twostep.mfa.adminsite.MfaAdminSite"
+    default_site = "twostep.mfa.staff.adminsite.MfaAdminSite"

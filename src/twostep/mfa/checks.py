@@ -1,11 +1,11 @@
 """Start-up checks of the MFA settings (``manage.py check`` and every server start)."""
 
 from cryptography.fernet import Fernet
-from django.conf import settings
 from django.core.checks import Error, Info, Tags, register
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
 
 from twostep import otp
+from twostep.accounts.conf import throttle_settings
 from twostep.mfa.conf import app_settings
 from twostep.mfa.models import RecoveryCode
 
@@ -27,8 +27,8 @@ def check_mfa_settings(app_configs, **kwargs) -> list[Error]:
                             id="twostep.E006"))
     if conf.algorithm not in ("sha1", "sha256", "sha512"):
         errors.append(Error("TWOSTEP_TOTP_ALGORITHM must be sha1, sha256 or sha512", id="twostep.E004"))
-    errors.extend(_throttle_errors(conf))
-    for position, key in enumerate(getattr(settings, "TWOSTEP_ENCRYPTION_KEYS", []) or [None]):
+    errors.extend(_throttle_errors(conf, throttle_settings()))
+    for position, key in enumerate(conf.encryption_keys or [None]):
         try:
             Fernet(key)
         except Exception:
@@ -37,18 +37,19 @@ def check_mfa_settings(app_configs, **kwargs) -> list[Error]:
     return errors
 
 
-def _throttle_errors(conf) -> list[Error]:
+def _throttle_errors(conf, passwords) -> list[Error]:
+    """``conf``: the wrong-code settings (``mfa.conf``); ``passwords``: the wrong-password ones (``accounts.conf``)."""
     errors = []
     if not 1 <= conf.code_lock_after <= 100:
         errors.append(Error("TWOSTEP_CODE_LOCK_AFTER must be between 1 and 100 (NIST SP 800-63B allows at most "
                             "100 consecutive wrong codes)", id="twostep.E020"))
-    if conf.throttle_free_failures < 1 or conf.password_ip_free_failures < 1:
+    if conf.throttle_free_failures < 1 or passwords.password_ip_free_failures < 1:
         errors.append(Error("TWOSTEP_THROTTLE_FREE_FAILURES and TWOSTEP_PASSWORD_IP_FREE_FAILURES must be at "
                             "least 1", id="twostep.E021"))
     if not 1 <= conf.throttle_base_delay <= conf.throttle_max_delay:
         errors.append(Error("TWOSTEP_THROTTLE_BASE_DELAY must be at least 1 and at most TWOSTEP_THROTTLE_MAX_DELAY",
                             id="twostep.E022"))
-    if conf.device_cookie_age < 86400 or conf.device_cookie_max_failures < 1:
+    if passwords.device_cookie_age < 86400 or passwords.device_cookie_max_failures < 1:
         errors.append(Error("TWOSTEP_DEVICE_COOKIE_AGE must be at least 86400 seconds (a day) and "
                             "TWOSTEP_DEVICE_COOKIE_MAX_FAILURES at least 1", id="twostep.E024"))
     if conf.proxy_count < 0:
@@ -59,7 +60,7 @@ def _throttle_errors(conf) -> list[Error]:
 @register(Tags.database)
 def check_recovery_code_storage(app_configs, databases=None, **kwargs) -> list[Info]:
     """With ``--database``: how many users still hold unused recovery codes stored as HMAC-SHA256 (issued
-    before Argon2id; ``recovery_codes``). Information, not a problem: those codes work until used or replaced."""
+    before Argon2id; ``recovery.codes``). Information, not a problem: those codes work until used or replaced."""
     if not databases or DEFAULT_DB_ALIAS not in databases:
         return []
     try:

@@ -1,8 +1,8 @@
 """twostep's MFA settings, typed and read lazily from Django settings (``TWOSTEP_*``).
 
-The settings module reads each of them from the environment variable of the same name (``TWOSTEP_CLOCK``
-excepted: tests set it) and stops start-up on a value out of range: the ranges are in ``twostep.tuning``
-(``TWOSTEP_PROXY_COUNT``: 0 to 10) and the README's Configuration table.
+The settings module reads each of them from the environment variable of the same name and stops start-up on a
+value out of range: the ranges are in ``twostep.tuning`` (``TWOSTEP_PROXY_COUNT``: 0 to 10) and the README's
+Configuration table. The test clock, ``TWOSTEP_CLOCK``, is read by ``twostep.clock``.
 
 | setting                         | default        | meaning                                                  |
 |---------------------------------|----------------|----------------------------------------------------------|
@@ -26,23 +26,12 @@ excepted: tests set it) and stops start-up on a value out of range: the ranges a
 |                                 |                | code by e-mail (or an invitation link, or an access pass)|
 | TWOSTEP_MAILBOX_CODE_LIFETIME   | 900            | seconds a mailed setup code stays valid                  |
 | TWOSTEP_ACCESS_PASS_LIFETIME    | 3600           | seconds a temporary access pass stays valid              |
-| TWOSTEP_CLOCK                   | None           | callable returning Unix seconds (tests only, not from the|
-|                                 |                | environment); None = time.time                           |
-| TWOSTEP_THROTTLE_FREE_FAILURES  | 5              | wrong codes (per user, all second factors) or passwords   |
-|                                 |                | (per account) before the next try must wait              |
+| TWOSTEP_THROTTLE_FREE_FAILURES  | 5              | wrong codes (per user, all second factors) before the    |
+|                                 |                | next try must wait (wrong passwords: ``accounts.conf``)  |
 | TWOSTEP_THROTTLE_BASE_DELAY     | 30             | seconds of the first wait; each further failure doubles it|
 | TWOSTEP_THROTTLE_MAX_DELAY      | 900            | the longest wait in seconds (15 minutes)                 |
 | TWOSTEP_CODE_LOCK_AFTER         | 100            | consecutive wrong codes (of any second factor) that lock |
 |                                 |                | every second factor until support resets MFA (NIST: 100) |
-| TWOSTEP_PASSWORD_IP_FREE_FAILURES | 20           | wrong passwords from one client IP (IPv6: per /64) before|
-|                                 |                | its next try waits; more than per account (shared NAT)   |
-| TWOSTEP_PASSWORD_FAILURE_WINDOW | 86400          | seconds after its first failure that a password counter  |
-|                                 |                | is forgotten (a correct password resets the account's)   |
-| TWOSTEP_DEVICE_COOKIE_AGE       | 31536000       | seconds a device cookie (a browser that completed a      |
-|                                 |                | sign-in) stays known: 365 days                           |
-| TWOSTEP_DEVICE_COOKIE_MAX_FAILURES | 10          | wrong passwords through one device cookie within         |
-|                                 |                | TWOSTEP_PASSWORD_FAILURE_WINDOW after which the cookie is|
-|                                 |                | distrusted (its browser counts as unknown); OWASP's N    |
 | TWOSTEP_SESSION_IDLE_TIMEOUT    | 1800           | seconds without a request after which a signed-in session|
 |                                 |                | is signed out at its next one (``session_limits``)       |
 | TWOSTEP_SESSION_MAX_AGE         | 43200          | seconds after its sign-in that a session is signed out,  |
@@ -52,23 +41,29 @@ excepted: tests set it) and stops start-up on a value out of range: the ranges a
 | TWOSTEP_SUPPORT_CONTACT         | ""             | how to reach support (text: an e-mail address or URL),   |
 |                                 |                | shown on the code and locked pages and in notices; "" =  |
 |                                 |                | not shown                                                |
+| TWOSTEP_STEPUP_MAX_AGE          | 600            | seconds a step-up lets sensitive changes through         |
+|                                 |                | (settings only, not from the environment)                |
+| TWOSTEP_RECOVERY_CODE_HASHING   | {}             | Argon2id parameters of recovery codes over               |
+|                                 |                | ``recovery.codes.HASHING`` (settings only: tests lower   |
+|                                 |                | them; production may only raise them)                    |
+| TWOSTEP_ENCRYPTION_KEYS         | []             | Fernet keys sealing secrets at rest, newest first        |
+|                                 |                | (``twostep.backing``; not shown in the object's repr)    |
 
-Wrong-password counters (per account, per client IP and per device cookie, see ``device_cookies``) live in
-Django's cache (``REDIS_URL``: Redis, shared by every app server; else a table of the database, shared by every
-process on it). Wrong codes of every second factor count in one row per user (``FactorThrottle``, see
-``lockout``), so every server shares them.
+The wrong-password settings (``TWOSTEP_PASSWORD_*``, ``TWOSTEP_DEVICE_COOKIE_*``) are the accounts app's
+(``twostep.accounts.conf``). Wrong codes of every second factor count in one row per user (``FactorThrottle``,
+see ``lockout``), so every server shares them.
 """
 
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from twostep.mfa.throttling import Schedule
+from twostep.accounts.backoff import Schedule
 
 
 @dataclass(frozen=True)
 class MfaSettings:
+    required_for: str
     issuer: str
     window: int
     accept: str
@@ -85,29 +80,24 @@ class MfaSettings:
     throttle_base_delay: int
     throttle_max_delay: int
     code_lock_after: int
-    password_ip_free_failures: int
-    password_failure_window: int
-    device_cookie_age: int
-    device_cookie_max_failures: int
     session_idle_timeout: int
     session_max_age: int
     proxy_count: int
     support_contact: str
+    stepup_max_age: int
+    recovery_code_hashing: dict
+    encryption_keys: list = field(repr=False)
 
     @property
     def schedule(self) -> Schedule:
-        """The back-off of wrong codes per user (all second factors) and wrong passwords per account."""
+        """The back-off of wrong codes per user (all second factors)."""
         return Schedule(self.throttle_free_failures, self.throttle_base_delay, self.throttle_max_delay)
-
-    @property
-    def ip_schedule(self) -> Schedule:
-        """The same shape of back-off for wrong passwords per client IP, with more free failures."""
-        return Schedule(self.password_ip_free_failures, self.throttle_base_delay, self.throttle_max_delay)
 
 
 def app_settings() -> MfaSettings:
     """The current values (read on each call, so ``override_settings`` works in tests)."""
     return MfaSettings(
+        required_for=getattr(settings, "TWOSTEP_MFA_REQUIRED_FOR", "admins"),
         issuer=getattr(settings, "TWOSTEP_ISSUER", "twostep"),
         window=getattr(settings, "TWOSTEP_TOTP_WINDOW", 1),
         accept=getattr(settings, "TWOSTEP_TOTP_ACCEPT", "current-and-previous"),
@@ -124,18 +114,12 @@ def app_settings() -> MfaSettings:
         throttle_base_delay=getattr(settings, "TWOSTEP_THROTTLE_BASE_DELAY", 30),
         throttle_max_delay=getattr(settings, "TWOSTEP_THROTTLE_MAX_DELAY", 900),
         code_lock_after=getattr(settings, "TWOSTEP_CODE_LOCK_AFTER", 100),
-        password_ip_free_failures=getattr(settings, "TWOSTEP_PASSWORD_IP_FREE_FAILURES", 20),
-        password_failure_window=getattr(settings, "TWOSTEP_PASSWORD_FAILURE_WINDOW", 86400),
-        device_cookie_age=getattr(settings, "TWOSTEP_DEVICE_COOKIE_AGE", 365 * 86400),
-        device_cookie_max_failures=getattr(settings, "TWOSTEP_DEVICE_COOKIE_MAX_FAILURES", 10),
         session_idle_timeout=getattr(settings, "TWOSTEP_SESSION_IDLE_TIMEOUT", 1800),
         session_max_age=getattr(settings, "TWOSTEP_SESSION_MAX_AGE", 12 * 3600),
         proxy_count=getattr(settings, "TWOSTEP_PROXY_COUNT", 0),
         support_contact=getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""),
+        stepup_max_age=getattr(settings, "TWOSTEP_STEPUP_MAX_AGE", 600),
+        recovery_code_hashing=getattr(settings, "TWOSTEP_RECOVERY_CODE_HASHING", {}),
+        encryption_keys=getattr(settings, "TWOSTEP_ENCRYPTION_KEYS", []),
     )
 
-
-def now() -> int:
-    """The current time in integer Unix seconds, from ``TWOSTEP_CLOCK`` when set (tests inject it)."""
-    clock = getattr(settings, "TWOSTEP_CLOCK", None)
-    return int(clock() if clock is not None else time.time())

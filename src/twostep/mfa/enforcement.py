@@ -15,10 +15,11 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
-from twostep.mfa import holds, journey, password_notice, pending, policy
-from twostep.mfa.conf import now as clock_now
-from twostep.mfa.services import as_datetime
-from twostep.mfa.views import refusals
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
+from twostep.mfa import policy, refusals
+from twostep.mfa.disown import holds
+from twostep.mfa.signin import journey, password_notice, pending
 
 # The views a pending sign-in may reach at each stage (sign-out, i.e. cancel, at any stage).
 STAGE_VIEWS = {pending.SETUP: {"mfa:setup_mailbox", "mfa:setup", "mfa:setup_confirm"},

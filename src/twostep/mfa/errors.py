@@ -4,8 +4,8 @@ Kept apart from ``services`` so that ``lockout``, which every second factor call
 ``services`` re-exports them.
 """
 
+from twostep.accounts.backoff import describe_wait
 from twostep.errors import ServiceError
-from twostep.mfa.throttling import describe_wait
 
 
 class MfaError(ServiceError):

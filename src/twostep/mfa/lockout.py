@@ -21,18 +21,18 @@ two app servers take turns and neither checks a guess that the other's failure s
 before any other row lock of the check (one lock order: no deadlocks). The errors are returned, not raised, so
 the caller raises them after the counts and audit events are committed.
 
-The schedule is ``twostep.mfa.throttling``'s: after 5 consecutive wrong codes the next try waits 30 s, doubling
+The schedule is ``twostep.accounts.backoff``'s: after 5 consecutive wrong codes the next try waits 30 s, doubling
 to 15 minutes; the 100th (``TWOSTEP_CODE_LOCK_AFTER``) locks every factor, recovery codes included (a recovery
 code checked during a lock would be a guess past the bound), until ``clear`` (support's reset).
 """
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from django.db.models import Q
 
 from twostep.audit import events
+from twostep.clock import as_datetime
 from twostep.mfa.conf import app_settings
 from twostep.mfa.errors import LockedError, MfaError, ThrottledError
 from twostep.mfa.models import FactorThrottle
@@ -52,10 +52,6 @@ class LockState:
     @property
     def refuses(self) -> bool:
         return self.locked or self.retry_after > 0
-
-
-def _moment(now: int) -> datetime:
-    return datetime.fromtimestamp(now, tz=UTC)
 
 
 def state_of(row: FactorThrottle | None, *, now: int) -> LockState:
@@ -111,8 +107,8 @@ class Guard:
         row.failures += 1
         wait = conf.schedule.backoff_seconds(row.failures)
         locked = row.failures >= conf.code_lock_after
-        row.locked_at = _moment(self.now) if locked else None
-        row.throttled_until = _moment(self.now + wait) if wait and not locked else None
+        row.locked_at = as_datetime(self.now) if locked else None
+        row.throttled_until = as_datetime(self.now + wait) if wait and not locked else None
         row.save(update_fields=["failures", "throttled_until", "locked_at"])
         self._record(events.CODE_FAILED, reason=error.code, failures=row.failures, **detail)
         if locked:

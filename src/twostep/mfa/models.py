@@ -14,7 +14,7 @@ class Authenticator(models.Model):
     """A TOTP authenticator app. ``confirmed_at`` is None while enrollment is unconfirmed: such a row
     never verifies a sign-in, and belongs to the one session that started the setup (``setup_binding``,
     the SHA-256 of a random nonce kept in that session) until ``setup_expires_at``. The secret is stored
-    sealed by ``twostep.mfa.vault``."""
+    sealed by ``twostep.mfa.authenticators.vault``."""
 
     class Type(models.TextChoices):
         TOTP = "totp", "Authenticator app (TOTP)"
@@ -104,7 +104,7 @@ class OrganizationMfaPolicy(models.Model):
 
 
 class RecoveryCode(models.Model):
-    """One single-use recovery code, stored only as a salted Argon2id hash (see ``twostep.mfa.recovery_codes``;
+    """One single-use recovery code, stored only as a salted Argon2id hash (see ``twostep.mfa.recovery.codes``;
     codes issued before that keep their HMAC-SHA256 until used or replaced).
 
     ``used_at`` is None until the code is accepted; the conditional UPDATE that sets it is the
@@ -129,7 +129,7 @@ class RecoveryCode(models.Model):
 class AccessPass(models.Model):
     """A temporary access pass: issued by support (or an operator) to a user who cannot receive e-mail, it
     stands in for the mailbox proof of a first enrollment, once, until ``expires_at``. Only its keyed hash
-    is stored (see ``twostep.mfa.access_passes``). Issuing a new pass voids the user's unused ones."""
+    is stored (see ``twostep.mfa.mailbox.access_passes``). Issuing a new pass voids the user's unused ones."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_passes")
     pass_hash = models.CharField(max_length=64, unique=True, help_text="HMAC-SHA256 (hex) of the pass.")
@@ -180,7 +180,7 @@ class IdentityCheck(models.TextChoices):
 
 
 class AccountHold(models.Model):
-    """A block on every sign-in of a user until support has checked the person (``twostep.mfa.holds``).
+    """A block on every sign-in of a user until support has checked the person (``twostep.mfa.disown.holds``).
 
     Placed when the owner says a new authenticator was not theirs; the account is on hold while a row of
     it has no ``lifted_at``. Lifting keeps the row, with who lifted it and how the identity was checked."""

@@ -9,20 +9,20 @@ The rule is global: required by one organization means required for all of the u
 The deployment widens it with ``TWOSTEP_MFA_REQUIRED_FOR`` (read and checked by ``twostep.tuning``):
 ``organizations`` is the rule above alone; ``admins`` (the default) adds every admin of any organization,
 at once and without a grace period, since an admin acts on other people's data; ``everyone`` adds every account.
-The same query also says whether the account is on hold (``twostep.mfa.holds``): then it may not sign in
+The same query also says whether the account is on hold (``twostep.mfa.disown.holds``): then it may not sign in
 at all, so the sign-in journey learns both at no extra cost.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
 
-from twostep.mfa.conf import now as clock_now
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
+from twostep.mfa.conf import app_settings
 from twostep.mfa.models import AccountHold, Authenticator, OrganizationMfaPolicy
-from twostep.mfa.services import as_datetime
 from twostep.organizations.models import Membership
 from twostep.tuning import MFA_REQUIRED_FOR
 
@@ -31,7 +31,7 @@ ORGANIZATIONS, ADMINS, EVERYONE = MFA_REQUIRED_FOR
 
 def required_for() -> str:
     """``TWOSTEP_MFA_REQUIRED_FOR``: ``"organizations"``, ``"admins"`` (default) or ``"everyone"``."""
-    return getattr(settings, "TWOSTEP_MFA_REQUIRED_FOR", ADMINS)
+    return app_settings().required_for
 
 
 @dataclass(frozen=True)

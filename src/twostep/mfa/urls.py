@@ -1,46 +1,23 @@
-from django.urls import path
+"""The URLs of the MFA app, namespace ``mfa`` (``mfa:signin``, ``mfa:security``...): each feature package
+has its own, and this module only puts them together. The paths and names are the README's (*Layout*)."""
 
-from twostep.mfa.views import (
-                               account,
-                               disown,
-                               enroll,
-                               mailbox,
-                               members,
-                               organization,
-                               recovery,
-                               security,
-                               signin,
-                               stepup,
-)
+from twostep.mfa.account import urls as account
+from twostep.mfa.authenticators import urls as authenticators
+from twostep.mfa.disown import urls as disown
+from twostep.mfa.mailbox import urls as mailbox
+from twostep.mfa.recovery import urls as recovery
+from twostep.mfa.rollout import urls as rollout
+from twostep.mfa.signin import urls as signin
+from twostep.mfa.stepup import urls as stepup
 
 app_name = "mfa"
 urlpatterns = [
-    path("signin/", signin.SignInView.as_view(), name="signin"),
-    path("signin/setup/email/", mailbox.SetupMailboxView.as_view(), name="setup_mailbox"),
-    path("signin/setup/", signin.SetupView.as_view(), name="setup"),
-    path("signin/setup/confirm/", signin.SetupConfirmView.as_view(), name="setup_confirm"),
-    path("signin/code/", signin.CodeView.as_view(), name="code"),
-    path("signin/recovery/", recovery.RecoverySignInView.as_view(), name="recovery"),
-    path("signout/", signin.SignOutView.as_view(), name="signout"),
-    path("stepup/", stepup.StepUpView.as_view(), name="stepup"),
-    # Signed-in enrollment (set up or replace the authenticator); see mfa/views/enroll.py.
-    path("mfa/setup/email/", mailbox.EnrollMailboxView.as_view(), name="enroll_mailbox"),
-    path("mfa/setup/", enroll.EnrollView.as_view(), name="enroll"),
-    path("mfa/setup/confirm/", enroll.EnrollConfirmView.as_view(), name="enroll_confirm"),
-    # "This wasn't me" in the "MFA was set up" notice; open to every session (see mfa/enforcement.py).
-    path("mfa/not-me/", disown.DisownView.as_view(), name="disown"),
-    path("mfa/not-me/<str:token>/", disown.open_link, name="disown_open"),
-    path("account/email/confirm-mailbox/", mailbox.AccountMailboxView.as_view(), name="account_mailbox"),
-    path("account/email/", account.ChangeEmailView.as_view(), name="change_email"),
-    path("account/password/", account.ChangePasswordView.as_view(), name="change_password"),
-    path("security/", security.security, name="security"),
-    path("security/recovery-codes/", recovery.RecoveryCodesView.as_view(), name="recovery_codes"),
-    path("security/recovery-codes/download/", recovery.download_recovery_codes, name="recovery_codes_download"),
-    path("security/turn-off/", security.DisableView.as_view(), name="disable"),
-    path("orgs/<slug:slug>/settings/mfa/", organization.OrganizationMfaView.as_view(), name="organization"),
-    path("orgs/<slug:slug>/settings/mfa/confirm/", organization.ConfirmRequireMfaView.as_view(),
-         name="organization_confirm"),
-    path("orgs/<slug:slug>/settings/mfa/notify/", organization.NotifyMembersView.as_view(), name="notify"),
-    path("orgs/<slug:slug>/settings/mfa/members/", members.members_page, name="members"),
-    path("orgs/<slug:slug>/settings/mfa/members.csv", members.members_csv, name="members_csv"),
+    *signin.urlpatterns,
+    *mailbox.urlpatterns,
+    *authenticators.urlpatterns,
+    *recovery.urlpatterns,
+    *disown.urlpatterns,
+    *stepup.urlpatterns,
+    *account.urlpatterns,
+    *rollout.urlpatterns,
 ]

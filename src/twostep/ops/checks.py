@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from twostep.conf import app_settings as twostep_settings
-from twostep.mfa import vault
+from twostep.mfa.authenticators import vault
 from twostep.mfa.models import Authenticator
 from twostep.ops.conf import app_settings
 from twostep.ops.health import cache_keeps_a_value

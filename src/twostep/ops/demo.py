@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
-from twostep.mfa.conf import now as clock_now
-from twostep.mfa.org_policy import set_require_mfa
-from twostep.mfa.services import as_datetime
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
+from twostep.mfa.rollout.services import set_require_mfa
 from twostep.organizations.models import Membership, Organization
 
 
@@ -40,7 +40,7 @@ def new_password() -> str:
 def seed_demo() -> list[DemoAccount]:
     """Create the demo organizations and users in one transaction; returns the accounts to print.
 
-    Acme's *Require MFA* starts at ``twostep.mfa.conf.now()``, the clock the sign-in views use.
+    Acme's *Require MFA* starts at ``twostep.clock.now()``, the clock the sign-in views use.
     """
     User = get_user_model()
     with transaction.atomic():

@@ -1,5 +1,5 @@
 """Settings of the organizations app, read lazily from Django settings (``TWOSTEP_*``). The clock is
-``twostep.conf`` (``TWOSTEP_CLOCK``).
+``twostep.clock``.
 
 | setting                     | default                 | meaning                                             |
 |-----------------------------|-------------------------|-----------------------------------------------------|
@@ -9,7 +9,6 @@
 
 from django.conf import settings
 
-from twostep import conf
 from twostep.accounts.conf import DEFAULT_BASE_URL
 
 
@@ -31,7 +30,3 @@ def absolute_url(path: str) -> str:
     """``path`` (starting with "/") behind ``TWOSTEP_BASE_URL``, for links in e-mails sent without a request."""
     return getattr(settings, "TWOSTEP_BASE_URL", DEFAULT_BASE_URL).rstrip("/") + path
 
-
-def now() -> int:
-    """The current time in integer Unix seconds: ``twostep.conf.now`` (``TWOSTEP_CLOCK`` when set)."""
-    return conf.now()

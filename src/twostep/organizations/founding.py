@@ -4,13 +4,13 @@ The admin is an existing user, made admin at once, or an e-mail address invited 
 chooses a password through the invitation link, and MFA setup follows at sign-in when required.
 """
 
-from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from twostep.accounts.addresses import canonical_email
 from twostep.audit import events
+from twostep.clock import as_datetime
 from twostep.errors import ServiceError
 from twostep.organizations.invitations import invite_member
 from twostep.organizations.models import Invitation, Membership, Organization
@@ -34,7 +34,7 @@ def create_organization(*, name: str, slug: str, admin_email: str, actor, now: i
             if Organization.objects.filter(slug=slug).exists():
                 raise SlugTakenError()
             organization = Organization.objects.create(name=name, slug=slug,
-                                                       created_at=datetime.fromtimestamp(now, tz=UTC))
+                                                       created_at=as_datetime(now))
             user = get_user_model()._default_manager.filter(email=email).first()
             if user is None:
                 _record_created(organization, actor=actor, user=None, email=email)

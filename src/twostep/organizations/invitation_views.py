@@ -23,8 +23,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from twostep.accounts.addresses import comparable_email
 from twostep.audit.denials import record_denial
+from twostep.clock import now as clock_now
 from twostep.errors import ServiceError
-from twostep.organizations import conf, invitation_proof, invitations
+from twostep.organizations import invitation_proof, invitations
 from twostep.organizations.access import admin_membership
 from twostep.organizations.forms import InviteForm, NewAccountForm
 from twostep.organizations.models import Invitation
@@ -49,7 +50,7 @@ class InviteView(View):
         status = 400
         if form.is_valid():
             try:
-                invitation = invitations.invite_member(organization, actor=request.user, now=conf.now(),
+                invitation = invitations.invite_member(organization, actor=request.user, now=clock_now(),
                                                        request=request, **form.cleaned_data)
             except ServiceError as exc:  # an InvitationError, or an AddressError the form let through
                 form.add_error("email", exc.message)
@@ -73,7 +74,7 @@ def revoke_invitation(request, slug: str, pk: int):
     organization = admin_membership(request.user, slug).organization
     invitation = get_object_or_404(Invitation, pk=pk, organization=organization)
     try:
-        invitations.revoke_invitation(invitation, actor=request.user, now=conf.now(), request=request)
+        invitations.revoke_invitation(invitation, actor=request.user, now=clock_now(), request=request)
     except invitations.InvitationError as exc:
         return settings_error(request, organization, exc.message)
     messages.success(request, f"The invitation of {invitation.email} was withdrawn; its link no longer works.")
@@ -103,10 +104,10 @@ class AcceptInvitationView(View):
     def dispatch(self, request, *args, **kwargs):
         try:
             self.invitation = invitations.find_invitation(request.session.get(SESSION_KEY, ""))
-            invitations.check_open(self.invitation, now=conf.now())
+            invitations.check_open(self.invitation, now=clock_now())
         except invitations.InvitationError as exc:
             return _invalid(request, exc)
-        invitation_proof.note_opened(request, self.invitation, now=conf.now())
+        invitation_proof.note_opened(request, self.invitation, now=clock_now())
         user = request.user
         if user.is_authenticated and comparable_email(user.email) != self.invitation.email:
             record_denial(request, rule="other_account", organization=self.invitation.organization)
@@ -140,7 +141,7 @@ class AcceptInvitationView(View):
 
     def join(self, request):
         try:
-            invitations.accept_invitation(self.invitation, request.user, now=conf.now(), request=request)
+            invitations.accept_invitation(self.invitation, request.user, now=clock_now(), request=request)
         except invitations.InvitationError as exc:
             return _invalid(request, exc)
         request.session.pop(SESSION_KEY, None)
@@ -153,7 +154,7 @@ class AcceptInvitationView(View):
             return render(request, self.template_name, self.context(mode="create", form=form), status=400)
         try:
             invitations.accept_as_new_user(self.invitation, password=form.cleaned_data["new_password1"],
-                                           name=form.cleaned_data["name"], now=conf.now(), request=request)
+                                           name=form.cleaned_data["name"], now=clock_now(), request=request)
         except invitations.AccountExistsError:
             return render(request, self.template_name, self.context(mode="signin"), status=400)
         except invitations.InvitationError as exc:

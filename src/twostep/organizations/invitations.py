@@ -7,7 +7,6 @@ lookup); the database keeps only their SHA-256. Times are Unix seconds (``now``)
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -18,6 +17,7 @@ from django.urls import reverse
 
 from twostep.accounts.addresses import LookAlikeAddressError, canonical_email, comparable_email, email_skeleton
 from twostep.audit import events
+from twostep.clock import as_datetime
 from twostep.errors import ServiceError
 from twostep.organizations import conf
 from twostep.organizations.models import Invitation, Membership
@@ -82,10 +82,6 @@ class AccountExistsError(InvitationError):
     message = "An account with this e-mail address exists already. Sign in with it to accept the invitation."
 
 
-def _moment(now: int) -> datetime:
-    return datetime.fromtimestamp(now, tz=UTC)
-
-
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -141,7 +137,7 @@ def _record_invitation(organization, *, email: str, role: str, actor, token: str
         for invitation in earlier:
             _revoke(invitation, actor=actor, now=now, request=request, reason="replaced")
         invitation = Invitation.objects.create(organization=organization, email=email, role=role,
-                                               token_hash=_hash(token), invited_by=actor, created_at=_moment(now))
+                                               token_hash=_hash(token), invited_by=actor, created_at=as_datetime(now))
         events.record(events.INVITATION_SENT, actor=actor, organization=organization, request=request,
                       invitation_id=invitation.pk, email=email, role=role)
     return invitation
@@ -174,15 +170,15 @@ def check_open(invitation: Invitation, *, now: int) -> None:
 def _claim(invitation: Invitation, user, *, now: int) -> None:
     """Mark it accepted by ``user`` with one conditional UPDATE: of two concurrent acceptances exactly
     one matches the row; the other raises (UsedInvitationError)."""
-    oldest = _moment(now - conf.invitation_max_age())
+    oldest = as_datetime(now - conf.invitation_max_age())
     claimed = Invitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, created_at__gte=oldest,
-    ).update(accepted_at=_moment(now), accepted_by=user)
+    ).update(accepted_at=as_datetime(now), accepted_by=user)
     if claimed != 1:
         invitation.refresh_from_db()
         check_open(invitation, now=now)
         raise UsedInvitationError()
-    invitation.accepted_at, invitation.accepted_by = _moment(now), user
+    invitation.accepted_at, invitation.accepted_by = as_datetime(now), user
 
 
 def _join(invitation: Invitation, user, *, now: int, request, new_account: bool) -> Membership:
@@ -190,7 +186,7 @@ def _join(invitation: Invitation, user, *, now: int, request, new_account: bool)
     with changed_facts(user) as changes:
         membership, _ = Membership.objects.get_or_create(
             user=user, organization_id=invitation.organization_id,
-            defaults={"role": invitation.role, "created_at": _moment(now)})
+            defaults={"role": invitation.role, "created_at": as_datetime(now)})
     events.record(events.INVITATION_ACCEPTED, actor=user, subject=user, organization=invitation.organization,
                   request=request, invitation_id=invitation.pk, role=membership.role, new_account=new_account,
                   **changes)
@@ -226,7 +222,7 @@ def accept_as_new_user(invitation: Invitation, *, password: str, name: str = "",
 
 def _revoke(invitation: Invitation, *, actor, now: int, request, reason: str) -> bool:
     revoked = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True,
-                                        revoked_at__isnull=True).update(revoked_at=_moment(now))
+                                        revoked_at__isnull=True).update(revoked_at=as_datetime(now))
     if revoked:
         events.record(events.INVITATION_REVOKED, actor=actor, organization=invitation.organization,
                       request=request, invitation_id=invitation.pk, email=invitation.email, reason=reason)

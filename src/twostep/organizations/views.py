@@ -3,7 +3,6 @@
 The page links to the MFA section by URL name; this app knows nothing of MFA.
 """
 
-from datetime import UTC, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
 from twostep.organizations import conf, membership
 from twostep.organizations.access import admin_membership
 from twostep.organizations.forms import RoleForm
@@ -25,7 +26,7 @@ def settings_context(organization, **extra) -> dict:
     invitations = organization.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
     return {"organization": organization, "members": members, "invitations": invitations,
             "roles": Membership.Role.choices, "lifetime": conf.invitation_lifetime(),
-            "now": datetime.fromtimestamp(conf.now(), tz=UTC), **extra}
+            "now": as_datetime(clock_now()), **extra}
 
 
 @never_cache

@@ -1,11 +1,11 @@
 """Who may use the support console: staff users holding ``support.reset_mfa``, in a session that
-passed a code at sign-in (``twostep.mfa.staff``, shared with the admin site). An organization admin is
+passed a code at sign-in (``twostep.mfa.staff.gate``, shared with the admin site). An organization admin is
 not support."""
 
 from functools import wraps
 
 from twostep.audit.denials import AccessDenied
-from twostep.mfa.staff import staff_gate
+from twostep.mfa.staff.gate import staff_gate
 
 PERMISSION = "support.reset_mfa"
 NOT_SUPPORT = "Only support staff can open the support console."

@@ -3,8 +3,8 @@
 from django import forms
 
 from twostep.accounts.addresses import AddressError, canonical_email, fold, has_unusual_characters
-from twostep.mfa.identity import IdentityCheckRequiredError
 from twostep.mfa.models import IdentityCheck
+from twostep.mfa.staff.identity import IdentityCheckRequiredError
 
 UNUSUAL_SEARCH = "This search contains invisible or unusual characters. Type it again by hand."
 

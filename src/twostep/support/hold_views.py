@@ -8,9 +8,9 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from twostep.mfa import holds
-from twostep.mfa.conf import now as clock_now
-from twostep.mfa.identity import IdentityCheckRequiredError
+from twostep.clock import now as clock_now
+from twostep.mfa.disown import holds
+from twostep.mfa.staff.identity import IdentityCheckRequiredError
 from twostep.support import services
 from twostep.support.access import support_required
 from twostep.support.forms import LiftHoldForm

@@ -7,9 +7,11 @@ from django.db.models import Exists, OuterRef, Q
 
 from twostep.accounts.addresses import email_skeleton
 from twostep.audit.models import AuditEvent
-from twostep.mfa import holds, policy, recovery
+from twostep.clock import as_datetime
+from twostep.mfa import policy
+from twostep.mfa.disown import holds
 from twostep.mfa.models import AccessPass, AccountHold, Authenticator, FactorThrottle
-from twostep.mfa.services import as_datetime
+from twostep.mfa.recovery import services as recovery
 from twostep.organizations.models import Membership
 
 RECENT_EVENTS = 20

@@ -7,10 +7,10 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from twostep.mfa.access_passes import AccessPassReasonRequiredError
+from twostep.clock import now as clock_now
 from twostep.mfa.conf import app_settings
-from twostep.mfa.conf import now as clock_now
 from twostep.mfa.headers import shows_secret
+from twostep.mfa.mailbox.access_passes import AccessPassReasonRequiredError
 from twostep.support import lookup, services
 from twostep.support.access import support_required
 from twostep.support.forms import IssueAccessPassForm

@@ -3,20 +3,21 @@
 Support staff act on other users' MFA (a reset, a temporary access pass, lifting a hold). They may not act on their own
 account, nor on a staff account (support colleagues, admins) unless they are a superuser, so that a support
 account cannot be used to take over a more privileged one. An operator on the command line (``actor`` a
-label such as ``mfa.reset.OPERATOR``, not a user) may act on anyone.
+label such as ``mfa.recovery.reset.OPERATOR``, not a user) may act on anyone.
 """
 
 from django.db import transaction
 
 from twostep.accounts.notices import schedule, when
+from twostep.clock import as_datetime
+from twostep.clock import now as clock_now
 from twostep.errors import ServiceError
-from twostep.mfa import holds, mailbox
-from twostep.mfa.access_passes import issue_access_pass
 from twostep.mfa.conf import app_settings
-from twostep.mfa.conf import now as clock_now
+from twostep.mfa.disown import holds
+from twostep.mfa.mailbox import services as mailbox
+from twostep.mfa.mailbox.access_passes import issue_access_pass
 from twostep.mfa.models import AccessPass
-from twostep.mfa.reset import reset_mfa
-from twostep.mfa.services import as_datetime
+from twostep.mfa.recovery.reset import reset_mfa
 from twostep.support.models import SupportReset
 
 RESET, ACCESS_PASS, LIFT_HOLD = "reset", "access_pass", "lift_hold"  # the actions support takes on a user
@@ -80,10 +81,10 @@ def check_allowed(actor, target, action: str) -> None:
 
 def reset_user_mfa(user, *, actor, reason: str, identity_check: str, ticket: str = "", lift_hold: bool = False,
                    now: int | None = None, request=None) -> SupportReset:
-    """Reset ``user``'s MFA (see ``twostep.mfa.reset.reset_mfa``) and record it as a SupportReset, in one
+    """Reset ``user``'s MFA (see ``twostep.mfa.recovery.reset.reset_mfa``) and record it as a SupportReset, in one
     transaction; with ``lift_hold`` also lift the hold the account is under, if any, with the same reason and
     identity check (``holds.lift_hold``). ``actor`` is the support user or a label such as
-    ``mfa.reset.OPERATOR``; ``identity_check`` an ``IdentityCheck`` value; ``now`` in Unix seconds. The record's
+    ``reset.OPERATOR``; ``identity_check`` an ``IdentityCheck`` value; ``now`` in Unix seconds. The record's
     transient ``hold_lifted`` says whether a hold was lifted and ``on_hold`` whether the account is still on
     hold. Raises ``OwnAccountError`` / ``StaffAccountError`` when ``actor`` may not act on ``user``,
     ``ReasonRequiredError`` when ``reason`` is blank, ``IdentityCheckRequiredError`` when ``identity_check`` is
@@ -109,7 +110,7 @@ def reset_user_mfa(user, *, actor, reason: str, identity_check: str, ticket: str
 
 def lift_user_hold(user, *, actor, reason: str, identity_check: str, ticket: str = "", now: int | None = None,
                    request=None):
-    """Lift ``user``'s hold (see ``twostep.mfa.holds.lift_hold``, which raises ReasonRequiredError,
+    """Lift ``user``'s hold (see ``twostep.mfa.disown.holds.lift_hold``, which raises ReasonRequiredError,
     IdentityCheckRequiredError and NotOnHoldError); ``now`` in Unix seconds (default: the clock). Raises
     ``OwnAccountError`` / ``StaffAccountError`` when ``actor`` may not act on ``user``."""
     check_allowed(actor, user, LIFT_HOLD)
@@ -134,7 +135,7 @@ ON_HOLD = "Not yet: this account is on hold and cannot sign in. Lift the hold fi
 
 def access_pass_not_needed(user) -> str:
     """Why a temporary access pass would not help ``user`` (a sentence), or "" when it would: it stands in for
-    the mailbox proof of a first enrollment (``twostep.mfa.mailbox.needs_proof``) and nothing else."""
+    the mailbox proof of a first enrollment (``twostep.mfa.mailbox.services.needs_proof``) and nothing else."""
     if not user.is_active:
         return DEACTIVATED
     if holds.active_hold(user) is not None:
@@ -152,11 +153,11 @@ def access_pass_refusal(actor, target) -> str:
 
 def issue_user_access_pass(user, *, actor, reason: str, ticket: str = "", now: int | None = None,
                            request=None) -> tuple[str, AccessPass]:
-    """Issue ``user`` a temporary access pass (``twostep.mfa.access_passes.issue_access_pass``: audited
+    """Issue ``user`` a temporary access pass (``twostep.mfa.mailbox.access_passes.issue_access_pass``: audited
     ``mfa.access_pass_issued``, voids their unused passes) and e-mail them a notice without the pass after
     the commit, in one transaction. Returns the pass text, to show once, and its row.
 
-    ``actor`` is the support user or a label such as ``mfa.reset.OPERATOR``; ``now`` in Unix seconds. Raises
+    ``actor`` is the support user or a label such as ``mfa.recovery.reset.OPERATOR``; ``now`` in Unix seconds. Raises
     ``OwnAccountError`` / ``StaffAccountError`` when ``actor`` may not act on ``user``,
     ``AccessPassNotNeededError`` when a pass would not help, ``AccessPassReasonRequiredError`` when
     ``reason`` is blank; then nothing is written and nothing sent.

@@ -13,11 +13,11 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_safe
 
 from twostep.audit.denials import record_denial
-from twostep.mfa import holds
+from twostep.clock import now as clock_now
 from twostep.mfa.conf import app_settings
-from twostep.mfa.conf import now as clock_now
-from twostep.mfa.identity import IdentityCheckRequiredError
-from twostep.mfa.reset import NothingToResetError, ReasonRequiredError, has_factors
+from twostep.mfa.disown import holds
+from twostep.mfa.recovery.reset import NothingToResetError, ReasonRequiredError, has_factors
+from twostep.mfa.staff.identity import IdentityCheckRequiredError
 from twostep.support import lookup, services
 from twostep.support.access import support_required
 from twostep.support.forms import IssueAccessPassForm, ResetAndLiftForm, ResetForm, SearchForm

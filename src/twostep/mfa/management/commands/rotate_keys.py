@@ -8,7 +8,7 @@ rows locked, so sign-ins go on meanwhile and an interrupted run can simply be st
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from twostep.mfa import vault
+from twostep.mfa.authenticators import vault
 from twostep.mfa.models import Authenticator
 
 

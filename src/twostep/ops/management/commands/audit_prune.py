@@ -6,8 +6,8 @@ Export what you must keep first (``twostep audit-export --until DATE``)."""
 from django.core.management.base import BaseCommand, CommandError
 
 from twostep.audit import retention
-from twostep.mfa.conf import now as clock_now
-from twostep.mfa.reset import OPERATOR
+from twostep.clock import now as clock_now
+from twostep.mfa.recovery.reset import OPERATOR
 from twostep.ops.management.commands.audit_export import parse_moment
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email, validate_slug
 
+from twostep.clock import now as clock_now
 from twostep.errors import ServiceError
 from twostep.organizations import conf
 from twostep.organizations.founding import SlugTakenError, create_organization
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         self.validate(name, slug, admin_email)
         try:
             admin = create_organization(name=name, slug=slug, admin_email=admin_email, actor=OPERATOR,
-                                        now=conf.now())
+                                        now=clock_now())
         except SlugTakenError as exc:
             raise CommandError(f"{exc.message} ({slug!r}); choose another --slug.") from None
         except ServiceError as exc:  # the address: refused, or it looks like an account's

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from twostep.errors import ServiceError
 from twostep.mfa.conf import app_settings
-from twostep.mfa.reset import OPERATOR
+from twostep.mfa.recovery.reset import OPERATOR
 from twostep.support.commands import user_by_address
 from twostep.support.lookup import duration
 from twostep.support.services import issue_user_access_pass

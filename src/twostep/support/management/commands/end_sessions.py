@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from twostep.accounts import sessions
-from twostep.mfa.reset import OPERATOR
+from twostep.mfa.recovery.reset import OPERATOR
 from twostep.support.commands import user_by_address
 
 

@@ -3,10 +3,10 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from twostep.mfa.holds import HoldError
-from twostep.mfa.identity import IdentityCheckRequiredError
+from twostep.mfa.disown.holds import HoldError
 from twostep.mfa.models import IdentityCheck
-from twostep.mfa.reset import OPERATOR
+from twostep.mfa.recovery.reset import OPERATOR
+from twostep.mfa.staff.identity import IdentityCheckRequiredError
 from twostep.support.commands import IDENTITY_HELP, user_by_address
 from twostep.support.services import lift_user_hold
 

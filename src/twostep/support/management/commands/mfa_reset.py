@@ -3,9 +3,9 @@ console's reset, for operators."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from twostep.mfa.identity import IdentityCheckRequiredError
 from twostep.mfa.models import IdentityCheck
-from twostep.mfa.reset import OPERATOR, NothingToResetError, ReasonRequiredError
+from twostep.mfa.recovery.reset import OPERATOR, NothingToResetError, ReasonRequiredError
+from twostep.mfa.staff.identity import IdentityCheckRequiredError
 from twostep.support.commands import IDENTITY_HELP, user_by_address
 from twostep.support.services import reset_user_mfa
 

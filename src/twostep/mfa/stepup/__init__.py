@@ -1,0 +1,1 @@
+"""Step-up: the password and a fresh code (or a recovery code) again before a sensitive change."""
