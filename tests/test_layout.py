@@ -6,8 +6,9 @@ What the source showed, and these rules now hold it to:
   and ``ops`` side by side (ops wires health checks, metrics and the demo, which read mfa and organizations;
   neither imports the other). An app imports only apps below it.
 - Root modules are of two kinds. Infrastructure (``ROOT_BASE``: the clock, the root settings object,
-  configuration, counters, errors, tasks, tuning, backing services) imports no app, and every app may import it. Entry points (``ROOT_TOP``: settings,
-  urls, the home view, wsgi, cli) may import anything, and nothing in an app imports them. A new root module
+  configuration, counters, errors, tasks, tuning, backing services) imports no app, and every app may import
+  it. Entry points (``ROOT_TOP``: settings, urls, the home view, wsgi, cli) may import anything, and nothing in
+  an app imports them. A new root module
   must be put in one of the two.
 """
 
