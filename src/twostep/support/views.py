@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -37,16 +38,21 @@ def refusal(actor, target, action: str = services.RESET) -> str:
 
 def refused_page(view, request, target, action: str, form=None):
     """The 403 page when the signed-in support user may not take ``action`` on ``target`` (audited
-    ``access.denied``), or None when they may. ``form`` (a POST's) shows the reason as its error; without one
-    the page shows it in place of the form."""
-    refused = refusal(request.user, target, action)
-    if not refused:
+    ``access.denied``), or None when they may. ``form`` (a POST's) shows the reason as its error (code
+    ``own_account`` or ``staff_account``); without one the page shows it in place of the form."""
+    refused = services.refusal(request.user, target, action)
+    if refused is None:
         return None
     denied(request, target)
     if form is None:
         return view.render(request, target, None, refusal=refused, status=403)
-    form.add_error(None, refused)
+    form_error(form, None, refused)
     return view.render(request, target, form, status=403)
+
+
+def form_error(form, field: str | None, exc) -> None:
+    """Show ``exc`` (a ``ServiceError``) on ``form``'s ``field`` (None: the whole form) under its stable code."""
+    form.add_error(field, ValidationError(exc.message, code=exc.code))
 
 
 def hold_refusal(actor, target) -> str:
@@ -94,7 +100,7 @@ class ResetView(View):
         if refused := refused_page(self, request, target, services.RESET):
             return refused
         if not has_factors(target):
-            return self.render(request, target, None, refusal=NothingToResetError.message)
+            return self.render(request, target, None, refusal=NothingToResetError())
         return self.render(request, target, reset_form(target))
 
     def post(self, request, pk: int):
@@ -110,19 +116,20 @@ class ResetView(View):
                                              ticket=form.cleaned_data["ticket"], now=clock_now(), request=request,
                                              lift_hold=form.cleaned_data.get("lift_hold", False))
         except services.NotAllowedError as exc:
-            form.add_error(None, exc.message)
+            form_error(form, None, exc)
             return self.render(request, target, form, status=403)
         except (ReasonRequiredError, IdentityCheckRequiredError) as exc:
-            form.add_error("reason" if isinstance(exc, ReasonRequiredError) else "identity_check", exc.message)
+            form_error(form, "reason" if isinstance(exc, ReasonRequiredError) else "identity_check", exc)
             return self.render(request, target, form, status=400)
         except NothingToResetError as exc:
-            return self.render(request, target, None, refusal=exc.message, status=400)
+            return self.render(request, target, None, refusal=exc, status=400)
         messages.success(request, f"MFA of {target.email} was reset. They were signed out everywhere, were "
                                   "told by e-mail, and will set up an authenticator app at their next sign-in."
                                   + HOLD_AFTER_RESET[(record.hold_lifted, record.on_hold)])
         return redirect("support:user", pk=target.pk)
 
-    def render(self, request, target, form, *, refusal: str = "", status: int = 200):
+    def render(self, request, target, form, *, refusal=None, status: int = 200):
+        """``refusal``: the ``ServiceError`` shown in place of the form, if any."""
         return render(request, self.template_name, {"target": target, "form": form, "refusal": refusal,
                                                     "hold": holds.active_hold(target)}, status=status)
 

@@ -17,6 +17,7 @@ Security page's *Replace authenticator app*): ``{% url 'mfa:enroll' %}?next=<loc
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -91,7 +92,7 @@ class EnrollConfirmView(View):
                     request.user, form.cleaned_data["code"], binding=setup_binding.existing(request),
                     now=clock_now(), request=request)
             except services.MfaError as exc:
-                form.add_error("code", exc.message)
+                form.add_error("code", ValidationError(exc.message, code=exc.code))
             else:
                 setup_binding.forget(request)
                 # Whoever signed in with the old authenticator (a stolen phone) is signed out everywhere;

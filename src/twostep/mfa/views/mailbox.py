@@ -81,7 +81,7 @@ class MailboxProofView(View):
         try:
             mailbox.send_mailbox_code(request, user, now=clock_now())
         except mailbox.MailboxSendLimitedError as exc:
-            context = self.context(request, user, CodeForm(), AccessPassForm(), refusal=exc.message)
+            context = self.context(request, user, CodeForm(), AccessPassForm(), refusal=exc)
             return refusals.throttled(request, self.template_name, context, mailbox.RESEND_AFTER)
         messages.info(request, f"A new code is on its way to {user.email}.")
         return redirect(request.get_full_path())
@@ -94,7 +94,7 @@ class MailboxProofView(View):
             except (ThrottledError, LockedError) as exc:
                 return self.refused(request, user, exc, form, AccessPassForm())
             except MfaError as exc:
-                form.add_error("code", exc.message)
+                refusals.form_error(form, "code", exc)
                 wait = exc.retry_after  # a wrong code that began a wait says so
             else:
                 messages.success(request, self.proven_message)
@@ -109,7 +109,7 @@ class MailboxProofView(View):
             except (ThrottledError, LockedError) as exc:
                 return self.refused(request, user, exc, CodeForm(), form, pass_open=True)
             except MfaError as exc:
-                form.add_error("access_pass", exc.message)
+                refusals.form_error(form, "access_pass", exc)
                 wait = exc.retry_after
             else:
                 messages.success(request, "Your temporary access pass is accepted. Now set up your app.")

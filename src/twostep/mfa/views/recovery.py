@@ -101,7 +101,7 @@ class RecoverySignInView(View):
         if attempts_left == 0:
             messages.error(request, "Too many wrong codes. For your security, sign in again with your password.")
             return redirect("mfa:signin")
-        form.add_error("recovery_code", exc.message)
+        refusals.form_error(form, "recovery_code", exc)
         context = self.context(state, form, wait=exc.retry_after, attempts_left=attempts_left)
         return render(request, self.template_name, context, status=400)
 

@@ -155,7 +155,7 @@ class SetupConfirmView(View):
                     state.user, form.cleaned_data["code"], binding=setup_binding.existing(request),
                     now=clock_now(), request=request)
             except services.MfaError as exc:
-                form.add_error("code", exc.message)
+                refusals.form_error(form, "code", exc)
             else:
                 setup_binding.forget(request)
                 journey.complete(request, state.user, now=clock_now(), verified=True)
@@ -210,14 +210,14 @@ class CodeView(View):
 
     def wrong_code(self, request, state, form, exc):
         if isinstance(exc, services.ReplayedCodeError):  # right once, already used: not a guess, not counted
-            form.add_error("code", exc.message)
+            refusals.form_error(form, "code", exc)
             return render(request, self.template_name, self.context(state, form), status=400)
         left = pending.record_failure(request)
         password_notice.wrong_code(request, state, left=left, now=clock_now())
         if left == 0:
             messages.error(request, "Too many wrong codes. For your security, sign in again with your password.")
             return redirect("mfa:signin")
-        form.add_error("code", exc.message)
+        refusals.form_error(form, "code", exc)
         context = self.context(state, form, wait=getattr(exc, "retry_after", 0), attempts_left=left)
         return render(request, self.template_name, context, status=400)
 

@@ -58,7 +58,7 @@ class StepUpView(View):
             except services.MfaError as exc:
                 throttled = isinstance(exc, services.ThrottledError)
                 form.retry_after, wait = (exc.retry_after, 0) if throttled else (0, exc.retry_after)
-                form.add_error(form.second_factor, exc.message)
+                refusals.form_error(form, form.second_factor, exc)
         if not form.is_valid():
             return self.refused(request, form, next_url, wait=wait)
         stepup.passed(request, now=clock_now())
