@@ -30,17 +30,26 @@ def denied(request, target) -> None:
     record_denial(request, rule="own_account" if target == request.user else "staff_account", subject=target)
 
 
-def refusal(actor, target, action: str = services.RESET) -> str:
-    """Why ``actor`` may not take ``action`` on ``target`` (answered with 403), or "" when they may."""
-    refused = services.refusal(actor, target, action)
-    return refused.message if refused else ""
+def refusal(actor, target, action: str = services.RESET) -> services.NotAllowedError | None:
+    """Why ``actor`` may not take ``action`` on ``target`` (answered with 403; pages show its message), or None
+    when they may."""
+    return services.refusal(actor, target, action)
+
+
+def pass_refusal(actor, target) -> services.NotAllowedError | services.AccessPassNotNeededError | None:
+    """Why no temporary access pass is offered for ``target``: ``actor`` may not issue one (403), or it would not
+    help (``services.access_pass_not_needed``); None when one may be issued."""
+    refused = refusal(actor, target, services.ACCESS_PASS)
+    if refused is None and (not_needed := services.access_pass_not_needed(target)):
+        refused = services.AccessPassNotNeededError(not_needed)
+    return refused
 
 
 def refused_page(view, request, target, action: str, form=None):
     """The 403 page when the signed-in support user may not take ``action`` on ``target`` (audited
     ``access.denied``), or None when they may. ``form`` (a POST's) shows the reason as its error (code
     ``own_account`` or ``staff_account``); without one the page shows it in place of the form."""
-    refused = services.refusal(request.user, target, action)
+    refused = refusal(request.user, target, action)
     if refused is None:
         return None
     denied(request, target)
@@ -55,8 +64,8 @@ def form_error(form, field: str | None, exc) -> None:
     form.add_error(field, ValidationError(exc.message, code=exc.code))
 
 
-def hold_refusal(actor, target) -> str:
-    """Why ``actor`` may not lift ``target``'s hold (answered with 403), or "" when they may."""
+def hold_refusal(actor, target) -> services.NotAllowedError | None:
+    """Why ``actor`` may not lift ``target``'s hold (answered with 403), or None when they may."""
     return refusal(actor, target, services.LIFT_HOLD)
 
 
@@ -80,11 +89,11 @@ def target_user(pk: int):
 @require_safe
 def user_detail(request, pk: int):
     target = target_user(pk)
-    pass_refusal = refusal(request.user, target, services.ACCESS_PASS) or services.access_pass_not_needed(target)
+    refused_pass = pass_refusal(request.user, target)
     return render(request, "support/user.html", {
         "dossier": lookup.dossier(target, now=clock_now()), "refusal": refusal(request.user, target),
-        "hold_refusal": hold_refusal(request.user, target), "pass_refusal": pass_refusal,
-        "pass_form": None if pass_refusal else IssueAccessPassForm(),
+        "hold_refusal": hold_refusal(request.user, target), "pass_refusal": refused_pass,
+        "pass_form": None if refused_pass else IssueAccessPassForm(),
         "pass_lifetime": lookup.duration(app_settings().access_pass_lifetime)})
 
 
