@@ -36,7 +36,7 @@ def organization_settings(request, slug: str):
     return render(request, "organizations/settings.html", settings_context(organization))
 
 
-def settings_error(request, organization, message: str, code: str):
+def settings_error(request, organization, message: str, code: str | None):
     """The settings page again with ``message`` at the top (HTTP 400); ``code`` is the refusal's stable code."""
     return render(request, "organizations/settings.html",
                   settings_context(organization, error=message, error_code=code), status=400)

@@ -40,9 +40,10 @@ def pass_refusal(actor, target) -> services.NotAllowedError | services.AccessPas
     """Why no temporary access pass is offered for ``target``: ``actor`` may not issue one (403), or it would not
     help (``services.access_pass_not_needed``); None when one may be issued."""
     refused = refusal(actor, target, services.ACCESS_PASS)
-    if refused is None and (not_needed := services.access_pass_not_needed(target)):
-        refused = services.AccessPassNotNeededError(not_needed)
-    return refused
+    if refused is not None:
+        return refused
+    not_needed = services.access_pass_not_needed(target)
+    return services.AccessPassNotNeededError(not_needed) if not_needed else None
 
 
 def refused_page(view, request, target, action: str, form=None):
