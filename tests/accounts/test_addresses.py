@@ -47,8 +47,7 @@ def test_canonical_form(raw, canonical):
 def test_invisible_format_bidi_and_control_characters_are_refused(raw):
     with pytest.raises(UnusualCharactersError) as refused:
         canonical_email(raw)
-    assert (refused.value.code, refused.value.message) == (
-        "unusual_characters", "This address contains invisible or unusual characters. Type it again by hand.")
+    assert refused.value.code == "unusual_characters"
 
 
 @pytest.mark.parametrize("raw, message", [

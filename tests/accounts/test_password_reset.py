@@ -86,7 +86,7 @@ def test_the_link_works_once(client, clock, member, mailoutbox):
     link = ask_for_link(client, "member@acme.example", mailoutbox)
     assert set_new_password(client, link).status_code == 302
     again = Client().get(link)
-    assert again.status_code == 200 and "This link does not work any more" in again.content.decode()
+    assert again.status_code == 200 and again.context["validlink"] is False
 
 
 def test_the_link_works_for_one_hour(clock, member, mailoutbox):
@@ -95,7 +95,7 @@ def test_the_link_works_for_one_hour(clock, member, mailoutbox):
     assert Client().get(link).status_code == 302
     clock.advance(1)
     late = Client().get(link)
-    assert late.status_code == 200 and "This link does not work any more" in late.content.decode()
+    assert late.status_code == 200 and late.context["validlink"] is False
 
 
 def test_reset_ends_every_session_of_the_user(client, clock, member, mailoutbox):
@@ -116,15 +116,15 @@ def test_unknown_address_looks_the_same_and_sends_nothing(client, clock, member,
 def test_mismatched_or_weak_new_password_rerenders_with_a_message(client, clock, member, mailoutbox):
     form_url = client.get(ask_for_link(client, "member@acme.example", mailoutbox))["Location"]
     mismatch = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD + "x"})
-    assert mismatch.status_code == 400 and "didn’t match" in mismatch.content.decode()
+    assert mismatch.status_code == 400 and mismatch.context["form"].has_error("new_password2", "password_mismatch")
     weak = client.post(form_url, {"new_password1": "1234567890", "new_password2": "1234567890"})
-    assert weak.status_code == 400 and "This password is too common." in weak.content.decode()
+    assert weak.status_code == 400 and weak.context["form"].has_error("new_password2", "password_too_common")
     assert member.__class__.objects.get(pk=member.pk).check_password(PASSWORD)
 
 
 def test_malformed_address_is_a_clear_error(client, clock):
     response = client.post(reverse("accounts:password_reset"), {"email": "not an address"})
-    assert response.status_code == 400 and "Enter a valid email address." in response.content.decode()
+    assert response.status_code == 400 and response.context["form"].has_error("email", "invalid")
 
 
 def test_sign_in_page_links_to_the_reset(client, clock):

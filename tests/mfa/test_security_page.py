@@ -100,7 +100,7 @@ def test_replacing_the_authenticator_keeps_the_old_one_until_the_new_one_is_conf
 
     since = last_event_id()
     wrong = client.post(reverse("mfa:enroll_confirm"), {"code": otp.totp(vault_secret(old), now=clock.now + 30)})
-    assert wrong.status_code == 400 and "That code is not correct" in wrong.content.decode()
+    assert wrong.status_code == 400 and wrong.context["form"].has_error("code", "invalid_code")
     done = client.post(reverse("mfa:enroll_confirm"), {"code": otp.totp(new_secret, now=clock.now)})
     assert done.status_code == 200
     new_codes = SHOWN_CODE.findall(done.content.decode())
@@ -139,7 +139,7 @@ def test_step_up_accepts_a_recovery_code_in_place_of_the_app(client, clock, memb
     assert 'name="recovery_code"' in form and 'name="code"' not in form
     wrong = client.post(reverse("mfa:stepup"), {"password": PASSWORD, "recovery_code": "00000-00000",
                                                 "method": "recovery", "next": "/security/"})
-    assert wrong.status_code == 400 and "That recovery code is not correct" in wrong.content.decode()
+    assert wrong.status_code == 400 and wrong.context["form"].has_error("recovery_code", "invalid_recovery_code")
     ok = client.post(reverse("mfa:stepup"), {"password": PASSWORD, "recovery_code": codes[4],
                                              "method": "recovery", "next": "/security/"})
     assert ok.status_code == 302 and ok["Location"] == "/security/"
@@ -193,13 +193,13 @@ def test_download_refuses_codes_that_are_not_the_users(client, clock, make_user,
     other = make_user("other@acme.example")
     force_sign_in(client, other)
     response = client.post(reverse("mfa:recovery_codes_download"), {"codes": codes})
-    assert response.status_code == 400 and "no longer valid" in response.content.decode()
+    assert response.status_code == 400 and "Content-Disposition" not in response  # no file, the codes page
+    assert response.templates[0].name == "mfa/recovery_codes_new.html"
 
 
 def test_mfa_cannot_be_turned_off_while_an_organization_requires_it(client, clock, stepped_up):
     get = client.get(reverse("mfa:disable"))
-    assert get.status_code == 403
-    assert "Acme Calibration requires multi-factor authentication. It cannot be turned off." in get.content.decode()
+    assert get.status_code == 403 and f'action="{reverse("mfa:disable")}"' not in get.content.decode()  # no button
     post = client.post(reverse("mfa:disable"))
     assert post.status_code == 403
     assert Authenticator.objects.filter(user=stepped_up).count() == 1
@@ -214,7 +214,7 @@ def test_mfa_cannot_be_turned_off_during_a_grace_period(client, clock, make_user
     enroll_with_codes(user, now=clock.now - 60)
     force_sign_in(client, user, verified_at=clock.now, stepped_up_at=clock.now)
     response = client.post(reverse("mfa:disable"))
-    assert response.status_code == 403 and "Northwind Labs requires" in response.content.decode()
+    assert response.status_code == 403 and Authenticator.objects.filter(user=user).exists()
 
 
 def test_staff_cannot_turn_mfa_off(client, clock, make_user):
@@ -222,9 +222,7 @@ def test_staff_cannot_turn_mfa_off(client, clock, make_user):
     enroll_with_codes(user, now=clock.now - 60)
     force_sign_in(client, user, verified_at=clock.now, stepped_up_at=clock.now)
     response = client.post(reverse("mfa:disable"))
-    assert response.status_code == 403
-    assert "Staff and support accounts must always use multi-factor authentication." in response.content.decode()
-    assert Authenticator.objects.filter(user=user).exists()
+    assert response.status_code == 403 and Authenticator.objects.filter(user=user).exists()
 
 
 def test_turning_mfa_off_when_nothing_requires_it(client, clock, make_user, make_org):
@@ -276,10 +274,10 @@ def test_a_lock_refuses_the_step_up_with_a_recovery_code_too(client, clock, memb
     force_sign_in(client, member, verified_at=clock.now)
     for url in ("/stepup/?next=/mfa/setup/", "/stepup/?next=/mfa/setup/&method=recovery"):
         locked = client.get(url)
-        assert locked.status_code == 403 and "Use a recovery code" not in locked.content.decode()
+        assert locked.status_code == 403 and locked.templates[0].name == "mfa/locked.html"
     refused = client.post(reverse("mfa:stepup"), {"password": PASSWORD, "recovery_code": codes[0],
                                                   "method": "recovery", "next": "/mfa/setup/"})
-    assert refused.status_code == 403 and "support desk" in refused.content.decode()
+    assert refused.status_code == 403 and refused.templates[0].name == "mfa/locked.html"
     assert RecoveryCode.objects.filter(user=member, used_at__isnull=True).count() == 10
     assert throttle_of(member).locked_at == clock.moment
 

@@ -61,12 +61,11 @@ def test_admin_invites_by_email(client, clock, acme):
 def test_invite_form_errors_lose_nothing(client, clock, acme):
     sign_in(client, acme.memberships.get(role="admin").user)
     bad = invite(client, email="not an address")
-    assert bad.status_code == 400 and "Enter a valid email address." in bad.content.decode()
+    assert bad.status_code == 400 and bad.context["form"].has_error("email", "invalid")
     member = invite(client, email="MEMBER@acme.example")
-    assert member.status_code == 400
-    assert "member@acme.example is already a member of Acme Calibration." in member.content.decode()
+    assert member.status_code == 400 and member.context["form"].has_error("email", "already_member")
     role = invite(client, role="owner")
-    assert role.status_code == 400 and "Select a valid choice." in role.content.decode()
+    assert role.status_code == 400 and role.context["form"].has_error("role", "invalid_choice")
     assert mail.outbox == [] and not Invitation.objects.exists() and org_events() == []
 
 
@@ -81,7 +80,7 @@ def test_mail_server_down_saves_nothing(client, clock, acme, settings, refusing_
     assert record.levelname == "ERROR"
     assert record.getMessage().startswith(
         "Could not send the invitation e-mail of organization acme: ConnectionRefusedError: ")
-    assert "The invitation e-mail could not be sent. Nothing was saved" in response.content.decode()
+    assert response.context["form"].has_error("__all__", "mail_failed")
     assert not Invitation.objects.exists() and org_events() == []
 
 
@@ -127,13 +126,12 @@ def test_admin_withdraws_an_invitation(client, clock, acme, invited):
     response = client.post(f"/orgs/acme/invitations/{invitation.pk}/revoke/")
     assert response.status_code == 302 and response["Location"] == "/orgs/acme/settings/"
     again = client.post(f"/orgs/acme/invitations/{invitation.pk}/revoke/")
-    assert again.status_code == 400 and "This invitation was withdrawn" in again.content.decode()
+    assert again.status_code == 400 and again.context["error_code"] == "revoked"
     assert org_events()[-1] == ("organization.invitation_revoked", admin.pk, None, acme.pk,
                                 {"invitation_id": invitation.pk, "email": "new@acme.example", "reason": "revoked"})
     client.logout()
     page = client.get(link, follow=True)
-    assert page.status_code == 400
-    assert "This invitation was withdrawn by an admin of the organization." in page.content.decode()
+    assert page.status_code == 400 and page.context["error"].code == "revoked"
 
 
 def test_new_user_sets_a_password_joins_and_sets_up_mfa_at_sign_in(client, clock, acme, invited, require_mfa):
@@ -144,10 +142,9 @@ def test_new_user_sets_a_password_joins_and_sets_up_mfa_at_sign_in(client, clock
     page = client.get("/invitations/accept/").content.decode()
     assert "You are invited as member of Acme Calibration" in page and "Choose a password" in page
     weak = client.post("/invitations/accept/", {"new_password1": "short", "new_password2": "short"})
-    assert weak.status_code == 400
-    assert "This password is too short. It must contain at least 10 characters." in weak.content.decode()
+    assert weak.status_code == 400 and weak.context["form"].has_error("new_password2", "password_too_short")
     mismatch = client.post("/invitations/accept/", {"new_password1": NEW_PASSWORD, "new_password2": "other one 42"})
-    assert mismatch.status_code == 400 and "The two password fields didn’t match." in mismatch.content.decode()
+    assert mismatch.status_code == 400 and mismatch.context["form"].has_error("new_password2", "password_mismatch")
     assert not User.objects.filter(email="new@acme.example").exists()
     done = client.post("/invitations/accept/", {"name": "Nina New", "new_password1": NEW_PASSWORD,
                                                 "new_password2": NEW_PASSWORD})
@@ -170,8 +167,7 @@ def test_a_link_works_once(client, clock, acme, invited):
     client.post("/invitations/accept/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     other = client.__class__()
     response = other.get(link, follow=True)
-    assert response.status_code == 400
-    assert "This invitation has already been used." in response.content.decode()
+    assert response.status_code == 400 and response.context["error"].code == "used"
     assert User.objects.filter(email="new@acme.example").count() == 1
 
 
@@ -196,7 +192,7 @@ def test_link_is_valid_for_seven_days_and_not_a_second_longer(client, clock, acm
     assert client.get("/invitations/accept/").status_code == 200
     clock.advance(1)
     response = client.post("/invitations/accept/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    assert response.status_code == 400 and "This invitation has expired." in response.content.decode()
+    assert response.status_code == 400 and response.context["error"].code == "expired"
     assert not User.objects.filter(email="new@acme.example").exists()
 
 
@@ -205,7 +201,7 @@ def test_max_age_is_a_setting(client, clock, acme, invited, settings):
     _, link = invited()
     assert "open this link within 90 minutes:" in mail.outbox[0].body
     clock.advance(5401)
-    assert "This invitation has expired." in client.get(link, follow=True).content.decode()
+    assert client.get(link, follow=True).context["error"].code == "expired"
 
 
 @pytest.mark.parametrize("mangle", [
@@ -216,8 +212,7 @@ def test_max_age_is_a_setting(client, clock, acme, invited, settings):
 def test_tampered_or_unknown_links_are_refused(client, clock, acme, invited, mangle):
     _, link = invited()
     response = client.get(f"/invitations/{mangle(link.split('/')[2])}/", follow=True)
-    assert response.status_code == 400
-    assert "This invitation link is not valid." in response.content.decode()
+    assert response.status_code == 400 and response.context["error"].code == "invalid"
     assert client.get("/invitations/accept/").status_code == 400  # nothing left in the session
 
 

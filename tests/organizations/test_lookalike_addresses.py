@@ -16,8 +16,6 @@ from twostep.organizations.models import Invitation, Membership, Organization
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a long new passphrase 42"
-LOOK_ALIKE_INVITATION = ("An open invitation goes to an address that looks the same. Withdraw it first if it was "
-                         "the wrong address.")
 
 
 @pytest.fixture
@@ -38,17 +36,17 @@ def test_inviting_another_spelling_invites_the_accounts_address(admin_client, ty
     assert [m.to for m in mail.outbox] == [[REAL]]
 
 
-@pytest.mark.parametrize("typed, message", [*((t, UNUSUAL) for t in REFUSED), (CYRILLIC, LOOKS_THE_SAME)])
-def test_inviting_a_look_alike_is_refused_with_the_reason(admin_client, typed, message):
+@pytest.mark.parametrize("typed, code", [*((t, "unusual_characters") for t in REFUSED), (CYRILLIC, "look_alike")])
+def test_inviting_a_look_alike_is_refused_with_the_reason(admin_client, typed, code):
     response = invite(admin_client, typed)
-    assert response.status_code == 400 and message in response.content.decode()
+    assert response.status_code == 400 and response.context["form"].has_error("email", code)
     assert not Invitation.objects.exists() and mail.outbox == []
 
 
 def test_two_open_invitations_cannot_go_to_addresses_that_look_the_same(admin_client):
     assert invite(admin_client, "nina@northwind.example").status_code == 302
     response = invite(admin_client, "nina@n\u043erthwind.example")  # U+043E CYRILLIC SMALL LETTER O
-    assert response.status_code == 400 and LOOK_ALIKE_INVITATION in response.content.decode()
+    assert response.status_code == 400 and response.context["form"].has_error("email", "look_alike_invitation")
     assert list(Invitation.objects.values_list("email", flat=True)) == ["nina@northwind.example"]
     assert [m.to for m in mail.outbox] == [["nina@northwind.example"]]
 
@@ -58,7 +56,7 @@ def test_an_invitation_cannot_create_a_look_alike_of_an_account_made_since(clien
     make_user(REAL)
     client.get(link)
     response = client.post("/invitations/accept/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    assert response.status_code == 400 and LOOKS_THE_SAME in response.content.decode()
+    assert response.status_code == 400 and response.context["error"].code == "look_alike"
     assert list(User.objects.filter(memberships__isnull=True).values_list("email", flat=True)) == [REAL]
     invitation.refresh_from_db()
     assert invitation.accepted_at is None

@@ -52,8 +52,7 @@ def test_last_admin_cannot_be_demoted(client, clock, acme):
     admin, _ = ids(acme)
     sign_in(client, admin.user)
     response = client.post(f"/orgs/acme/members/{admin.pk}/role/", {"role": "member"})
-    assert response.status_code == 400
-    assert "This is the organization&#x27;s only admin." in response.content.decode()
+    assert response.status_code == 400 and response.context["error_code"] == "last_admin"
     assert Membership.objects.get(pk=admin.pk).role == "admin" and org_events() == []
 
 
@@ -61,7 +60,7 @@ def test_unknown_role_is_refused(client, clock, acme):
     admin, member = ids(acme)
     sign_in(client, admin.user)
     response = client.post(f"/orgs/acme/members/{member.pk}/role/", {"role": "owner"})
-    assert response.status_code == 400 and "Choose the role Admin or Member." in response.content.decode()
+    assert response.status_code == 400 and response.context["error_code"] == "invalid_choice"
     assert Membership.objects.get(pk=member.pk).role == "member"
 
 
@@ -82,7 +81,7 @@ def test_last_admin_cannot_be_removed(client, clock, acme):
     admin, _ = ids(acme)
     sign_in(client, admin.user)
     response = client.post(f"/orgs/acme/members/{admin.pk}/remove/")
-    assert response.status_code == 400 and "only admin" in response.content.decode()
+    assert response.status_code == 400 and response.context["error"].code == "last_admin"
     assert Membership.objects.filter(pk=admin.pk).exists() and org_events() == []
 
 

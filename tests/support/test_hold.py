@@ -52,11 +52,10 @@ def test_support_lifts_the_hold_with_a_note_and_the_user_can_sign_in_again(
     form = client.get(url)
     assert form.status_code == 200 and "Lift the hold on member@acme.example?" in form.content.decode()
     blank = client.post(url, {**BY_CALL, "reason": "  "})
-    assert blank.status_code == 400 and "Say how you checked that you are dealing with the owner" in \
-        blank.content.decode() and still_held(held)
+    assert blank.status_code == 400 and blank.context["form"].has_error("reason", "required") and still_held(held)
     unchecked = client.post(url, {"reason": CHECKED, "identity_check": ""})
-    assert unchecked.status_code == 400 and "Choose how you checked who the person is" in \
-        unchecked.content.decode() and still_held(held)
+    assert unchecked.status_code == 400 and unchecked.context["form"].has_error("identity_check", "required")
+    assert still_held(held)
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(url, {**BY_CALL, "reason": CHECKED, "ticket": "HELP-9"})
     assert done.status_code == 302 and done["Location"] == reverse("support:user", args=[held.pk])
@@ -72,18 +71,18 @@ def test_support_lifts_the_hold_with_a_note_and_the_user_can_sign_in_again(
     assert CHECKED not in mail.outbox[0].body and "you can sign in again" in mail.outbox[0].body
     assert post_password(Client(), "member@acme.example")["Location"] == reverse("mfa:code")
     again = client.post(url, {**BY_CALL, "reason": CHECKED})
-    assert again.status_code == 400 and "This account is not on hold." in again.content.decode()
+    assert again.status_code == 400 and again.context["refusal"].code == "not_on_hold"
 
 
 def test_support_cannot_lift_their_own_hold(client, clock, support_user):
     force_sign_in(client, support_user, verified_at=clock.now)
     hold(support_user, clock.now)  # placed directly: this session was not ended
-    page = client.get(reverse("support:user", args=[support_user.pk])).content.decode()
-    assert "You cannot lift a hold on your own account" in page and "Lift the hold…" not in page
+    page = client.get(reverse("support:user", args=[support_user.pk]))
     url = reverse("support:lift_hold", args=[support_user.pk])
+    assert page.context["hold_refusal"].code == "own_account" and url not in page.content.decode()
     assert client.get(url).status_code == 403
     response = client.post(url, {**BY_CALL, "reason": CHECKED})
-    assert response.status_code == 403 and "You cannot lift a hold on your own account" in response.content.decode()
+    assert response.status_code == 403 and response.context["form"].has_error("__all__", "own_account")
     assert still_held(support_user)
 
 
@@ -92,10 +91,9 @@ def test_support_cannot_lift_a_staff_accounts_hold_but_a_superuser_can(client, c
     hold(colleague, clock.now)
     url = reverse("support:lift_hold", args=[colleague.pk])
     force_sign_in(client, support_user, verified_at=clock.now)
-    assert "only a superuser or an operator (twostep lift-hold)" in \
-        client.get(reverse("support:user", args=[colleague.pk])).content.decode()
+    assert client.get(reverse("support:user", args=[colleague.pk])).context["hold_refusal"].code == "staff_account"
     response = client.post(url, {**BY_CALL, "reason": CHECKED})
-    assert response.status_code == 403 and "This is a staff account" in response.content.decode()
+    assert response.status_code == 403 and response.context["form"].has_error("__all__", "staff_account")
     assert still_held(colleague)
     root = User.objects.create_superuser("root@twostep.example", "x" * 12)
     force_sign_in(client, root, verified_at=clock.now)
@@ -133,7 +131,7 @@ def test_an_account_not_on_hold_is_not_offered_a_lift(client, clock, support_use
     assert 'name="lift_hold"' not in client.get(reverse("support:reset", args=[member.pk])).content.decode()
     assert "Lift the hold" not in client.get(reverse("support:user", args=[member.pk])).content.decode()
     page = client.get(reverse("support:lift_hold", args=[member.pk]))
-    assert page.status_code == 200 and "This account is not on hold." in page.content.decode()
+    assert page.status_code == 200 and page.context["refusal"].code == "not_on_hold"
 
 
 def test_operators_lift_a_hold_from_the_command_line(clock, held, make_user, django_capture_on_commit_callbacks):

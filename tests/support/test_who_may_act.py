@@ -40,7 +40,7 @@ def test_the_reset_use_case_refuses_on_its_own(clock, people):
     with pytest.raises(services.OwnAccountError) as own:
         services.reset_user_mfa(people["support"], actor=people["support"], reason="Lost phone",
                                 identity_check="callback", now=clock.now)
-    assert own.value.code == "own_account" and "You cannot reset your own MFA here" in own.value.message
+    assert own.value.code == "own_account"
     assert Authenticator.objects.filter(user=people["support"]).count() == 1
     assert not AuditEvent.objects.filter(action="mfa.reset").exists()
 
@@ -48,7 +48,7 @@ def test_the_reset_use_case_refuses_on_its_own(clock, people):
 def test_the_access_pass_use_case_refuses_on_its_own(clock, people):
     with pytest.raises(services.StaffAccountError) as staff:
         services.issue_user_access_pass(people["colleague"], actor=people["support"], reason="No mail", now=clock.now)
-    assert staff.value.code == "staff_account" and "(twostep access-pass)" in staff.value.message
+    assert staff.value.code == "staff_account"
     assert not AccessPass.objects.exists() and not AuditEvent.objects.filter(action="mfa.access_pass_issued").exists()
     text, row = services.issue_user_access_pass(people["colleague"], actor=OPERATOR, reason="No mail", now=clock.now)
     assert (row.user, row.issued_by_label) == (people["colleague"], "operator (command line)")
@@ -59,7 +59,7 @@ def test_the_lift_hold_use_case_refuses_on_its_own(clock, people):
     with pytest.raises(services.StaffAccountError) as staff:
         services.lift_user_hold(people["colleague"], actor=people["support"], reason="Called back",
                                 identity_check="callback", now=clock.now)
-    assert staff.value.code == "staff_account" and "(twostep lift-hold)" in staff.value.message
+    assert staff.value.code == "staff_account"
     assert holds.active_hold(people["colleague"]) is not None
     services.lift_user_hold(people["colleague"], actor=OPERATOR, reason="Called back", identity_check="callback",
                             now=clock.now)

@@ -1,10 +1,17 @@
 """Responses for tries refused by throttling (429 with Retry-After), for a locked MFA and for an account on
-hold (403)."""
+hold (403), and a refusal shown on its form."""
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from twostep.audit import events
 from twostep.mfa.conf import app_settings
+
+
+def form_error(form, field: str | None, exc) -> None:
+    """Show ``exc`` (a ``ServiceError``) on ``form``'s ``field`` (None: the whole form) under its stable ``code``,
+    so that ``form.has_error(field, code)`` tells the refusals apart."""
+    form.add_error(field, ValidationError(exc.message, code=exc.code))
 
 
 def throttled(request, template_name: str, context: dict, retry_after: int):

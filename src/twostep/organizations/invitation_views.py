@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -53,12 +54,12 @@ class InviteView(View):
                 invitation = invitations.invite_member(organization, actor=request.user, now=clock_now(),
                                                        request=request, **form.cleaned_data)
             except ServiceError as exc:  # an InvitationError, or an AddressError the form let through
-                form.add_error("email", exc.message)
+                form.add_error("email", ValidationError(exc.message, code=exc.code))
             except (smtplib.SMTPException, OSError) as exc:
                 # The cause for the operator; the mail (and its token) is not logged.
                 logger.error("Could not send the invitation e-mail of organization %s: %s: %s", slug,
                              type(exc).__name__, exc)
-                form.add_error(None, MAIL_FAILED)
+                form.add_error(None, ValidationError(MAIL_FAILED, code="mail_failed"))
                 status = 503
             else:
                 messages.success(request, f"Invitation sent to {invitation.email}.")
@@ -76,7 +77,7 @@ def revoke_invitation(request, slug: str, pk: int):
     try:
         invitations.revoke_invitation(invitation, actor=request.user, now=clock_now(), request=request)
     except invitations.InvitationError as exc:
-        return settings_error(request, organization, exc.message)
+        return settings_error(request, organization, exc.message, exc.code)
     messages.success(request, f"The invitation of {invitation.email} was withdrawn; its link no longer works.")
     return redirect("organizations:settings", slug=slug)
 

@@ -37,10 +37,10 @@ def organization_settings(request, slug: str):
     return render(request, "organizations/settings.html", settings_context(organization))
 
 
-def settings_error(request, organization, message: str):
-    """The settings page again with ``message`` at the top (HTTP 400)."""
-    return render(request, "organizations/settings.html", settings_context(organization, error=message),
-                  status=400)
+def settings_error(request, organization, message: str, code: str | None):
+    """The settings page again with ``message`` at the top (HTTP 400); ``code`` is the refusal's stable code."""
+    return render(request, "organizations/settings.html",
+                  settings_context(organization, error=message, error_code=code), status=400)
 
 
 @never_cache
@@ -52,12 +52,13 @@ def change_member_role(request, slug: str, pk: int):
     target = get_object_or_404(Membership.objects.select_related("user"), pk=pk, organization=organization)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        return settings_error(request, organization, str(form.errors["role"][0]))
+        refused = form.errors.as_data()["role"][0]
+        return settings_error(request, organization, str(form.errors["role"][0]), refused.code)
     try:
         changed = membership.change_role(target, role=form.cleaned_data["role"], actor=request.user,
                                          request=request)
     except membership.MembershipError as exc:
-        return settings_error(request, organization, exc.message)
+        return settings_error(request, organization, exc.message, exc.code)
     messages.success(request, f"{changed.user.email} is now {changed.get_role_display().lower()} "
                               f"of {organization.name}.")
     if changed.user_id == request.user.pk and not changed.is_admin:
@@ -84,7 +85,7 @@ class RemoveMemberView(View):
         try:
             membership.remove_member(target, actor=request.user, request=request)
         except membership.MembershipError as exc:
-            return render(request, self.template_name, {"membership": target, "error": exc.message}, status=400)
+            return render(request, self.template_name, {"membership": target, "error": exc}, status=400)
         messages.success(request, f"{target.user.email} is no longer a member of {target.organization.name}.")
         if target.user_id == request.user.pk:
             return redirect("home")

@@ -15,7 +15,7 @@ from twostep.support import services
 from twostep.support.access import support_required
 from twostep.support.forms import LiftHoldForm
 from twostep.support.services import lift_user_hold
-from twostep.support.views import refused_page, target_user
+from twostep.support.views import form_error, refused_page, target_user
 
 
 @method_decorator([never_cache, csrf_protect, support_required], name="dispatch")
@@ -30,7 +30,7 @@ class LiftHoldView(View):
         if refused := refused_page(self, request, target, services.LIFT_HOLD):
             return refused
         if holds.active_hold(target) is None:
-            return self.render(request, target, None, refusal=holds.NotOnHoldError.message)
+            return self.render(request, target, None, refusal=holds.NotOnHoldError())
         return self.render(request, target, LiftHoldForm())
 
     def post(self, request, pk: int):
@@ -45,14 +45,15 @@ class LiftHoldView(View):
                            identity_check=form.cleaned_data["identity_check"], ticket=form.cleaned_data["ticket"],
                            now=clock_now(), request=request)
         except (holds.ReasonRequiredError, IdentityCheckRequiredError) as exc:
-            form.add_error("reason" if isinstance(exc, holds.ReasonRequiredError) else "identity_check", exc.message)
+            form_error(form, "reason" if isinstance(exc, holds.ReasonRequiredError) else "identity_check", exc)
             return self.render(request, target, form, status=400)
         except holds.NotOnHoldError as exc:
-            return self.render(request, target, None, refusal=exc.message, status=400)
+            return self.render(request, target, None, refusal=exc, status=400)
         messages.success(request, f"The hold on {target.email} was lifted; they were told by e-mail and can sign in "
                                   "again.")
         return redirect("support:user", pk=target.pk)
 
-    def render(self, request, target, form, *, refusal: str = "", status: int = 200):
+    def render(self, request, target, form, *, refusal=None, status: int = 200):
+        """``refusal``: the ``ServiceError`` shown in place of the form, if any."""
         return render(request, self.template_name, {"target": target, "form": form, "refusal": refusal,
                                                     "hold": holds.active_hold(target)}, status=status)

@@ -14,7 +14,7 @@ from twostep.mfa.mailbox.access_passes import AccessPassReasonRequiredError
 from twostep.support import lookup, services
 from twostep.support.access import support_required
 from twostep.support.forms import IssueAccessPassForm
-from twostep.support.views import refused_page, target_user
+from twostep.support.views import form_error, refused_page, target_user
 
 
 @method_decorator([shows_secret, never_cache, csrf_protect, support_required], name="dispatch")
@@ -29,7 +29,7 @@ class AccessPassView(View):
         if refused := refused_page(self, request, target, services.ACCESS_PASS):
             return refused
         if not_needed := services.access_pass_not_needed(target):
-            return self.render(request, target, None, refusal=not_needed)
+            return self.render(request, target, None, refusal=services.AccessPassNotNeededError(not_needed))
         return self.render(request, target, IssueAccessPassForm())
 
     def post(self, request, pk: int):
@@ -43,18 +43,19 @@ class AccessPassView(View):
             text, row = services.issue_user_access_pass(target, actor=request.user, now=clock_now(),
                                                         request=request, **form.cleaned_data)
         except services.NotAllowedError as exc:
-            form.add_error(None, exc.message)
+            form_error(form, None, exc)
             return self.render(request, target, form, status=403)
         except AccessPassReasonRequiredError as exc:
-            form.add_error("reason", exc.message)
+            form_error(form, "reason", exc)
             return self.render(request, target, form, status=400)
         except services.AccessPassNotNeededError as exc:
-            return self.render(request, target, None, refusal=exc.message, status=400)
+            return self.render(request, target, None, refusal=exc, status=400)
         return render(request, "support/access_pass_issued.html", {
             "target": target, "access_pass": text, "row": row,
             "lifetime": lookup.duration(app_settings().access_pass_lifetime)})
 
-    def render(self, request, target, form, *, refusal: str = "", status: int = 200):
+    def render(self, request, target, form, *, refusal=None, status: int = 200):
+        """``refusal``: the ``ServiceError`` shown in place of the form, if any."""
         return render(request, self.template_name, {
             "target": target, "form": form, "refusal": refusal,
             "lifetime": lookup.duration(app_settings().access_pass_lifetime)}, status=status)

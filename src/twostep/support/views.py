@@ -4,6 +4,7 @@ its answer and audit a refusal."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -28,15 +29,20 @@ PAGE_SIZE = 20
 def refused_page(view, request, target, action: str, form=None):
     """The 403 page when the signed-in support user may not take ``action`` on ``target`` (audited
     ``access.denied`` with the refusal's code as the rule), or None when they may. ``form`` (a POST's) shows the
-    reason as its error; without one the page shows it in place of the form."""
+    reason as its error (under the refusal's code); without one the page shows it in place of the form."""
     refused = services.refusal(request.user, target, action)
     if refused is None:
         return None
     record_denial(request, rule=refused.code, subject=target)
     if form is None:
-        return view.render(request, target, None, refusal=refused.message, status=403)
-    form.add_error(None, refused.message)
+        return view.render(request, target, None, refusal=refused, status=403)
+    form_error(form, None, refused)
     return view.render(request, target, form, status=403)
+
+
+def form_error(form, field: str | None, exc) -> None:
+    """Show ``exc`` (a ``ServiceError``) on ``form``'s ``field`` (None: the whole form) under its stable code."""
+    form.add_error(field, ValidationError(exc.message, code=exc.code))
 
 
 @never_cache
@@ -62,8 +68,8 @@ def user_detail(request, pk: int):
     pass_refusal = services.access_pass_refusal(request.user, target)
     return render(request, "support/user.html", {
         "dossier": lookup.dossier(target, now=clock_now()),
-        "refusal": services.refusal_message(request.user, target, services.RESET),
-        "hold_refusal": services.refusal_message(request.user, target, services.LIFT_HOLD),
+        "refusal": services.refusal(request.user, target, services.RESET),
+        "hold_refusal": services.refusal(request.user, target, services.LIFT_HOLD),
         "pass_refusal": pass_refusal,
         "pass_form": None if pass_refusal else IssueAccessPassForm(),
         "pass_lifetime": lookup.duration(app_settings().access_pass_lifetime)})
@@ -81,7 +87,7 @@ class ResetView(View):
         if refused := refused_page(self, request, target, services.RESET):
             return refused
         if not has_factors(target):
-            return self.render(request, target, None, refusal=NothingToResetError.message)
+            return self.render(request, target, None, refusal=NothingToResetError())
         return self.render(request, target, reset_form(target))
 
     def post(self, request, pk: int):
@@ -97,19 +103,20 @@ class ResetView(View):
                                              ticket=form.cleaned_data["ticket"], now=clock_now(), request=request,
                                              lift_hold=form.cleaned_data.get("lift_hold", False))
         except services.NotAllowedError as exc:
-            form.add_error(None, exc.message)
+            form_error(form, None, exc)
             return self.render(request, target, form, status=403)
         except (ReasonRequiredError, IdentityCheckRequiredError) as exc:
-            form.add_error("reason" if isinstance(exc, ReasonRequiredError) else "identity_check", exc.message)
+            form_error(form, "reason" if isinstance(exc, ReasonRequiredError) else "identity_check", exc)
             return self.render(request, target, form, status=400)
         except NothingToResetError as exc:
-            return self.render(request, target, None, refusal=exc.message, status=400)
+            return self.render(request, target, None, refusal=exc, status=400)
         messages.success(request, f"MFA of {target.email} was reset. They were signed out everywhere, were "
                                   "told by e-mail, and will set up an authenticator app at their next sign-in."
                                   + HOLD_AFTER_RESET[(record.hold_lifted, record.on_hold)])
         return redirect("support:user", pk=target.pk)
 
-    def render(self, request, target, form, *, refusal: str = "", status: int = 200):
+    def render(self, request, target, form, *, refusal=None, status: int = 200):
+        """``refusal``: the ``ServiceError`` shown in place of the form, if any."""
         return render(request, self.template_name, {"target": target, "form": form, "refusal": refusal,
                                                     "hold": holds.active_hold(target)}, status=status)
 

@@ -54,7 +54,7 @@ class ChangeEmailView(View):
             try:
                 services.change_email(request.user, form.cleaned_data["email"], request=request)
             except ServiceError as exc:  # a race the form's check could not see
-                form.add_error("email", exc.message)
+                refusals.form_error(form, "email", exc)
             else:
                 messages.success(request, f"Your e-mail address is now {request.user.email}. "
                                           "We sent a notice to your old address.")

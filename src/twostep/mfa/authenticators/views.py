@@ -29,6 +29,7 @@ from django.views.decorators.http import require_safe
 
 from twostep.accounts.sessions import end_other_sessions
 from twostep.clock import now as clock_now
+from twostep.mfa import refusals
 from twostep.mfa.authenticators import enrollment as enrollments
 from twostep.mfa.authenticators import setup_binding
 from twostep.mfa.authenticators.forms import CodeForm
@@ -100,7 +101,7 @@ class EnrollConfirmView(View):
                     request.user, form.cleaned_data["code"], binding=setup_binding.existing(request),
                     now=clock_now(), request=request)
             except MfaError as exc:
-                form.add_error("code", exc.message)
+                refusals.form_error(form, "code", exc)
             else:
                 setup_binding.forget(request)
                 # Whoever signed in with the old authenticator (a stolen phone) is signed out everywhere;

@@ -77,7 +77,7 @@ class MailboxProofView(View):
         try:
             services.send_mailbox_code(request, user, now=clock_now())
         except services.MailboxSendLimitedError as exc:
-            context = self.context(request, user, CodeForm(), AccessPassForm(), refusal=exc.message)
+            context = self.context(request, user, CodeForm(), AccessPassForm(), refusal=exc)
             return refusals.throttled(request, self.template_name, context, services.RESEND_AFTER)
         messages.info(request, f"A new code is on its way to {user.email}.")
         return redirect(request.get_full_path())
@@ -90,7 +90,7 @@ class MailboxProofView(View):
             except (ThrottledError, LockedError) as exc:
                 return self.refused(request, user, exc, form, AccessPassForm())
             except MfaError as exc:
-                form.add_error("code", exc.message)
+                refusals.form_error(form, "code", exc)
                 wait = exc.retry_after  # a wrong code that began a wait says so
             else:
                 messages.success(request, self.proven_message)
@@ -105,7 +105,7 @@ class MailboxProofView(View):
             except (ThrottledError, LockedError) as exc:
                 return self.refused(request, user, exc, CodeForm(), form, pass_open=True)
             except MfaError as exc:
-                form.add_error("access_pass", exc.message)
+                refusals.form_error(form, "access_pass", exc)
                 wait = exc.retry_after
             else:
                 messages.success(request, "Your temporary access pass is accepted. Now set up your app.")

@@ -59,8 +59,8 @@ def confirm_url(slug: str, form: RequireMfaForm) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def settings_page(request, organization, form, *, status: int = 200, error: str = ""):
-    """The MFA settings page; ``error`` (a refusal's message) is shown above the form."""
+def settings_page(request, organization, form, *, status: int = 200, error=None):
+    """The MFA settings page; ``error`` (a refusal, ``services.RequireMfaError``) is shown above the form."""
     policy = services.policy_of(organization)
     has_mfa = Authenticator.objects.filter(user=request.user, confirmed_at__isnull=False).exists()
     context = {"organization": organization, "policy": policy, "form": form, "error": error,
@@ -97,7 +97,7 @@ class OrganizationMfaView(View):
                                        moment=as_datetime(clock_now()), request=request,
                                        enforce_from=start_of(day) if day else None)
         except services.OwnMfaRequiredError as exc:
-            return settings_page(request, organization, form, status=403, error=exc.message)
+            return settings_page(request, organization, form, status=403, error=exc)
         when = f" from {date_format(day, 'j F Y')}" if day else ""
         messages.success(request, f"Require MFA is now {'on' if required else 'off'} for {organization.name}{when}.")
         return redirect("mfa:organization", slug=slug)
@@ -106,7 +106,7 @@ class OrganizationMfaView(View):
         try:
             services.ensure_can_require(request.user)
         except services.OwnMfaRequiredError as exc:
-            return settings_page(request, organization, form, status=403, error=exc.message)
+            return settings_page(request, organization, form, status=403, error=exc)
         return redirect(confirm_url(organization.slug, form))
 
 
@@ -124,7 +124,7 @@ class ConfirmRequireMfaView(View):
         try:
             services.ensure_can_require(request.user)
         except services.OwnMfaRequiredError as exc:
-            return settings_page(request, organization, form, status=403, error=exc.message)
+            return settings_page(request, organization, form, status=403, error=exc)
         waiting = members.members_with_status(organization, status=members.NOT_YET)
         page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "mfa/organization_mfa_confirm.html", {
@@ -157,7 +157,7 @@ class NotifyMembersView(View):
         try:
             sent = notify.notify_members_without_mfa(organization, actor=request.user, request=request)
         except notify.NotifyError as exc:
-            return render(request, self.template_name, self.context(organization, error=exc.message), status=400)
+            return render(request, self.template_name, self.context(organization, error=exc), status=400)
         except (smtplib.SMTPException, OSError):
             error = "The mail server did not accept the e-mails. Try again in a few minutes."
             return render(request, self.template_name, self.context(organization, error=error), status=503)
@@ -168,8 +168,8 @@ class NotifyMembersView(View):
     def queue(self, request, organization):
         """Production: a worker sends the e-mails (tens of thousands must not hold a web request)."""
         if not services.policy_of(organization).required:
-            error = notify.NotRequiredError.message
-            return render(request, self.template_name, self.context(organization, error=error), status=400)
+            return render(request, self.template_name, self.context(organization, error=notify.NotRequiredError()),
+                          status=400)
         count = notify.members_without_mfa(organization).count()
         enqueue(notify.notify_members_task, organization.pk, request.user.pk)
         messages.success(request, f"Sending {count} e-mail{'s' if count != 1 else ''} to the members who have not "

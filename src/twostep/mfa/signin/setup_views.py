@@ -9,7 +9,7 @@ from django.views import View
 
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
-from twostep.mfa import policy
+from twostep.mfa import policy, refusals
 from twostep.mfa.authenticators import enrollment as enrollments
 from twostep.mfa.authenticators import setup_binding
 from twostep.mfa.authenticators.forms import CodeForm
@@ -97,7 +97,7 @@ class SetupConfirmView(View):
                     state.user, form.cleaned_data["code"], binding=setup_binding.existing(request),
                     now=clock_now(), request=request)
             except MfaError as exc:
-                form.add_error("code", exc.message)
+                refusals.form_error(form, "code", exc)
             else:
                 setup_binding.forget(request)
                 journey.complete(request, state.user, now=clock_now(), verified=True)

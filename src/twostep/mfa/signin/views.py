@@ -142,12 +142,12 @@ class CodeView(CodeStepView):
 
     def wrong_code(self, request, state, form, exc):
         if isinstance(exc, authenticators.ReplayedCodeError):  # right once, already used: not a guess, not counted
-            form.add_error("code", exc.message)
+            refusals.form_error(form, "code", exc)
             return render(request, self.template_name, self.context(state, form), status=400)
         left = _count_wrong_code(request, state)
         if left == 0:
             return redirect("mfa:signin")
-        form.add_error("code", exc.message)
+        refusals.form_error(form, "code", exc)
         context = self.context(state, form, wait=getattr(exc, "retry_after", 0), attempts_left=left)
         return render(request, self.template_name, context, status=400)
 
@@ -194,7 +194,7 @@ class RecoverySignInView(CodeStepView):
         attempts_left = _count_wrong_code(request, state)
         if attempts_left == 0:
             return redirect("mfa:signin")
-        form.add_error("recovery_code", exc.message)
+        refusals.form_error(form, "recovery_code", exc)
         context = self.context(state, form, wait=exc.retry_after, attempts_left=attempts_left)
         return render(request, self.template_name, context, status=400)
 

@@ -62,7 +62,7 @@ class StepUpView(View):
             except MfaError as exc:
                 throttled = isinstance(exc, ThrottledError)
                 form.retry_after, wait = (exc.retry_after, 0) if throttled else (0, exc.retry_after)
-                form.add_error(form.second_factor, exc.message)
+                refusals.form_error(form, form.second_factor, exc)
         if not form.is_valid():
             return self.refused(request, form, next_url, wait=wait)
         services.passed(request, now=clock_now())
