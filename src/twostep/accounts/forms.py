@@ -5,9 +5,11 @@ signed-in user's own password (``ThrottledPasswordMixin``)."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpRequest
 
 from twostep.accounts import device_cookies, password_throttle, services
 from twostep.accounts.addresses import AddressError, canonical_email
+from twostep.accounts.models import User
 from twostep.errors import ServiceError
 
 
@@ -66,6 +68,11 @@ class ThrottledPasswordMixin:
     """Checks the password of ``self.user`` (a signed-in user confirming it is them) under the throttling of
     the sign-in: the same counters, the same one-at-a-time slot. Needs ``self.user``, ``self.request``,
     ``self.now`` (Unix seconds) and sets ``self.retry_after`` (seconds) when the password was not checked."""
+
+    user: User  # set by the form that mixes this in, like the three below
+    request: HttpRequest | None
+    now: int
+    retry_after: int
 
     def check_own_password(self, password: str) -> str:
         """``password`` if it is the user's; raises ValidationError ``throttled`` or ``invalid_password``."""
