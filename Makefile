@@ -5,28 +5,41 @@ PY      = $(VENV)/bin/python
 BIND   ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n 2 --dist loadgroup
 
-.PHONY: install run test lint bench clean
+.PHONY: install install-run run test lint bench clean
 
+# Two installs into one venv: what running needs (`.`), and that plus the test tools (`.[test]`: pytest,
+# Playwright, zxing-cpp, ruff, mypy...). A stamp each; a changed pyproject.toml installs again.
 install: $(VENV)/.installed
+install-run: $(VENV)/.installed-run
 
-$(VENV)/.installed: pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	@echo "== installing dependencies to run twostep into $(VENV) (runtime only), about a minute"
+	$(PY) -m pip install -q -e .
 	touch $@
 
+$(VENV)/.installed: pyproject.toml | $(PY)
+	@echo "== installing dependencies to run and test twostep into $(VENV) (.[test]), about a minute or two"
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
 ## Serve the portal on http://$(BIND) (default 127.0.0.1:8000; SQLite in ./var, demo seeded when empty).
-run: install
+run: install-run
 	$(VENV)/bin/twostep setup-demo
 	$(VENV)/bin/twostep serve --bind $(BIND)
 
-## The whole test suite (browser tests included).
+## The whole test suite (browser tests included), after the linter and the type checker.
 test: install
 	$(VENV)/bin/ruff check src tests bench
+	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
+	$(PY) -m mypy
 
 ## Benchmarks (bench/README.md): PostgreSQL and Redis on loopback; 6-8 minutes on 2 cores.
 bench: install
@@ -34,4 +47,4 @@ bench: install
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .hypothesis .mypy_cache

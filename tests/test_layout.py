@@ -22,7 +22,7 @@ import twostep
 SRC = Path(twostep.__file__).parent.parent
 MAX_LINES = 250  # a module has fewer
 RANKS = {"otp": 0, "audit": 0, "accounts": 1, "organizations": 2, "mfa": 3, "support": 4, "ops": 4}
-ROOT_BASE = {"backing", "clock", "config", "counters", "errors", "tasks", "tuning"}
+ROOT_BASE = {"backing", "clock", "conf", "config", "counters", "errors", "tasks", "tuning"}
 ROOT_TOP = {"cli", "settings", "urls", "views", "wsgi"}
 FEATURES = ("signin", "authenticators", "mailbox", "recovery", "disown", "stepup", "account", "rollout", "staff")
 # A feature package's own modules are its own: another feature package imports only its use cases (services.py)

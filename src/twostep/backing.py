@@ -32,7 +32,7 @@ def _scheme(url: str) -> str:
     return url.split("://", 1)[0].lower() if "://" in url else ""
 
 
-def database(*, production: bool, data_dir: Path) -> dict:
+def database(*, production: bool, data_dir: Path) -> dj_database_url.DBConfig:
     """Django's ``DATABASES["default"]`` from ``DATABASE_URL``; PostgreSQL required in production."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url and production:

@@ -1,4 +1,5 @@
-"""The one clock of twostep: integer Unix seconds, from ``TWOSTEP_CLOCK`` when set, else the wall clock.
+"""The one clock of twostep: integer Unix seconds, from ``TWOSTEP_CLOCK`` when set (``twostep.conf``), else the
+wall clock.
 
 ``TWOSTEP_CLOCK`` is a callable returning Unix seconds; tests set it (it is never read from the environment),
 so no test sleeps or patches ``time``. Infrastructure beside settings, not an app: every app may import it.
@@ -8,11 +9,11 @@ Use cases take the time as ``now`` (Unix seconds); the views and middleware read
 import time
 from datetime import UTC, datetime
 
-from django.conf import settings
+from twostep.conf import app_settings
 
 
 def _seconds() -> float:
-    clock = getattr(settings, "TWOSTEP_CLOCK", None)
+    clock = app_settings().clock
     return clock() if clock is not None else time.time()
 
 

@@ -197,7 +197,7 @@ DEFAULT_FROM_EMAIL = _email["DEFAULT_FROM_EMAIL"]
 # One JSON object per line in production, plain text in the demo (TWOSTEP_LOG_FORMAT, TWOSTEP_LOG_LEVEL).
 LOGGING = _problems.read(configured_logging, production=PRODUCTION, fallback={"version": 1})
 
-# --- twostep settings (documented in twostep.mfa.conf and twostep.organizations.conf) ---
+# --- twostep settings (documented where they are read: the conf module of each app and twostep.conf) ---
 TWOSTEP_ISSUER = _problems.read(tuning.issuer, fallback="twostep")
 # TWOSTEP_MFA_REQUIRED_FOR (who must use MFA), TWOSTEP_TOTP_*, TWOSTEP_PENDING_*, TWOSTEP_THROTTLE_*,
 # TWOSTEP_CODE_LOCK_AFTER, TWOSTEP_PASSWORD_*, TWOSTEP_RESET_MAIL* and TWOSTEP_SESSION_*: every name and range is in

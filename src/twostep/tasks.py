@@ -1,8 +1,8 @@
 """Work that must not run inside a request (bulk e-mail to every member of a large organization), or that
 must run later (a check once a pending sign-in has run out).
 
-Infrastructure beside settings, not an app: it imports no twostep app, so any app (``mfa`` for the
-notify-members action) may use it without breaking the one-way imports.
+Infrastructure beside settings, not an app: it imports no twostep app (its settings are ``twostep.conf``), so
+any app (``mfa`` for the notify-members action) may use it without breaking the one-way imports.
 
 ``enqueue(func, *args, **kwargs)`` runs ``func(*args, **kwargs)``:
 - with ``TWOSTEP_TASKS_ASYNC`` on (the default when ``REDIS_URL`` is set): as an RQ job on the Redis
@@ -33,10 +33,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
-from twostep import clock
+from twostep.clock import now as clock_now
+from twostep.conf import app_settings
 
 logger = logging.getLogger(__name__)
 _held: list[tuple[int, int, Callable[..., Any], tuple]] = []  # heap of (due, order, func, args), in-process
@@ -47,7 +47,7 @@ _lock = threading.Lock()
 def _queue():
     import django_rq
 
-    return django_rq.get_queue(settings.TWOSTEP_TASK_QUEUE)
+    return django_rq.get_queue(app_settings().task_queue)
 
 
 def _description(func: Callable[..., Any]) -> str:
@@ -57,7 +57,7 @@ def _description(func: Callable[..., Any]) -> str:
 
 def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any):
     """Queue or run ``func``; returns the RQ job when queued now, else None (deferred to commit, or run)."""
-    if not settings.TWOSTEP_TASKS_ASYNC:
+    if not app_settings().tasks_async:
         func(*args, **kwargs)
         return None
     return _queue().enqueue_call(func, args=args, kwargs=kwargs, description=_description(func))
@@ -67,11 +67,11 @@ def enqueue_in(delay: int, func: Callable[..., Any], *args: Any) -> None:
     """Run ``func(*args)`` ``delay`` seconds from now or later, once the current transaction commits (never if
     it rolls back): on the RQ scheduler, or held in this process in the demo (see the module's notes)."""
     delay = max(int(delay), 0)
-    if settings.TWOSTEP_TASKS_ASYNC:  # RQ's scheduler keeps the wall clock
+    if app_settings().tasks_async:  # RQ's scheduler keeps the wall clock
         at = datetime.now(UTC) + timedelta(seconds=delay)
         transaction.on_commit(lambda: _queue().enqueue_at(at, func, *args, description=_description(func)))
     else:
-        due = clock.now() + delay
+        due = clock_now() + delay
         transaction.on_commit(lambda: _hold(due, func, args))
 
 
@@ -93,7 +93,7 @@ def run_due(now: int | None = None) -> int:
     """Run the held tasks that are due at ``now`` (Unix seconds; default the clock); returns how many ran.
     A task's error is logged (without its arguments) and does not stop the others."""
     done = 0
-    for func, args in _take_due(clock.now() if now is None else now):
+    for func, args in _take_due(clock_now() if now is None else now):
         try:
             func(*args)
         except Exception:
@@ -116,6 +116,6 @@ class DueTasksMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if _held and not settings.TWOSTEP_TASKS_ASYNC:
+        if _held and not app_settings().tasks_async:
             run_due()
         return response

@@ -1,14 +1,17 @@
 """The portal's user: signs in with an e-mail address in its canonical form (``accounts.addresses``);
 no two users have addresses that look the same (a unique confusable skeleton)."""
 
+from typing import ClassVar
+
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from twostep.accounts.addresses import AddressError, canonical_email, email_skeleton
+from twostep.accounts.sessions import end_all_sessions
 
 
 def validate_address(value: str) -> None:
@@ -19,14 +22,14 @@ def validate_address(value: str) -> None:
         raise ValidationError(exc.message, code=exc.code) from exc
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def get_by_natural_key(self, email: str) -> "User":
+    def get_by_natural_key(self, email: str | None) -> "User":
         """The user with exactly this address once canonical; an address that ``canonical_email`` refuses
         is nobody's (DoesNotExist, so a sign-in with it costs and answers like an unknown address)."""
         try:
-            return self.get(email=canonical_email(email))
+            return self.get(email=canonical_email(email or ""))
         except AddressError:
             raise self.model.DoesNotExist("No user has this address.") from None
 
@@ -75,7 +78,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["email"]
@@ -85,14 +88,27 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs) -> None:
         """Saving the address makes it canonical and sets its skeleton (AddressError when refused;
-        IntegrityError when another account has it or one that looks the same)."""
+        IntegrityError when another account has it or one that looks the same). Saving an active account as
+        inactive also ends all of its sessions, in the same transaction."""
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "email" in update_fields:
             self.email = canonical_email(self.email)
             self.email_skeleton = email_skeleton(self.email)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "email_skeleton"}
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            deactivating = self._deactivating(update_fields)
+            super().save(*args, **kwargs)
+            if deactivating:
+                # An inactive account's sessions only stop working; raising the epoch ends them, so that making
+                # the account active again revives none of them (ASVS 7.4.2).
+                end_all_sessions(self)
+
+    def _deactivating(self, update_fields) -> bool:
+        """True when this save turns the stored, active account inactive."""
+        if self.is_active or self.pk is None or (update_fields is not None and "is_active" not in update_fields):
+            return False
+        return type(self)._default_manager.filter(pk=self.pk, is_active=True).exists()
 
     def _get_session_auth_hash(self, secret=None) -> str:
         # Django checks this HMAC on every request; folding in session_epoch lets us end all sessions at once.

@@ -14,13 +14,13 @@ import smtplib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from twostep import clock
 from twostep.accounts.browsers import request_browser
+from twostep.accounts.conf import app_settings
 from twostep.audit.client import client_address
 from twostep.clock import as_datetime
 
@@ -43,7 +43,7 @@ def when(now: int) -> str:
     "30 November 2026 at 23:30 UTC (1 December 2026 at 00:30 Europe/Berlin)"."""
     moment = as_datetime(now)
     text = f"{_day(moment)} at {moment:%H:%M} UTC"
-    zone = getattr(settings, "TIME_ZONE", "UTC") or "UTC"
+    zone = app_settings().time_zone
     if zone in ("UTC", "Etc/UTC"):
         return text
     local = moment.astimezone(ZoneInfo(zone))
@@ -57,10 +57,10 @@ def schedule(user, template: str, subject: str, *, request=None, now: int | None
     ``now`` in Unix seconds (default: the clock); ``request`` gives the IP address shown, when there is one;
     ``context`` adds template variables (never secrets)."""
     ip = (client_address(request) or "") if request is not None else ""  # as the audit trail records it
-    context = {"user": user, "issuer": getattr(settings, "TWOSTEP_ISSUER", "twostep"), "ip": ip,
-               "browser": request_browser(request),
-               "when": when(clock.now() if now is None else now),
-               "support_contact": getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""), **context}
+    conf = app_settings()
+    context = {"user": user, "issuer": conf.issuer, "ip": ip, "browser": request_browser(request),
+               "when": when(clock.now() if now is None else now), "support_contact": conf.support_contact,
+               **context}
     message = EmailMessage(subject, render_to_string(f"{template}.txt", context), to=[user.email])
     send_after_commit([message], failure=f"Could not send the {template.rsplit('/', 1)[-1]} notice for user {user.pk}")
 

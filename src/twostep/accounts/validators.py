@@ -8,8 +8,9 @@ who knows the account would try first (ASVS 6.2.11, ``ContextWordsValidator``).
 import unicodedata
 from collections.abc import Callable, Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from twostep.accounts.conf import app_settings
 
 # The sign-in and step-up forms take passwords up to this many characters; a longer one could be set
 # but never used to sign in.
@@ -74,7 +75,7 @@ def _email_parts(email: str) -> list[str]:
 
 def context_words(user) -> list[tuple[str, str]]:
     """``(kind, word)`` for every word a password of ``user`` (saved or not) must not contain."""
-    found = [(SERVICE, text) for text in (PRODUCT_NAME, getattr(settings, "TWOSTEP_ISSUER", PRODUCT_NAME))]
+    found = [(SERVICE, text) for text in (PRODUCT_NAME, app_settings().issuer)]
     if user is not None:
         found += [(EMAIL, part) for part in _email_parts(getattr(user, "email", ""))]
         for source in _sources:

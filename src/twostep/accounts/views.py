@@ -15,9 +15,11 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
+from django.views.generic.edit import FormView
 
 from twostep.accounts import services
 from twostep.accounts.addresses import address_digest
+from twostep.accounts.conf import app_settings
 from twostep.accounts.forms import ResetRequestForm
 from twostep.accounts.headers import private_page
 from twostep.accounts.reset_limits import allow_reset_mail
@@ -43,7 +45,7 @@ def record_reset_request(request, email: str, *, account, result: str) -> None:
                   address_hmac=address_digest(email), result=result)
 
 
-class BadRequestOnInvalid:
+class BadRequestOnInvalid(FormView):
     """Re-render an invalid form with HTTP 400, like every other form of the portal."""
 
     def form_invalid(self, form):
@@ -74,7 +76,7 @@ class ResetRequestView(BadRequestOnInvalid, auth_views.PasswordResetView):
     @property
     def extra_email_context(self) -> dict:
         # The link's host comes from TWOSTEP_BASE_URL, never from the request's Host header.
-        return {"base_url": settings.TWOSTEP_BASE_URL.rstrip("/")}
+        return {"base_url": app_settings().base_url.rstrip("/")}
 
 
 @method_decorator(private_page, name="dispatch")

@@ -6,7 +6,7 @@ same client.
 
 import ipaddress
 
-from django.conf import settings
+from twostep.audit.conf import app_settings
 
 
 def client_address(request) -> str | None:
@@ -16,7 +16,7 @@ def client_address(request) -> str | None:
     the right of ``X-Forwarded-For`` (each proxy appends the address it saw; entries further left were sent
     by the client and are not trusted). With fewer entries than proxies, ``REMOTE_ADDR``."""
     raw = request.META.get("REMOTE_ADDR") or ""
-    proxies = getattr(settings, "TWOSTEP_PROXY_COUNT", 0)
+    proxies = app_settings().proxy_count
     if proxies:
         hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
         if len(hops) >= proxies:

@@ -70,17 +70,21 @@ def label(action: str) -> str:
     return LABELS.get(action, action)
 
 
+def _key(key: str) -> str:
+    return _KEYS.get(key, key).replace("_", " ")
+
+
 def _value(value: Any, key: str = "") -> str:
     if isinstance(value, str) and value in _VALUES.get(key, {}):
         return _VALUES[key][value]
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
-        return ", ".join(f"{_KEYS.get(k, k).replace('_', ' ')} {_value(v)}" for k, v in value.items())
+        return ", ".join(f"{_key(k)} {_value(v)}" for k, v in value.items())
     return "—" if value is None or value == "" else str(value)
 
 
 def summary(detail: dict | None) -> str:
     """``detail`` as "reason: Lost phone; ticket: T-1", ids left out."""
-    return "; ".join(f"{_KEYS.get(key, key).replace('_', ' ')}: {_value(value, key)}"
+    return "; ".join(f"{_key(key)}: {_value(value, key)}"
                      for key, value in (detail or {}).items() if not key.endswith(("_id", "_hmac")))

@@ -8,12 +8,14 @@ running services (``check_services``) are tagged ``database`` like Django's own:
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
+from twostep.conf import app_settings as twostep_settings
 from twostep.mfa.authenticators import vault
 from twostep.mfa.models import Authenticator
+from twostep.ops.conf import app_settings
 from twostep.ops.health import cache_keeps_a_value
 
 POSTGRESQL = "django.db.backends.postgresql"
@@ -22,8 +24,8 @@ KEY_SAMPLE = 20  # stored authenticators (the newest) opened by the key check
 
 
 @register("twostep", deploy=True)
-def check_production_services(app_configs, **kwargs) -> list:
-    problems = []
+def check_production_services(app_configs, **kwargs) -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
     if settings.DATABASES["default"]["ENGINE"] != POSTGRESQL:
         problems.append(Error("The database is not PostgreSQL.", hint="Set DATABASE_URL=postgresql://...",
                               id="twostep.E101"))
@@ -31,11 +33,11 @@ def check_production_services(app_configs, **kwargs) -> list:
         problems.append(Error("The cache is not Redis: the production profile keeps the throttling counters, "
                               "which every app server must share, in Redis.", hint="Set REDIS_URL=redis://...",
                               id="twostep.E102"))
-    if not settings.TWOSTEP_TASKS_ASYNC:
+    if not twostep_settings().tasks_async:
         problems.append(Warning("Tasks run inside the request (TWOSTEP_TASKS_ASYNC is off): bulk e-mail "
                                 "would hold a web worker.", hint="Set REDIS_URL and run `twostep rqworker`.",
                                 id="twostep.W103"))
-    if not settings.TWOSTEP_METRICS_TOKEN:
+    if not app_settings().metrics_token:
         problems.append(Warning("TWOSTEP_METRICS_TOKEN is not set: /metrics is off in the production profile "
                                 "(and open to anyone in the demo).", id="twostep.W104"))
     return problems

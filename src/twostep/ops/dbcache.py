@@ -15,6 +15,7 @@ Django's ``DatabaseCache`` is made fit for counters that must hold under attack:
 
 import base64
 import pickle
+from collections.abc import Callable
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
@@ -25,6 +26,10 @@ TABLE = "twostep_cache"
 
 
 class SharedDatabaseCache(DatabaseCache):
+    # Members of Django's DatabaseCache that its stubs leave out.
+    _table: str
+    _base_set: Callable[..., bool]
+
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)
         # Once more after a lost race (another process inserted the key first), then it is an outage.

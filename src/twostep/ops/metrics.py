@@ -24,6 +24,7 @@ from prometheus_client import (
 )
 
 from twostep.audit import events
+from twostep.ops.conf import app_settings
 
 SIGNINS = Counter("twostep_signins", "Password steps by outcome (success = signed in).", ["outcome"])
 CODE_FAILURES = Counter("twostep_code_failures", "Wrong or replayed verification codes at sign-in.")
@@ -35,7 +36,7 @@ REQUEST_SECONDS = Histogram("twostep_request_duration_seconds", "Time to answer 
                             buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.5, 5.0, 10.0))
 
 # audit action -> the counters (with labels) it moves
-ACTION_COUNTERS = {
+ACTION_COUNTERS: dict[str, list[tuple[Counter, dict[str, str]]]] = {
     events.SIGNIN_SUCCEEDED: [(SIGNINS, {"outcome": "success"})],
     events.SIGNIN_FAILED: [(SIGNINS, {"outcome": "failure"})],
     events.SIGNIN_THROTTLED: [(SIGNINS, {"outcome": "throttled"}), (THROTTLED, {"step": "password"})],
@@ -64,7 +65,7 @@ def observe_request(method: str, view: str, status: int, seconds: float) -> None
 
 
 def metrics_view(request) -> HttpResponse:
-    token = settings.TWOSTEP_METRICS_TOKEN
+    token = app_settings().metrics_token
     if token:
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
         if scheme != "Bearer" or not constant_time_compare(given.strip(), token):

@@ -12,11 +12,12 @@ they touch neither the database nor the cache, which may be what just failed.
 import logging
 import sys
 
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
 from redis import exceptions as redis_errors
+
+from twostep.ops.conf import app_settings
 
 logger = logging.getLogger("twostep.ops.outages")
 
@@ -46,7 +47,7 @@ def page(status: int, context: dict | None = None, request=None) -> str:
     """The page of ``status`` (rendered without context processors unless ``request`` is given); a plain line
     if even that fails."""
     try:
-        context = {"support_contact": getattr(settings, "TWOSTEP_SUPPORT_CONTACT", ""), **(context or {})}
+        context = {"support_contact": app_settings().support_contact, **(context or {})}
         return render_to_string(PAGES.get(status, f"{status}.html"), context, request)
     except Exception as exc:  # the template itself needs something that is down (e.g. the static manifest)
         logger.warning("error page %s could not be rendered (%s)", status, type(exc).__name__)

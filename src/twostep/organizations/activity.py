@@ -14,7 +14,10 @@ The audit page, ``twostep audit-export --organization`` and the members page (an
 Events recorded for another organization never show.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models.expressions import NegatedExpression
 from django.db.models.query import ModelIterable
 
 from twostep.audit.models import AuditEvent
@@ -25,7 +28,7 @@ CLIENT_DETAIL_NAMES = ("ip", "user_agent", "browser")
 CLIENT_DETAIL_SUFFIXES = ("_ip", "_agent", "_browser")
 
 
-def only_here(organization, user_ref) -> Exists:
+def only_here(organization, user_ref) -> NegatedExpression:
     """The member ``user_ref`` (an OuterRef to a user id) belongs to no organization but ``organization``."""
     return ~Exists(Membership.objects.filter(user=user_ref).exclude(organization=organization))
 
@@ -38,14 +41,25 @@ def joined_by(organization, user_ref, moment_ref) -> Exists:
 def member_client_shown(organization, moment: str) -> Q:
     """For ``organization``'s memberships: the member's client of the moment named ``moment`` (an annotation, such
     as when they set up MFA) may be shown, by the same rule as their account events."""
-    return Q(created_at__lte=F(moment)) & only_here(organization, OuterRef("user_id"))
+    return Q(created_at__lte=F(moment)) & Q(only_here(organization, OuterRef("user_id")))
 
 
 def is_client_detail(key: str) -> bool:
     return key in CLIENT_DETAIL_NAMES or key.endswith(CLIENT_DETAIL_SUFFIXES)
 
 
-def _without_client(event: AuditEvent) -> AuditEvent:
+if TYPE_CHECKING:  # django-stubs-ext is a test dependency: only the type checker reads this
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _Shown(TypedDict):
+        client_shown: bool  # the annotation of ``events_for``
+
+    ShownEvent = WithAnnotations[AuditEvent, _Shown]
+
+
+def _without_client(event: "ShownEvent") -> "ShownEvent":
     """The event as read, with its client blanked (the model refuses to save an existing row, so it stays so)."""
     if not event.client_shown:
         event.ip_address, event.user_agent = None, ""

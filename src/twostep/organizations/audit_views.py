@@ -1,5 +1,7 @@
 """The organization's audit log page (admins only): its members' events, newest first, 50 a page."""
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,7 +22,8 @@ class ActionFilterForm(forms.Form):
 
     def __init__(self, *args, actions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "All actions"), *((action, label(action)) for action in actions)]
+        field = cast(forms.ChoiceField, self.fields["action"])  # the ChoiceField above, copied per form
+        field.choices = [("", "All actions"), *((action, label(action)) for action in actions)]
 
 
 @never_cache

@@ -1,4 +1,5 @@
-"""Settings of the organizations app, read lazily from Django settings (``TWOSTEP_*``).
+"""Settings of the organizations app, read lazily from Django settings (``TWOSTEP_*``). The clock is
+``twostep.clock`` (``TWOSTEP_CLOCK``).
 
 | setting                     | default                 | meaning                                             |
 |-----------------------------|-------------------------|-----------------------------------------------------|
@@ -8,7 +9,7 @@
 
 from django.conf import settings
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+from twostep.accounts.conf import DEFAULT_BASE_URL
 
 
 def invitation_max_age() -> int:
@@ -28,4 +29,3 @@ def invitation_lifetime() -> str:
 def absolute_url(path: str) -> str:
     """``path`` (starting with "/") behind ``TWOSTEP_BASE_URL``, for links in e-mails sent without a request."""
     return getattr(settings, "TWOSTEP_BASE_URL", DEFAULT_BASE_URL).rstrip("/") + path
-

@@ -8,6 +8,7 @@ detail the facts whose value the change altered, so the trail says when a role c
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.dispatch import Signal
 
@@ -17,7 +18,9 @@ membership_facts = Signal()
 def facts(user) -> dict:
     """Every receiver's facts about ``user``, merged."""
     merged: dict = {}
-    for _receiver, answer in membership_facts.send(sender="organizations", user=user):
+    # django-stubs types a receiver's answer as str | None; ours answer dicts.
+    answers: list[tuple[Any, Any]] = membership_facts.send(sender="organizations", user=user)
+    for _receiver, answer in answers:
         merged.update(answer or {})
     return merged
 

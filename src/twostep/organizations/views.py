@@ -52,7 +52,7 @@ def change_member_role(request, slug: str, pk: int):
     target = get_object_or_404(Membership.objects.select_related("user"), pk=pk, organization=organization)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        return settings_error(request, organization, form.errors["role"][0])
+        return settings_error(request, organization, str(form.errors["role"][0]))
     try:
         changed = membership.change_role(target, role=form.cleaned_data["role"], actor=request.user,
                                          request=request)

@@ -122,7 +122,8 @@ def check(
                                  digits=digits, algorithm=algorithm, t0=t0))
     held = _held_step(state, current, last_used_step)
     pending = _pending_offset(state, current)
-    if pending is not None:  # a later code than the clock verdict's, at the offset it showed
+    # A later code than the clock verdict's, at the offset it showed (a pending offset implies that verdict's step).
+    if pending is not None and state.clock_step is not None:
         confirming = {step for step in matched & _steps(current, *accepted_offsets(pending, accept))
                       if step > state.clock_step}
         if confirming:

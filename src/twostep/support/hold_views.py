@@ -1,5 +1,5 @@
 """The support console's *Lift the hold*: after checking the person, support lets an account on hold sign in
-again. The same people may lift a hold as may reset MFA (``views.hold_refusal``)."""
+again. The same people may lift a hold as may reset MFA (``services.refusal``)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render

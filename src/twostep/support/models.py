@@ -23,6 +23,9 @@ class SupportReset(models.Model):
                                       help_text="How the person's identity was checked (empty before it was recorded).")
     ticket = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Not stored: set on the record ``services.reset_user_mfa`` returns (was a hold lifted, is one still on).
+    hold_lifted: bool
+    on_hold: bool
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -66,6 +66,12 @@ def refusal(actor, target, action: str = RESET) -> NotAllowedError | None:
     return None
 
 
+def refusal_message(actor, target, action: str) -> str:
+    """The sentence ``refusal`` gives a support page (shown instead of the form), or "" when ``actor`` may."""
+    refused = refusal(actor, target, action)
+    return refused.message if refused else ""
+
+
 def check_allowed(actor, target, action: str) -> None:
     """Raise the ``refusal`` of ``actor`` taking ``action`` on ``target``, if any."""
     refused = refusal(actor, target, action)
@@ -137,6 +143,12 @@ def access_pass_not_needed(user) -> str:
     if mailbox.needs_proof(user):
         return ""
     return HAS_AUTHENTICATOR if app_settings().mailbox_proof else NO_MAILBOX_PROOF
+
+
+def access_pass_refusal(actor, target) -> str:
+    """Why ``actor`` cannot issue ``target`` a temporary access pass now (may not act on them, or a pass would
+    not help), or "" when they can."""
+    return refusal_message(actor, target, ACCESS_PASS) or access_pass_not_needed(target)
 
 
 def issue_user_access_pass(user, *, actor, reason: str, ticket: str = "", now: int | None = None,

@@ -1,5 +1,6 @@
 """The support console: find a user, see their MFA picture, reset their MFA, issue a temporary access pass
-(lifting a hold is in hold_views). Who may act on whom is ``services.refusal``."""
+(lifting a hold is in hold_views). Who may act on whom is decided by ``services.refusal``; the pages only show
+its answer and audit a refusal."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -24,34 +25,18 @@ from twostep.support.forms import IssueAccessPassForm, ResetAndLiftForm, ResetFo
 PAGE_SIZE = 20
 
 
-def denied(request, target) -> None:
-    """Audit a refused reset or lift (``access.denied`` about ``target``): one's own, or a staff account."""
-    record_denial(request, rule="own_account" if target == request.user else "staff_account", subject=target)
-
-
-def refusal(actor, target, action: str = services.RESET) -> str:
-    """Why ``actor`` may not take ``action`` on ``target`` (answered with 403), or "" when they may."""
-    refused = services.refusal(actor, target, action)
-    return refused.message if refused else ""
-
-
 def refused_page(view, request, target, action: str, form=None):
     """The 403 page when the signed-in support user may not take ``action`` on ``target`` (audited
-    ``access.denied``), or None when they may. ``form`` (a POST's) shows the reason as its error; without one
-    the page shows it in place of the form."""
-    refused = refusal(request.user, target, action)
-    if not refused:
+    ``access.denied`` with the refusal's code as the rule), or None when they may. ``form`` (a POST's) shows the
+    reason as its error; without one the page shows it in place of the form."""
+    refused = services.refusal(request.user, target, action)
+    if refused is None:
         return None
-    denied(request, target)
+    record_denial(request, rule=refused.code, subject=target)
     if form is None:
-        return view.render(request, target, None, refusal=refused, status=403)
-    form.add_error(None, refused)
+        return view.render(request, target, None, refusal=refused.message, status=403)
+    form.add_error(None, refused.message)
     return view.render(request, target, form, status=403)
-
-
-def hold_refusal(actor, target) -> str:
-    """Why ``actor`` may not lift ``target``'s hold (answered with 403), or "" when they may."""
-    return refusal(actor, target, services.LIFT_HOLD)
 
 
 @never_cache
@@ -74,10 +59,12 @@ def target_user(pk: int):
 @require_safe
 def user_detail(request, pk: int):
     target = target_user(pk)
-    pass_refusal = refusal(request.user, target, services.ACCESS_PASS) or services.access_pass_not_needed(target)
+    pass_refusal = services.access_pass_refusal(request.user, target)
     return render(request, "support/user.html", {
-        "dossier": lookup.dossier(target, now=clock_now()), "refusal": refusal(request.user, target),
-        "hold_refusal": hold_refusal(request.user, target), "pass_refusal": pass_refusal,
+        "dossier": lookup.dossier(target, now=clock_now()),
+        "refusal": services.refusal_message(request.user, target, services.RESET),
+        "hold_refusal": services.refusal_message(request.user, target, services.LIFT_HOLD),
+        "pass_refusal": pass_refusal,
         "pass_form": None if pass_refusal else IssueAccessPassForm(),
         "pass_lifetime": lookup.duration(app_settings().access_pass_lifetime)})
 

@@ -5,12 +5,14 @@ existing account's, are refused at the prompt (or with ``--noinput``) with the r
 from django.contrib.auth.management.commands import createsuperuser
 
 from twostep.accounts.addresses import LookAlikeAddressError, canonical_email
+from twostep.accounts.models import User
 
 
 class Command(createsuperuser.Command):
     def _validate_username(self, username, verbose_field_name, database):
-        error = super()._validate_username(username, verbose_field_name, database)
+        # Django's own checks of the typed address (given, valid, not taken); private, so not in django-stubs.
+        error = super()._validate_username(username, verbose_field_name, database)  # type: ignore[misc]
         if error or not username:
             return error
-        other = self.UserModel._default_manager.db_manager(database).look_alike(canonical_email(username))
+        other = User.objects.db_manager(database).look_alike(canonical_email(username))  # AUTH_USER_MODEL
         return f"Error: {LookAlikeAddressError.message}" if other is not None else None

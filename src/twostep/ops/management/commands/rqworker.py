@@ -13,15 +13,18 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django_rq.management.commands.rqworker import Command as RQWorkerCommand
 
+from twostep.conf import app_settings
+
 
 class Command(RQWorkerCommand):
     help = ("Run a task worker, with RQ's scheduler for delayed tasks, on this site's queue (TWOSTEP_QUEUE_NAME) "
             "unless queue names are given.")
 
     def handle(self, *args, **options):
-        queues = args or (settings.TWOSTEP_TASK_QUEUE,)
+        own = app_settings().task_queue
+        queues = args or (own,)
         unknown = [name for name in queues if name not in settings.RQ_QUEUES]
         if unknown:
             raise CommandError(f"No such queue: {', '.join(unknown)} (this site's queue is "
-                               f"{settings.TWOSTEP_TASK_QUEUE!r}, from TWOSTEP_QUEUE_NAME)")
+                               f"{own!r}, from TWOSTEP_QUEUE_NAME)")
         super().handle(*queues, **{**options, "with_scheduler": True})
