@@ -1,7 +1,7 @@
 """Settings of the audit app, typed and read lazily from Django settings (``TWOSTEP_*``).
 
 The settings module reads each from the environment variable of the same name and stops start-up on a value out
-of range (the README's Configuration table). The clock of the trail is ``twostep.conf`` (``TWOSTEP_CLOCK``).
+of range (the README's Configuration table). The clock of the trail is ``twostep.clock`` (``TWOSTEP_CLOCK``).
 
 | setting              | default | meaning                                                                       |
 |----------------------|---------|-------------------------------------------------------------------------------|
