@@ -19,6 +19,8 @@ from twostep.otp import time_step
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
+# This checkout's sources first: the servers, tasks and driver measure the code here, not an installed copy.
+SOURCE_PATH = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
 PYTHON = sys.executable
 TWOSTEP = str(Path(PYTHON).with_name("twostep"))
 REDIS_URL = os.environ.get("TWOSTEP_BENCH_REDIS", "redis://127.0.0.1:6379/0")
@@ -68,7 +70,7 @@ class RunEnv:
         metrics = self.work / "metrics"
         metrics.mkdir(exist_ok=True)
         env.update({
-            "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
+            "PYTHONPATH": SOURCE_PATH, "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
             "TWOSTEP_PROFILE": "production", "TWOSTEP_DATA_DIR": str(self.work / "data"),
             "TWOSTEP_SECRET_KEY": self.secret_key, "TWOSTEP_ENCRYPTION_KEYS": self.fernet_key,
             "ALLOWED_HOSTS": "127.0.0.1,testserver", "DATABASE_URL": database_url,
@@ -122,7 +124,7 @@ class RunEnv:
         src.write_text(json.dumps(config))
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([PYTHON, "-m", "bench.driver", str(src), str(out)], check=True, cwd=ROOT,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+                       env={**os.environ, "PYTHONPATH": SOURCE_PATH})
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = json.loads(out.read_text())
         result["driver_cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

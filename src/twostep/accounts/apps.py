@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from twostep.accounts import checks, sessions  # noqa: F401  (checks registers the look-alike check)
+        from twostep.accounts import checks, hashing, sessions  # noqa: F401  (checks and hashing register checks)
         from twostep.audit.labels import describe_values
         from twostep.config import check_password_hashers
 
