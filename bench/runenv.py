@@ -111,11 +111,20 @@ class RunEnv:
             raise RuntimeError(f"bench.tasks {name} failed; the end of {log}:\n" + "\n".join(tail))
         return json.loads(out.read_text())
 
+    def hash_times(self, name: str) -> Path:
+        """An empty folder for the timed password hasher of server ``name`` (bench.hash_timing)."""
+        folder = self.work / f"hash-times-{name}"
+        folder.mkdir()
+        return folder
+
     def twostep_server(self, database_url: str, *, fast_hasher: bool, name: str) -> Server:
-        port = free_port()
-        return Server(name, [TWOSTEP, "serve", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
-                      env=self.django_env(database_url, fast_hasher=fast_hasher), port=port,
-                      ready_path="/signin/", log=self.logs / f"{name}.log", cwd=ROOT)
+        """``twostep serve`` with 2 workers; with Argon2 (not the diagnostic hasher) its hasher is timed."""
+        port, env = free_port(), self.django_env(database_url, fast_hasher=fast_hasher)
+        times = None if fast_hasher else self.hash_times(name)
+        if times:
+            env["TWOSTEP_BENCH_HASH_TIMES"] = str(times)
+        return Server(name, [TWOSTEP, "serve", "--workers", "2", "--bind", f"127.0.0.1:{port}"], env=env, port=port,
+                      ready_path="/signin/", log=self.logs / f"{name}.log", cwd=ROOT, hash_times=times)
 
     def drive(self, server: Server, flow: str, accounts: list, **config) -> dict:
         """Run the load driver in its own process; returns its result (see bench.driver)."""

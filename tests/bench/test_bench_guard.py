@@ -17,7 +17,8 @@ from bench.runenv import SOURCE_PATH, RunEnv
 from tests.production.conftest import production_env, twostep
 
 ROOT = Path(__file__).resolve().parents[2]
-NAMES = ("DiagnosticSha256Hasher", "bench.hashers", ALGORITHM, "TWOSTEP_BENCH_FAST_HASHER", "MD5PasswordHasher")
+NAMES = ("DiagnosticSha256Hasher", "bench.hashers", ALGORITHM, "TWOSTEP_BENCH_FAST_HASHER", "MD5PasswordHasher",
+         "TWOSTEP_BENCH_HASH_TIMES", "hash_timing")
 
 
 def test_the_product_settings_hash_passwords_with_argon2_only():
@@ -51,6 +52,23 @@ def test_the_benchmark_settings_enable_it_only_when_asked(tmp_path):
     assert _bench_settings_hashers(None, tmp_path) == argon2
     assert _bench_settings_hashers("yes", tmp_path) == argon2
     assert _bench_settings_hashers("1", tmp_path) == "['bench.hashers.DiagnosticSha256Hasher']"
+
+
+def test_timing_the_hasher_keeps_the_products_hasher_and_profile(tmp_path):
+    """With TWOSTEP_BENCH_HASH_TIMES the production profile starts with the product's hasher, its two methods
+    timed (bench.hash_timing), and a password check still tells right from wrong."""
+    env = {**production_env(tmp_path), "DJANGO_SETTINGS_MODULE": "bench.settings_bench", "PYTHONPATH": SOURCE_PATH,
+           "TWOSTEP_BENCH_HASH_TIMES": str(tmp_path)}
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "from django.contrib.auth.hashers import get_hasher, make_password, check_password; "
+            "encoded = make_password('bench password'); "
+            "print(settings.PROFILE, settings.PASSWORD_HASHERS, hasattr(type(get_hasher()).verify, '__wrapped__'), "
+            "check_password('bench password', encoded), check_password('other', encoded))")
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "production ['twostep.accounts.hashing.Argon2idPasswordHasher'] True True False\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.isdigit()] != []
 
 
 def test_the_diagnostic_hasher_tells_right_from_wrong():
