@@ -13,9 +13,11 @@ hash made with other parameters is replaced at the user's next correct password:
 asks ``must_update``, which compares the hash's parameters with these. ``twostep tune-argon2`` measures them.
 """
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
+import argon2
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.checks import Error, register
@@ -60,19 +62,14 @@ def _forget_parameters(*, setting: str, **kwargs) -> None:
 
 class Argon2idPasswordHasher(Argon2PasswordHasher):
     """Django's Argon2id hasher (same ``argon2$argon2id$...`` encoding, so every stored hash stays
-    verifiable) with the parameters of ``argon2_parameters()``."""
+    verifiable) with the parameters of ``argon2_parameters()``. Django's hasher takes its parameters only
+    through ``params()``, for new hashes (``encode``) and for ``must_update``."""
 
-    @property
-    def time_cost(self) -> int:
-        return argon2_parameters().time_cost
-
-    @property
-    def memory_cost(self) -> int:
-        return argon2_parameters().memory_cost
-
-    @property
-    def parallelism(self) -> int:
-        return argon2_parameters().parallelism
+    def params(self) -> argon2.Parameters:
+        chosen = argon2_parameters()
+        djangos = super().params()  # type: ignore[misc]  # django-stubs 5.2 do not declare params()
+        return dataclasses.replace(djangos, time_cost=chosen.time_cost, memory_cost=chosen.memory_cost,
+                                   parallelism=chosen.parallelism)
 
 
 def parameter_errors(parameters: Argon2Parameters) -> list[Error]:
