@@ -41,7 +41,7 @@ lint: install
 	$(VENV)/bin/ruff check src tests bench
 	$(PY) -m mypy
 
-## Benchmarks (bench/README.md): PostgreSQL and Redis on loopback; 6-8 minutes on 2 cores.
+## Benchmarks (bench/README.md): PostgreSQL and Redis on loopback; about 6 minutes on 2 quiet cores.
 bench: install
 	$(PY) -m pip install -q -e '.[test,bench]'
 	$(PY) -m bench

@@ -5,7 +5,8 @@ Modes (``config["mode"]``):
 - ``flows``: complete sign-ins, ``count`` of them or for ``duration`` seconds (throughput counts
   completions after a ``ramp``), each account used at most once per time step;
 - ``codes``: first ``count`` sign-ins up to the code step, then all their code requests at once
-  (timed on their own), then every home page checked.
+  (timed on their own; with ``cpu_pids``, ``{"workers": [...], "db": [...]}``, the CPU seconds those
+  processes used meanwhile, read from /proc right before and after), then every home page checked.
 Every sign-in is checked to end signed in; failures are counted and described, never dropped.
 """
 
@@ -15,6 +16,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from bench import procstat
 from bench.browser import Browser
 from bench.flows import FLOWS, Account, FlowError, begin, check_home, post_code, sign_in
 from twostep.otp import time_step
@@ -103,9 +105,12 @@ def run_codes(config: dict, flow, accounts: list[Account]) -> dict:
 
     with ThreadPoolExecutor(config["concurrency"]) as pool:
         list(pool.map(prepare, accounts))
+    pids = config.get("cpu_pids") or {}
+    cpu_before = _cpu_of(pids)
     t0 = time.perf_counter()
     results = _map_timed(config, flow, prepared, failures, lock)
     elapsed = time.perf_counter() - t0
+    code_cpu = {group: used - cpu_before[group] for group, used in _cpu_of(pids).items()}
     signed_in = []
     for browser, account, _ in prepared:
         if account.email in results:
@@ -115,7 +120,12 @@ def run_codes(config: dict, flow, accounts: list[Account]) -> dict:
             except (FlowError, OSError) as exc:
                 failures.append({"email": account.email, "error": str(exc)})
     return {"elapsed": elapsed, "requests": len(results), "code_seconds": signed_in, "failures": failures,
-            "last_steps": {email: step for email, (_, step) in results.items()}}
+            "code_cpu": code_cpu, "last_steps": {email: step for email, (_, step) in results.items()}}
+
+
+def _cpu_of(pids: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds so far of each group of processes (``{"workers": [...], "db": [...]}``)."""
+    return {group: sum(procstat.cpu_seconds(pid) for pid in members) for group, members in pids.items()}
 
 
 def _map_timed(config, flow, prepared, failures, lock) -> dict:

@@ -72,8 +72,12 @@ class Peer:
         self.manage("shell", "-c", code, fast_hasher=fast_hasher)
 
     def server(self, *, fast_hasher: bool, name: str) -> Server:
-        port = free_port()
+        """gunicorn with 2 workers; with Argon2 its hasher is timed like twostep's (bench.hash_timing)."""
+        port, env = free_port(), self.env(fast_hasher=fast_hasher)
+        times = None if fast_hasher else self.run.hash_times(name)
+        if times:
+            env["PEER_HASH_TIMES"] = str(times)
         command = [str(PYTHON), "-m", "gunicorn", "peer_site.wsgi:application", "--bind", f"127.0.0.1:{port}",
                    "--workers", "2", "--timeout", "30", "--access-logfile", "-"]
-        return Server(name, command, env=self.env(fast_hasher=fast_hasher), port=port,
-                      ready_path="/accounts/login/", log=self.run.logs / f"{name}.log", cwd=PEER)
+        return Server(name, command, env=env, port=port, ready_path="/accounts/login/",
+                      log=self.run.logs / f"{name}.log", cwd=PEER, hash_times=times)

@@ -62,3 +62,13 @@ def git_commit(root: Path) -> str:
                               check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def spread_text(spread: dict | None, digits: int = 1) -> str:
+    """``median (min-max)`` of a ``bench.stats.spread``; the median alone for one round; "n/a" for none."""
+    if spread is None:
+        return "n/a"
+    median = f"{spread['median']:,.{digits}f}"
+    if spread["rounds"] == 1:
+        return median
+    return f"{median} ({spread['min']:,.{digits}f}-{spread['max']:,.{digits}f})"

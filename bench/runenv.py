@@ -19,6 +19,8 @@ from twostep.otp import time_step
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
+# This checkout's sources first: the servers, tasks and driver measure the code here, not an installed copy.
+SOURCE_PATH = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
 PYTHON = sys.executable
 TWOSTEP = str(Path(PYTHON).with_name("twostep"))
 REDIS_URL = os.environ.get("TWOSTEP_BENCH_REDIS", "redis://127.0.0.1:6379/0")
@@ -68,7 +70,7 @@ class RunEnv:
         metrics = self.work / "metrics"
         metrics.mkdir(exist_ok=True)
         env.update({
-            "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
+            "PYTHONPATH": SOURCE_PATH, "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
             "TWOSTEP_PROFILE": "production", "TWOSTEP_DATA_DIR": str(self.work / "data"),
             "TWOSTEP_SECRET_KEY": self.secret_key, "TWOSTEP_ENCRYPTION_KEYS": self.fernet_key,
             "ALLOWED_HOSTS": "127.0.0.1,testserver", "DATABASE_URL": database_url,
@@ -109,11 +111,20 @@ class RunEnv:
             raise RuntimeError(f"bench.tasks {name} failed; the end of {log}:\n" + "\n".join(tail))
         return json.loads(out.read_text())
 
+    def hash_times(self, name: str) -> Path:
+        """An empty folder for the timed password hasher of server ``name`` (bench.hash_timing)."""
+        folder = self.work / f"hash-times-{name}"
+        folder.mkdir()
+        return folder
+
     def twostep_server(self, database_url: str, *, fast_hasher: bool, name: str) -> Server:
-        port = free_port()
-        return Server(name, [TWOSTEP, "serve", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
-                      env=self.django_env(database_url, fast_hasher=fast_hasher), port=port,
-                      ready_path="/signin/", log=self.logs / f"{name}.log", cwd=ROOT)
+        """``twostep serve`` with 2 workers; with Argon2 (not the diagnostic hasher) its hasher is timed."""
+        port, env = free_port(), self.django_env(database_url, fast_hasher=fast_hasher)
+        times = None if fast_hasher else self.hash_times(name)
+        if times:
+            env["TWOSTEP_BENCH_HASH_TIMES"] = str(times)
+        return Server(name, [TWOSTEP, "serve", "--workers", "2", "--bind", f"127.0.0.1:{port}"], env=env, port=port,
+                      ready_path="/signin/", log=self.logs / f"{name}.log", cwd=ROOT, hash_times=times)
 
     def drive(self, server: Server, flow: str, accounts: list, **config) -> dict:
         """Run the load driver in its own process; returns its result (see bench.driver)."""
@@ -122,7 +133,7 @@ class RunEnv:
         src.write_text(json.dumps(config))
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([PYTHON, "-m", "bench.driver", str(src), str(out)], check=True, cwd=ROOT,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+                       env={**os.environ, "PYTHONPATH": SOURCE_PATH})
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = json.loads(out.read_text())
         result["driver_cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

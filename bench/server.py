@@ -21,13 +21,15 @@ class Server:
     """A gunicorn master started with ``command`` (which must bind ``self.port``) in its own session.
 
     ``ready_path`` is fetched until it answers 200 (60 s at most). ``worker_pids`` are the master's
-    children; their CPU time is what "server CPU" means in the figures.
+    children; their CPU time is what "server CPU" means in the figures. ``hash_times``: the folder the workers'
+    timed password hasher writes to (None when it is not timed).
     """
 
     def __init__(self, name: str, command: list[str], *, env: dict, port: int, ready_path: str, log: Path,
-                 cwd: Path | None = None):
+                 cwd: Path | None = None, hash_times: Path | None = None):
         self.name, self.command, self.env, self.port = name, command, env, port
         self.ready_path, self.log, self.cwd = ready_path, log, cwd
+        self.hash_times = hash_times  # where the workers write their hasher's CPU time (bench.hash_timing)
         self.process: subprocess.Popen | None = None
 
     @property

@@ -8,6 +8,8 @@
   logs come from ``TWOSTEP_LOG_FORMAT``).
 - Database connections live 10 minutes (production: 60 s), so the CPU time of the workers' PostgreSQL
   backends can be read from the same processes before and after a run.
+- ``TWOSTEP_BENCH_HASH_TIMES=<folder>`` records the CPU time of the password hasher in each worker
+  (``bench.hash_timing``: the product's class with its ``verify`` and ``encode`` timed, nothing else changed).
 - ``TWOSTEP_BENCH_SESSION_ENGINE`` (what-if runs only, see bench/README.md) replaces the session engine.
 
 Everything else, logging and metrics included, is the profile as the environment sets it.
@@ -16,7 +18,7 @@ Everything else, logging and metrics included, is the profile as the environment
 import os
 
 from twostep.settings import *  # noqa: F403
-from twostep.settings import DATABASES, PRODUCTION, SESSION_ENGINE, STORAGES
+from twostep.settings import DATABASES, PASSWORD_HASHERS, PRODUCTION, SESSION_ENGINE, STORAGES
 
 if os.environ.get("TWOSTEP_BENCH_FAST_HASHER") == "1":
     PASSWORD_HASHERS = ["bench.hashers.DiagnosticSha256Hasher"]
@@ -27,6 +29,11 @@ if os.environ.get("TWOSTEP_BENCH_FAST_HASHER") == "1":
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
         STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
         WHITENOISE_USE_FINDERS = False
+
+if os.environ.get("TWOSTEP_BENCH_HASH_TIMES"):  # the product's hasher, its CPU time recorded per worker
+    from bench import hash_timing
+
+    hash_timing.install(PASSWORD_HASHERS[0], os.environ["TWOSTEP_BENCH_HASH_TIMES"])
 
 DATABASES["default"]["CONN_MAX_AGE"] = 600
 SESSION_ENGINE = os.environ.get("TWOSTEP_BENCH_SESSION_ENGINE") or SESSION_ENGINE

@@ -1,6 +1,7 @@
 """Percentiles and the summaries of a driver run (times in milliseconds)."""
 
 import math
+import statistics
 
 from bench.flows import STEPS
 
@@ -35,3 +36,15 @@ def window_rate(records: list[dict], start: float, end: float) -> tuple[float, i
     """Completed sign-ins per second among those ending in [start, end) (seconds of the run)."""
     done = [r for r in records if start <= r["end"] < end]
     return (len(done) / (end - start) if end > start else 0.0), len(done)
+
+
+def spread(values: list[float | None]) -> dict | None:
+    """{"min", "median", "max", "rounds"} of the rounds' values (None values left out); None when there are none."""
+    known = sorted(v for v in values if v is not None)
+    if not known:
+        return None
+    return {"min": known[0], "median": statistics.median(known), "max": known[-1], "rounds": len(known)}
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    return None if numerator is None or not denominator else numerator / denominator

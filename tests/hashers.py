@@ -1,5 +1,5 @@
 """A cheaper Argon2id for the test suite only: same algorithm and encoding, far lower cost, so tests that
-create many users stay fast. The project's settings keep Django's Argon2PasswordHasher defaults
+create many users stay fast. The project's hasher keeps Django's Argon2PasswordHasher defaults
 (tests/accounts/test_passwords.py pins them)."""
 
 from django.contrib.auth.hashers import Argon2PasswordHasher

@@ -22,6 +22,7 @@ DEFAULTS = {
     "TWOSTEP_ACCESS_PASS_LIFETIME": 3600, "TWOSTEP_DEVICE_COOKIE_AGE": 31_536_000,
     "TWOSTEP_DEVICE_COOKIE_MAX_FAILURES": 10, "TWOSTEP_MFA_REQUIRED_FOR": "admins",
     "TWOSTEP_SESSION_IDLE_TIMEOUT": 1800, "TWOSTEP_SESSION_MAX_AGE": 43200,
+    "TWOSTEP_ARGON2_TIME_COST": 2, "TWOSTEP_ARGON2_MEMORY_COST": 102400, "TWOSTEP_ARGON2_PARALLELISM": 8,
 }
 
 
@@ -76,6 +77,9 @@ def test_values_in_range_are_read(monkeypatch):
     ("TWOSTEP_SESSION_IDLE_TIMEOUT", "30m", "TWOSTEP_SESSION_IDLE_TIMEOUT must be a whole number from 60 to 86400"),
     ("TWOSTEP_SESSION_IDLE_TIMEOUT", "59", "TWOSTEP_SESSION_IDLE_TIMEOUT must be a whole number from 60 to 86400"),
     ("TWOSTEP_SESSION_MAX_AGE", "2592001", "TWOSTEP_SESSION_MAX_AGE must be a whole number from 300 to 2592000"),
+    ("TWOSTEP_ARGON2_TIME_COST", "0", "TWOSTEP_ARGON2_TIME_COST must be a whole number from 1 to 100"),
+    ("TWOSTEP_ARGON2_MEMORY_COST", "19MiB", "TWOSTEP_ARGON2_MEMORY_COST must be a whole number from 1 to 4194304"),
+    ("TWOSTEP_ARGON2_PARALLELISM", "65", "TWOSTEP_ARGON2_PARALLELISM must be a whole number from 1 to 64"),
 ])
 def test_a_value_out_of_range_is_one_line_naming_the_variable(monkeypatch, name, value, line):
     assert problems(monkeypatch, **{name: value}) == [line]

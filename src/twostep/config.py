@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 PROFILES = ("demo", "production")
-ARGON2_HASHER = "django.contrib.auth.hashers.Argon2PasswordHasher"
+ARGON2_HASHER = "twostep.accounts.hashing.Argon2idPasswordHasher"  # Django's, with TWOSTEP_ARGON2_*
 
 
 class Problems:
@@ -103,8 +103,8 @@ def profile() -> str:
 
 
 def check_password_hashers(hashers: list[str]) -> None:
-    """In the production profile (read from the environment, whatever the settings module says), Django's
-    Argon2PasswordHasher must be the only password hasher; raises ImproperlyConfigured naming the first other one.
+    """In the production profile (read from the environment, whatever the settings module says), twostep's
+    Argon2idPasswordHasher must be the only password hasher; raises ImproperlyConfigured naming the first other one.
     Called when the apps are ready, so a settings module built on twostep.settings cannot swap in another one."""
     if profile() != "production":
         return

@@ -111,7 +111,7 @@ RQ = {"COMMIT_MODE": "on_db_commit"}  # a job is queued only once the rows it re
 RQ_SHOW_ADMIN_LINK = False
 
 AUTH_USER_MODEL = "accounts.User"
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+PASSWORD_HASHERS = ["twostep.accounts.hashing.Argon2idPasswordHasher"]  # TWOSTEP_ARGON2_* parameters
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "twostep.accounts.validators.MaximumLengthValidator"},  # what the sign-in form accepts
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
@@ -200,8 +200,8 @@ LOGGING = _problems.read(configured_logging, production=PRODUCTION, fallback={"v
 # --- twostep settings (documented where they are read: the conf module of each app and twostep.conf) ---
 TWOSTEP_ISSUER = _problems.read(tuning.issuer, fallback="twostep")
 # TWOSTEP_MFA_REQUIRED_FOR (who must use MFA), TWOSTEP_TOTP_*, TWOSTEP_PENDING_*, TWOSTEP_THROTTLE_*,
-# TWOSTEP_CODE_LOCK_AFTER, TWOSTEP_PASSWORD_*, TWOSTEP_RESET_MAIL* and TWOSTEP_SESSION_*: every name and range is in
-# twostep/tuning.py.
+# TWOSTEP_CODE_LOCK_AFTER, TWOSTEP_PASSWORD_*, TWOSTEP_RESET_MAIL*, TWOSTEP_SESSION_* and TWOSTEP_ARGON2_*: every name
+# and range is in twostep/tuning.py.
 globals().update(_problems.read(tuning.tuning, fallback=tuning.DEFAULTS))
 # The cookie and the session row last as long as a session may (twostep.mfa.signin.session_limits ends it on time);
 # each request renews them, so a session past its limits still shows the sign-in page why it ended.

@@ -1,11 +1,12 @@
-"""Who must use MFA, and the tuning of verification, throttling, password-reset mail limits and session lifetimes,
-read from the environment at start-up.
+"""Who must use MFA, and the tuning of verification, throttling, password-reset mail limits, session lifetimes and
+password hashing, read from the environment at start-up.
 
-Each variable is a whole number of seconds, steps, digits or tries (``TWOSTEP_TOTP_ALGORITHM`` and
+Each variable is a whole number of seconds, steps, digits, tries, KiB or passes (``TWOSTEP_TOTP_ALGORITHM`` and
 ``TWOSTEP_MFA_REQUIRED_FOR``, ``TWOSTEP_TOTP_ACCEPT`` names) in a range that keeps what the README's *Security
 model* promises; a value outside it stops start-up with one line naming the variable, like every other variable
-(``twostep.config``). What each one means: ``twostep.mfa.policy``, ``twostep.mfa.conf`` and
-``twostep.accounts.reset_limits``; the README's Configuration table lists them with their ranges.
+(``twostep.config``). What each one means: ``twostep.mfa.policy``, ``twostep.mfa.conf``,
+``twostep.accounts.reset_limits`` and ``twostep.accounts.hashing`` (whose start-up check also refuses Argon2
+parameters below OWASP's minimum); the README's Configuration table lists them with their ranges.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -35,6 +36,10 @@ WHOLE_NUMBERS = {
     "TWOSTEP_RESET_MAIL_WINDOW": (3600, 60, 7 * 86400),  # seconds
     "TWOSTEP_SESSION_IDLE_TIMEOUT": (1800, 60, 86400),  # seconds without a request before a session ends
     "TWOSTEP_SESSION_MAX_AGE": (12 * 3600, 300, 30 * 86400),  # seconds from the sign-in before a session ends
+    # Argon2id of passwords, defaults Django's; OWASP's minimum (t=2, 19 MiB) is twostep.accounts.hashing's check.
+    "TWOSTEP_ARGON2_TIME_COST": (2, 1, 100),  # passes
+    "TWOSTEP_ARGON2_MEMORY_COST": (102400, 1, 4 * 1024 * 1024),  # KiB (at most 4 GiB per hash)
+    "TWOSTEP_ARGON2_PARALLELISM": (8, 1, 64),  # lanes
 }
 ALGORITHMS = ("sha1", "sha256", "sha512")
 # Who must use MFA besides members of organizations that require it (twostep.mfa.policy): nobody else, every

@@ -2,6 +2,7 @@
 (password, then a code computed from the account's secret) and reports every sign-in that did not end
 signed in. The figures themselves come from ``python -m bench``, never from tests."""
 
+import os
 import time
 
 import pytest
@@ -49,3 +50,16 @@ def test_a_sign_in_that_does_not_end_signed_in_is_a_failure(live_server, make_us
     assert sorted(f["email"] + " " + f["error"].split(":")[0] for f in result["failures"]) == [
         "cy@bench.example password", "dee@bench.example code"]
     assert AuditEvent.objects.filter(action="signin.succeeded").count() == 0
+
+
+def test_code_requests_alone_are_timed_with_the_servers_cpu(live_server, make_user):
+    accounts = [_account(make_user, "eve@bench.example"), _account(make_user, "fay@bench.example")]
+    # The live server runs in this process: its "workers" are this process, and there is no database server.
+    result = _run(live_server, accounts, count=2, mode="codes",
+                  cpu_pids={"workers": [os.getpid()], "db": []})
+    assert result["failures"] == []
+    assert (result["requests"], len(result["code_seconds"])) == (2, 2)
+    assert sorted(result["code_cpu"]) == ["db", "workers"]
+    assert result["code_cpu"]["db"] == 0.0
+    assert result["code_cpu"]["workers"] > 0
+    assert AuditEvent.objects.filter(action="signin.succeeded").count() == 2

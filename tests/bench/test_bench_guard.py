@@ -13,16 +13,17 @@ from cryptography.fernet import Fernet
 
 import twostep.settings as product_settings
 from bench.hashers import ALGORITHM, DiagnosticSha256Hasher
-from bench.runenv import RunEnv
+from bench.runenv import SOURCE_PATH, RunEnv
 from tests.production.conftest import production_env, twostep
 
 ROOT = Path(__file__).resolve().parents[2]
-NAMES = ("DiagnosticSha256Hasher", "bench.hashers", ALGORITHM, "TWOSTEP_BENCH_FAST_HASHER", "MD5PasswordHasher")
+NAMES = ("DiagnosticSha256Hasher", "bench.hashers", ALGORITHM, "TWOSTEP_BENCH_FAST_HASHER", "MD5PasswordHasher",
+         "TWOSTEP_BENCH_HASH_TIMES", "hash_timing")
 
 
 def test_the_product_settings_hash_passwords_with_argon2_only():
     # The module's own value: the test suite's fixtures swap in a cheaper Argon2 through django.conf.settings.
-    assert product_settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    assert product_settings.PASSWORD_HASHERS == ["twostep.accounts.hashing.Argon2idPasswordHasher"]
 
 
 def test_no_product_file_names_the_diagnostic_hasher():
@@ -38,7 +39,7 @@ def test_no_product_file_names_the_diagnostic_hasher():
 
 def _bench_settings_hashers(fast: str | None, tmp_path) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TWOSTEP_", "DATABASE_URL"))}
-    env.update(PYTHONPATH=str(ROOT), TWOSTEP_DATA_DIR=str(tmp_path))
+    env.update(PYTHONPATH=SOURCE_PATH, TWOSTEP_DATA_DIR=str(tmp_path))
     if fast is not None:
         env["TWOSTEP_BENCH_FAST_HASHER"] = fast
     code = "import bench.settings_bench as s; print(s.PASSWORD_HASHERS)"
@@ -47,10 +48,27 @@ def _bench_settings_hashers(fast: str | None, tmp_path) -> str:
 
 
 def test_the_benchmark_settings_enable_it_only_when_asked(tmp_path):
-    argon2 = "['django.contrib.auth.hashers.Argon2PasswordHasher']"
+    argon2 = "['twostep.accounts.hashing.Argon2idPasswordHasher']"
     assert _bench_settings_hashers(None, tmp_path) == argon2
     assert _bench_settings_hashers("yes", tmp_path) == argon2
     assert _bench_settings_hashers("1", tmp_path) == "['bench.hashers.DiagnosticSha256Hasher']"
+
+
+def test_timing_the_hasher_keeps_the_products_hasher_and_profile(tmp_path):
+    """With TWOSTEP_BENCH_HASH_TIMES the production profile starts with the product's hasher, its two methods
+    timed (bench.hash_timing), and a password check still tells right from wrong."""
+    env = {**production_env(tmp_path), "DJANGO_SETTINGS_MODULE": "bench.settings_bench", "PYTHONPATH": SOURCE_PATH,
+           "TWOSTEP_BENCH_HASH_TIMES": str(tmp_path)}
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "from django.contrib.auth.hashers import get_hasher, make_password, check_password; "
+            "encoded = make_password('bench password'); "
+            "print(settings.PROFILE, settings.PASSWORD_HASHERS, hasattr(type(get_hasher()).verify, '__wrapped__'), "
+            "check_password('bench password', encoded), check_password('other', encoded))")
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "production ['twostep.accounts.hashing.Argon2idPasswordHasher'] True True False\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.isdigit()] != []
 
 
 def test_the_diagnostic_hasher_tells_right_from_wrong():
@@ -62,13 +80,13 @@ def test_the_diagnostic_hasher_tells_right_from_wrong():
     assert hasher.verify("correct horsE", encoded) is False
 
 
-REFUSED = ("twostep: configuration error: PASSWORD_HASHERS must be django.contrib.auth.hashers.Argon2PasswordHasher "
+REFUSED = ("twostep: configuration error: PASSWORD_HASHERS must be twostep.accounts.hashing.Argon2idPasswordHasher "
            "alone in the production profile, not bench.hashers.DiagnosticSha256Hasher: passwords are hashed with "
            "Argon2id only\n")
 
 
 def _with_fast_hasher(env: dict) -> dict:
-    return {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_bench", "PYTHONPATH": str(ROOT),
+    return {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_bench", "PYTHONPATH": SOURCE_PATH,
             "TWOSTEP_BENCH_FAST_HASHER": "1"}
 
 

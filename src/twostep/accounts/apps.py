@@ -9,7 +9,12 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from twostep.accounts import checks, password_throttle, sessions  # noqa: F401  (checks registers its check)
+        from twostep.accounts import (  # noqa: F401  (checks and hashing register checks)
+            checks,
+            hashing,
+            password_throttle,
+            sessions,
+        )
         from twostep.audit.events import event_recorded
         from twostep.audit.labels import describe_values
         from twostep.config import check_password_hashers

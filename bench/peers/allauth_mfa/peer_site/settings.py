@@ -57,6 +57,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 PASSWORD_HASHERS = (["bench.hashers.DiagnosticSha256Hasher"] if os.environ.get("PEER_FAST_HASHER") == "1"
                     else ["django.contrib.auth.hashers.Argon2PasswordHasher"])
+if os.environ.get("PEER_HASH_TIMES"):  # the hasher's CPU time per worker, as for twostep (bench.hash_timing)
+    from bench import hash_timing
+
+    hash_timing.install(PASSWORD_HASHERS[0], os.environ["PEER_HASH_TIMES"])
 AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
