@@ -51,7 +51,8 @@ def browser():
 
         def watched_context(**options):
             context = new_context(**options)
-            _audit.watch(context)
+            if options.get("java_script_enabled", True):  # axe-core runs in the page: not without JavaScript
+                _audit.watch(context)
             return context
 
         browser.new_context = watched_context
