@@ -114,7 +114,7 @@ class Audit:
 
     def report(self) -> str:
         """One paragraph per violation: the page, the rule id and impact, the node, how to fix it, where seen."""
-        lines = [f"axe-core found {len(self.violations)} WCAG 2.2 AA violation(s):"]
+        lines = [f"axe-core: {len(self.violations)} WCAG 2.2 AA violation(s) in the {self.states} page states checked:"]
         for (url, rule, where), variants in self.violations.items():
             lines.append(f"{url}: {rule}\n    {where}\n    seen in: {'; '.join(variants)}")
         return "\n".join(lines)
