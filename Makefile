@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 BIND   ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n 2 --dist loadgroup
 
-.PHONY: install install-run run test lint bench clean
+.PHONY: install install-run run test lint bench clean vendor-axe
 
 # Two installs into one venv: what running needs (`.`), and that plus the test tools (`.[test]`: pytest,
 # Playwright, zxing-cpp, ruff, mypy...). A stamp each; a changed pyproject.toml installs again.
@@ -48,3 +48,13 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis .mypy_cache
+
+## Replace the vendored axe-core of the browser tests (tests/browser/vendor) by AXE_VERSION from the npm registry.
+AXE_VERSION ?= 4.14.1
+vendor-axe:
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  (cd "$$tmp" && npm pack -q axe-core@$(AXE_VERSION) >/dev/null && tar -xzf axe-core-$(AXE_VERSION).tgz); \
+	  cp "$$tmp/package/axe.min.js" tests/browser/vendor/axe.min.js; \
+	  cp "$$tmp/package/LICENSE" tests/browser/vendor/axe-core.LICENSE; \
+	  cp "$$tmp/package/LICENSE-3RD-PARTY.txt" tests/browser/vendor/axe-core.LICENSE-3RD-PARTY.txt
+	head -1 tests/browser/vendor/axe.min.js

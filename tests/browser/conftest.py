@@ -1,7 +1,8 @@
 """Real-browser fixtures: Debian's headless Chromium (/usr/bin/chromium) driven by Playwright.
 
 Never a test tool's own browser download. Outside CI the tests skip when Chromium is missing;
-with ``CI=true`` they fail instead.
+with ``CI=true`` they fail instead. Every browser context is watched by axe-core (tests/browser/a11y.py): a test
+fails when a page state it reached has a WCAG 2.2 AA violation.
 """
 
 import os
@@ -9,6 +10,8 @@ import shutil
 import tempfile
 
 import pytest
+
+from tests.browser.a11y import Audit
 
 CHROMIUM = os.environ.get("TWOSTEP_CHROMIUM", "/usr/bin/chromium")
 # Flags that keep Chromium off the network and working as root in a container.
@@ -44,9 +47,35 @@ def browser():
         # Playwright gives each context its own empty profile; ``profile`` only keeps crash files out of $HOME.
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
                                              env={**os.environ, "HOME": profile})
+        new_context = browser.new_context
+
+        def watched_context(**options):
+            context = new_context(**options)
+            if options.get("java_script_enabled", True):  # axe-core runs in the page: not without JavaScript
+                _audit.watch(context)
+            return context
+
+        browser.new_context = watched_context
         yield browser
         browser.close()
     shutil.rmtree(profile, ignore_errors=True)
+
+
+_audit = Audit()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After the test body: check the pages still open, and fail the test on any violation found in it."""
+    _audit.begin()
+    result = yield
+    browser = item.funcargs.get("browser")
+    for context in browser.contexts if browser else ():
+        for page in context.pages:
+            _audit.check(page)
+    if _audit.violations:
+        pytest.fail(_audit.report(), pytrace=False)
+    return result
 
 
 @pytest.fixture

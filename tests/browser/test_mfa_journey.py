@@ -135,7 +135,8 @@ def test_cant_scan_shows_the_key_by_hand_and_on_a_phone_the_app_link(page, phone
     assert re.fullmatch(r"([A-Z2-7]{4} )*[A-Z2-7]{1,4}", key_text)
     assert key_text.replace(" ", "") == secret
     manual = page.locator("dl.manual").inner_text()
-    assert MEMBER in manual and "Time based" in manual
+    assert MEMBER in manual and "A new code every 30 seconds (the usual choice)" in manual
+    assert not re.search(r"RFC|time.based", page.locator("main").inner_text(), re.IGNORECASE)  # no jargon
     assert not page.locator(".on-phone").is_visible()
 
     sign_in(phone, MEMBER, demo[MEMBER])

@@ -1,4 +1,5 @@
-"""The recovery codes stay readable on a phone and on paper: one code per line, numbered apart, monospace."""
+"""The recovery codes stay readable on a phone and on paper: one code per line, numbered apart, monospace; Copy and
+Print show only where the script that makes them work runs."""
 
 import pytest
 
@@ -13,6 +14,17 @@ def code_boxes(page) -> list[dict]:
     return [item.bounding_box() for item in page.locator("#recovery-codes li").all()]
 
 
+def new_codes(page, user, clock) -> None:
+    """From the home page to a new set of recovery codes, through the step-up if the sign-in did not count as one."""
+    page.goto("/security/recovery-codes/")
+    if page.locator("input[name=password]").count():
+        clock.advance(30)
+        page.fill("input[name=password]", PASSWORD)
+        enter_code(page, code_for(user, clock.now), "Continue")
+    page.click("button:has-text('Generate new codes')")
+    page.wait_for_selector("h1:has-text('Save your recovery codes')")
+
+
 def test_recovery_codes_one_per_line_on_a_phone_and_two_columns_in_print(browser, live_server, clock, make_user,
                                                                            enrolled):
     user = make_user("phone@acme.example")
@@ -22,13 +34,7 @@ def test_recovery_codes_one_per_line_on_a_phone_and_two_columns_in_print(browser
     sign_in(page, "phone@acme.example")
     enter_code(page, code_for(user, clock.now), "Verify")
     page.wait_for_url(live_server.url + "/")
-    page.goto("/security/recovery-codes/")
-    if page.locator("input[name=password]").count():  # step-up, when sign-in did not already count as one
-        clock.advance(30)
-        page.fill("input[name=password]", PASSWORD)
-        enter_code(page, code_for(user, clock.now), "Continue")
-    page.click("button:has-text('Generate new codes')")
-    page.wait_for_selector("h1:has-text('Save your recovery codes')")
+    new_codes(page, user, clock)
     path = screenshot(page, "recovery-codes-phone")
     assert path.endswith("recovery-codes-phone.png")
 
@@ -54,3 +60,19 @@ def test_recovery_codes_one_per_line_on_a_phone_and_two_columns_in_print(browser
     assert page.locator(".print-only").first.inner_text() == (
         "twostep recovery codes for phone@acme.example · generated 30 Nov 2026, 00:00 UTC")
     context.close()
+
+
+def test_copy_and_print_stay_hidden_without_javascript(browser, live_server, clock, make_user, enrolled):
+    user = make_user("member@acme.example")
+    enrolled(user)
+    for javascript in (False, True):
+        context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
+        page = context.new_page()
+        sign_in(page, "member@acme.example")
+        enter_code(page, code_for(user, clock.now), "Verify")
+        page.wait_for_selector("h1:has-text('Welcome')")
+        new_codes(page, user, clock)
+        shown = [page.get_by_role("button", name=name).is_visible() for name in ("Copy", "Download (.txt)", "Print")]
+        assert shown == [javascript, True, javascript]
+        context.close()
+        clock.advance(60)

@@ -20,8 +20,8 @@ from twostep.mfa.rollout import notify
 from twostep.mfa.rollout.services import set_require_mfa
 
 pytestmark = pytest.mark.django_db
-APPS = "Which apps work: Google Authenticator, Microsoft Authenticator, or any other authenticator app for " \
-       "time-based codes (RFC 6238)."
+APPS = ("Which apps work: Google Authenticator, Microsoft Authenticator, or any other authenticator app that "
+        "shows 6-digit codes.")
 
 
 class Inbox:

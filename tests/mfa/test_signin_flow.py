@@ -72,7 +72,8 @@ def test_required_and_not_set_up_goes_through_setup_then_signs_in(client, clock,
     setup = client.get(reverse("mfa:setup"))
     page = setup.content.decode()
     assert setup.status_code == 200 and "<svg" in page and "I can't scan the code" in page
-    assert "Microsoft Authenticator" in page and "Google Authenticator" in page and "Time based" in page
+    assert "Microsoft Authenticator" in page and "Google Authenticator" in page
+    assert "A new code every 30 seconds (the usual choice)" in page
     assert "otpauth://totp/twostep:member%40acme.example?secret=" in page
     assert setup["Cache-Control"].startswith("max-age=0") and "no-store" in setup["Cache-Control"]
     assert Authenticator.objects.get(user=member).confirmed_at is None
