@@ -126,7 +126,6 @@ def test_the_summary_table_shows_each_spread():
 
 
 def test_the_otp_core_is_compared_like_for_like():
-    pytest.importorskip("pyotp")
     from bench import otp_core
 
     figures = otp_core.main(count=20, rounds=2, repeat=1)
