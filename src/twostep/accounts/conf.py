@@ -8,6 +8,7 @@ at start-up with the other throttle settings. The clock is ``twostep.clock``.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from twostep.accounts.backoff import Schedule
 
@@ -109,3 +110,30 @@ def throttle_settings() -> ThrottleSettings:
     )
 
 # --- end of password throttling and device cookies ---------------------------------------------------------
+
+
+# --- Password hashing (``hashing``: its table has the meanings) -------------------------------------------------
+#
+# | setting                     | default                                   |
+# |-----------------------------|-------------------------------------------|
+# | TWOSTEP_ARGON2_TIME_COST    | Django's Argon2PasswordHasher's: 2        |
+# | TWOSTEP_ARGON2_MEMORY_COST  | Django's: 102400 (KiB)                    |
+# | TWOSTEP_ARGON2_PARALLELISM  | Django's: 8 (lanes)                       |
+
+
+@dataclass(frozen=True)
+class HashingSettings:
+    argon2_time_cost: int  # passes
+    argon2_memory_cost: int  # KiB
+    argon2_parallelism: int  # lanes
+
+
+def hashing_settings() -> HashingSettings:
+    """The current Argon2id parameters of new password hashes (``hashing.argon2_parameters`` keeps them)."""
+    return HashingSettings(
+        argon2_time_cost=getattr(settings, "TWOSTEP_ARGON2_TIME_COST", Argon2PasswordHasher.time_cost),
+        argon2_memory_cost=getattr(settings, "TWOSTEP_ARGON2_MEMORY_COST", Argon2PasswordHasher.memory_cost),
+        argon2_parallelism=getattr(settings, "TWOSTEP_ARGON2_PARALLELISM", Argon2PasswordHasher.parallelism),
+    )
+
+# --- end of password hashing ------------------------------------------------------------------------------------

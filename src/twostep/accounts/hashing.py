@@ -7,10 +7,11 @@
 | TWOSTEP_ARGON2_PARALLELISM   | 8       | lanes (argon2-cffi runs them on threads)                   |
 
 The defaults are Django's ``Argon2PasswordHasher``'s; the settings module reads each setting from the
-environment variable of the same name (ranges in ``twostep.tuning``). Values below OWASP's minimum for
-Argon2id (19 MiB with 2 passes) are refused by the start-up check here (``twostep.E030``-``E032``). A stored
-hash made with other parameters is replaced at the user's next correct password: Django's ``check_password``
-asks ``must_update``, which compares the hash's parameters with these. ``twostep tune-argon2`` measures them.
+environment variable of the same name (ranges in ``twostep.tuning``), ``twostep.accounts.conf`` reads them
+from settings. Values below OWASP's minimum for Argon2id (19 MiB with 2 passes) are refused by the start-up
+check here (``twostep.E030``-``E032``). A stored hash made with other parameters is replaced at the user's
+next correct password: Django's ``check_password`` asks ``must_update``, which compares the hash's parameters
+with these. ``twostep tune-argon2`` measures them.
 """
 
 import dataclasses
@@ -18,11 +19,12 @@ import functools
 from dataclasses import dataclass
 
 import argon2
-from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.checks import Error, register
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+
+from twostep.accounts.conf import hashing_settings
 
 MIN_TIME_COST = 2  # OWASP Password Storage Cheat Sheet: m=19 MiB, t=2, p=1 is its least Argon2id setting
 MIN_MEMORY_COST = 19 * 1024  # KiB
@@ -40,18 +42,11 @@ class Argon2Parameters:
         return f"t={self.time_cost}, m={self.memory_cost:,} KiB, p={self.parallelism}"
 
 
-DJANGO_DEFAULTS = Argon2Parameters(Argon2PasswordHasher.time_cost, Argon2PasswordHasher.memory_cost,
-                                   Argon2PasswordHasher.parallelism)
-
-
 @functools.cache
 def argon2_parameters() -> Argon2Parameters:
     """The deployment's parameters, read from settings on first use (``setting_changed`` forgets them)."""
-    return Argon2Parameters(
-        time_cost=getattr(settings, "TWOSTEP_ARGON2_TIME_COST", DJANGO_DEFAULTS.time_cost),
-        memory_cost=getattr(settings, "TWOSTEP_ARGON2_MEMORY_COST", DJANGO_DEFAULTS.memory_cost),
-        parallelism=getattr(settings, "TWOSTEP_ARGON2_PARALLELISM", DJANGO_DEFAULTS.parallelism),
-    )
+    chosen = hashing_settings()
+    return Argon2Parameters(chosen.argon2_time_cost, chosen.argon2_memory_cost, chosen.argon2_parallelism)
 
 
 @receiver(setting_changed)

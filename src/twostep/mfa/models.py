@@ -43,6 +43,7 @@ class Authenticator(models.Model):
                                         "with 'your phone's clock is off'; never accepted.")
     clock_drift = models.SmallIntegerField(null=True, blank=True, help_text="The offset in time steps that code "
                                            "showed, while a later code may confirm it.")
+    recovery_codes: list[str]  # not a column: set by confirm_enrollment, the new codes to show once
 
     class Meta:
         constraints = [

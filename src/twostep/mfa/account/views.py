@@ -4,7 +4,9 @@ They live in ``mfa`` because ``step_up_required`` (password and a fresh code) do
 ``accounts`` <- ``mfa``; the work itself is done by ``twostep.accounts.services`` and its forms.
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +27,7 @@ from twostep.mfa.account.forms import ChangePasswordForm
 from twostep.mfa.mailbox import services as mailbox
 from twostep.mfa.stepup.services import step_up_required
 
-guarded = [never_cache, csrf_protect, login_required, step_up_required]
+guarded: list[Callable[..., Any]] = [never_cache, csrf_protect, login_required, step_up_required]
 
 
 def current_mailbox_proven(view):

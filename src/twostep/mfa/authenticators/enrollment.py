@@ -141,7 +141,7 @@ def discard_on_password_change(sender, *, user, **kwargs) -> None:
     discard_setup(user)
 
 
-def confirm_enrollment(user, code: str, *, binding: str, now: int, request=None) -> Authenticator:
+def confirm_enrollment(user, code: str, *, binding: str | None, now: int, request=None) -> Authenticator:
     """Activate the setup of ``user`` bound to ``binding`` with a code from the app, and issue a new set of
     recovery codes (voiding the old set) in the same transaction.
 
@@ -177,9 +177,9 @@ def _setup_step(pending: Authenticator, code: str, *, now: int) -> int:
     MalformedCodeError, SetupClockError for a code from further off (within ``otp.drift.CLOCK_BAND``), else
     InvalidCodeError."""
     window, band = app_settings().window, otp.drift.CLOCK_BAND
-    params = {"now": now, "period": pending.period, "digits": pending.digits, "algorithm": pending.algorithm}
     try:
-        matched = otp.matching_steps(vault.unseal(pending.sealed_secret), code, lo=-band, hi=band, **params)
+        matched = otp.matching_steps(vault.unseal(pending.sealed_secret), code, now=now, lo=-band, hi=band,
+                                     period=pending.period, digits=pending.digits, algorithm=pending.algorithm)
     except otp.InvalidCodeFormat as exc:
         raise MalformedCodeError() from exc
     current = otp.time_step(now, period=pending.period)

@@ -23,10 +23,16 @@ class CodeForm(forms.Form):
         self.fields["code"].label = f"{digits}-digit code"
 
     def clean_code(self) -> str:
-        try:
-            return otp.normalize_code(self.cleaned_data["code"], digits=self.digits)
-        except otp.InvalidCodeFormat as exc:
-            raise forms.ValidationError(
-                f"Enter the {self.digits} digits shown in your authenticator app, like 123 456.",
-                code="malformed_code",
-            ) from exc
+        return normalized_code(self.cleaned_data["code"], digits=self.digits)
+
+
+def normalized_code(value: str, *, digits: int) -> str:
+    """``value`` as a code of ``digits`` digits (spaces and dashes dropped); raises ValidationError
+    ``malformed_code``. Shared by every form with a ``code`` field."""
+    try:
+        return otp.normalize_code(value, digits=digits)
+    except otp.InvalidCodeFormat as exc:
+        raise forms.ValidationError(
+            f"Enter the {digits} digits shown in your authenticator app, like 123 456.",
+            code="malformed_code",
+        ) from exc

@@ -3,6 +3,8 @@
 Errors are ``MfaError`` subclasses with a stable ``code`` (used by forms and any JSON API).
 """
 
+from typing import cast
+
 from django.db import transaction
 from django.db.models import Q
 
@@ -130,11 +132,12 @@ def _attempt(guard: lockout.Guard, authenticator: Authenticator, code: str, *, n
         return _clock_answer(guard, authenticator, verdict)
     if verdict.outcome == otp.drift.WRONG:
         return _wrong_code(guard)
-    if verdict.outcome == otp.drift.USED or not _claim_step(authenticator, verdict.step, verdict.state, now=now):
+    step = cast(int, verdict.step)  # an ACCEPTED verdict carries its step (otp.drift.Verdict)
+    if verdict.outcome == otp.drift.USED or not _claim_step(authenticator, step, verdict.state, now=now):
         # A replayed code was right once (or was answered about the clock already): refused, not a guess.
         return guard.not_counted(ReplayedCodeError())
     guard.succeeded()
-    return verdict.step
+    return step
 
 
 def _clock_answer(guard: lockout.Guard, authenticator: Authenticator, verdict: otp.drift.Verdict) -> MfaError:
@@ -143,7 +146,8 @@ def _clock_answer(guard: lockout.Guard, authenticator: Authenticator, verdict: o
     error = _wrong_code(guard, clock_offset=verdict.offset)
     if not isinstance(error, InvalidCodeError):  # the lockout says more than the clock
         return error
-    return ClockSkewError(verdict.offset, drift=authenticator.drift, period=authenticator.period,
+    offset = cast(int, verdict.offset)  # a CLOCK verdict carries its offset (otp.drift.Verdict)
+    return ClockSkewError(offset, drift=authenticator.drift, period=authenticator.period,
                           retry_after=error.retry_after)
 
 

@@ -7,7 +7,8 @@
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
+
+from twostep.mfa.conf import app_settings
 
 
 class VaultError(Exception):
@@ -20,11 +21,11 @@ def _multifernet(keys: tuple[str, ...]) -> MultiFernet:
 
 
 def _box() -> MultiFernet:
-    return _multifernet(tuple(settings.TWOSTEP_ENCRYPTION_KEYS))
+    return _multifernet(tuple(app_settings().encryption_keys))
 
 
 def _newest() -> Fernet:
-    return Fernet(settings.TWOSTEP_ENCRYPTION_KEYS[0])
+    return Fernet(app_settings().encryption_keys[0])
 
 
 def seal(secret: bytes) -> str:

@@ -8,6 +8,7 @@ alphabet without 0, 1, I, L, O: 79 random bits); case, spaces and dashes are ign
 """
 
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -73,8 +74,9 @@ def issue_access_pass(user, *, actor, reason: str, now: int, request=None,
         row = AccessPass.objects.create(
             user=user, pass_hash=_digest(text), issued_by_label=str(actor)[:254], reason=reason[:500],
             created_at=moment, expires_at=as_datetime(now + app_settings().access_pass_lifetime))
+        extra: dict[str, Any] = {"ticket": ticket} if ticket else {}
         events.record(events.ACCESS_PASS_ISSUED, actor=actor, subject=user, request=request, reason=reason[:500],
-                      **({"ticket": ticket} if ticket else {}), valid_for=app_settings().access_pass_lifetime)
+                      **extra, valid_for=app_settings().access_pass_lifetime)
     return text, row
 
 

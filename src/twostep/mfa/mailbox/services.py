@@ -20,6 +20,7 @@ import logging
 import secrets
 import smtplib
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -174,7 +175,7 @@ def send_mailbox_code(request, user, *, now: int) -> Challenge:
     code = new_code(request, user, now=now)
     if code is None:
         raise MailboxSendLimitedError()
-    sent = challenge(request, user)
+    sent = cast(Challenge, challenge(request, user))  # new_code has just stored it
     with transaction.atomic():
         events.record(events.MFA_MAILBOX_CODE_SENT, actor=user, subject=user, request=request)
     _mail_code(user, code, expires_at=sent.expires_at)  # committed: views run in autocommit (no ATOMIC_REQUESTS)

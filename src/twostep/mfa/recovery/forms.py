@@ -17,10 +17,15 @@ class RecoveryCodeForm(forms.Form):
     )
 
     def clean_recovery_code(self) -> str:
-        code = self.cleaned_data["recovery_code"]
-        if codes.normalize(code) is None:
-            raise forms.ValidationError(MalformedRecoveryCodeError.message, code=MalformedRecoveryCodeError.code)
-        return code
+        return checked_recovery_code(self.cleaned_data["recovery_code"])
+
+
+def checked_recovery_code(code: str) -> str:
+    """``code`` as typed when it has the shape of a recovery code; raises ValidationError
+    ``malformed_recovery_code``. Shared by every form with a ``recovery_code`` field."""
+    if codes.normalize(code) is None:
+        raise forms.ValidationError(MalformedRecoveryCodeError.message, code=MalformedRecoveryCodeError.code)
+    return code
 
 
 class EndOtherSessionsForm(forms.Form):

@@ -27,7 +27,8 @@ class RequireMfaForm(forms.Form):
         self.today = today
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("require_mfa") or cleaned.get("starts") != self.FROM_DATE:
             self.errors.pop("enforce_date", None)
             cleaned["enforce_date"] = None

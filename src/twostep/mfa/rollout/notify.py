@@ -61,16 +61,17 @@ def notify_members_without_mfa(organization, *, actor, now: int | None = None, c
     The audit event carries the count, not the addresses."""
     now = clock_now() if now is None else now
     policy = policy_of(organization)
-    if not policy.required:
+    enforce_from = policy.enforce_from  # set whenever Require MFA is on (rollout.services)
+    if not policy.required or enforce_from is None:
         raise NotRequiredError()
     connection = connection or get_connection()
     mails = []
     for user in members_without_mfa(organization):
-        subject, body = compose(organization, enforce_from=policy.enforce_from, now=now, name=user.name)
+        subject, body = compose(organization, enforce_from=enforce_from, now=now, name=user.name)
         mails.append(EmailMessage(subject, body, to=[user.email], connection=connection))
     sent = connection.send_messages(mails) if mails else 0
     events.record(events.ORG_MEMBERS_NOTIFIED, actor=actor, organization=organization, request=request,
-                  recipients=sent, enforce_from=policy.enforce_from.isoformat())
+                  recipients=sent, enforce_from=enforce_from.isoformat())
     return sent
 
 
@@ -78,5 +79,5 @@ def notify_members_task(organization_id: int, actor_id: int | None) -> int:
     """``notify_members_without_mfa`` for a task queue: ids in (the queue pickles its arguments), the
     number of e-mails out. Raises Organization.DoesNotExist when the organization is gone."""
     organization = Organization.objects.get(pk=organization_id)
-    actor = get_user_model().objects.filter(pk=actor_id).first()
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id is not None else None
     return notify_members_without_mfa(organization, actor=actor)

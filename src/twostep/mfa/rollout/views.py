@@ -7,7 +7,6 @@ import smtplib
 from datetime import date, datetime, time
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from twostep.clock import as_datetime
 from twostep.clock import now as clock_now
+from twostep.conf import app_settings as twostep_settings
 from twostep.mfa.models import Authenticator
 from twostep.mfa.rollout import members, notify, services
 from twostep.mfa.rollout.forms import RequireMfaForm, StatusFilter
@@ -152,7 +152,7 @@ class NotifyMembersView(View):
 
     def post(self, request, slug: str):
         organization = admin_membership(request.user, slug).organization
-        if settings.TWOSTEP_TASKS_ASYNC:
+        if twostep_settings().tasks_async:
             return self.queue(request, organization)
         try:
             sent = notify.notify_members_without_mfa(organization, actor=request.user, request=request)

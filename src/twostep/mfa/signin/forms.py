@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import authenticate
 
 from twostep.accounts import device_cookies, password_throttle
+from twostep.accounts.models import User
 from twostep.clock import now as clock_now
 
 SIGNIN_ERROR = "That e-mail address and password do not match an account. Check both and try again."
@@ -17,14 +18,15 @@ class SignInForm(forms.Form):
 
     def __init__(self, request=None, *args, now: int | None = None, **kwargs):
         self.request = request
-        self.user = None
+        self.user: User | None = None
         self.now = clock_now() if now is None else now
         self.retry_after = 0  # seconds, when the password was not checked because of throttling
-        self.device = None  # the nonce of this browser's device cookie for the account, when it is known
+        self.device: str | None = None  # the nonce of this browser's device cookie for the account, when it is known
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         email = cleaned["email"]

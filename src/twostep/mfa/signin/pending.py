@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.utils.crypto import constant_time_compare
 
+from twostep.accounts.models import User
 from twostep.mfa.conf import app_settings
 
 SESSION_KEY = "twostep_pending"
@@ -21,7 +22,7 @@ SETUP, CODE = "setup", "code"
 
 @dataclass(frozen=True)
 class PendingSignIn:
-    user: object
+    user: User
     stage: str  # SETUP or CODE
     started_at: int
     attempts: int
@@ -91,7 +92,7 @@ def current(request, *, now: int) -> PendingSignIn | None:
 def expired(request, *, now: int) -> bool:
     """True when the session holds a pending sign-in that has run out (it is not cleared here)."""
     data = raw(request)
-    return bool(data) and _expired(data, now)
+    return _expired(data, now) if data else False
 
 
 def record_failure(request) -> int:

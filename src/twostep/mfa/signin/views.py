@@ -2,6 +2,9 @@
 
 The first setup of a pending sign-in, between the password and signed in, is ``setup_views``."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.db import transaction
@@ -60,7 +63,8 @@ class SignInView(View):
         context = {"form": form, "next": next_url}
         # Canonical, in ASCII (A-label, \u escapes): a look-alike of an address reads apart from it.
         email = unambiguous(comparable_email(form.cleaned_data.get("email", "")))[:254]
-        known = {"known_device": True} if form.device else {}  # the try counted against its device cookie
+        # The try counted against its device cookie:
+        known: dict[str, Any] = {"known_device": True} if form.device else {}
         if form.has_error("__all__", "throttled"):
             events.record(events.SIGNIN_THROTTLED, request=request, outcome="failure", email=email,
                           subject=account_of(form), retry_after=form.retry_after, **known)
@@ -101,6 +105,14 @@ def _count_wrong_code(request, state) -> int:
 class CodeStepView(View):
     """A page of the code step (a code from the app, or a recovery code): GET needs a live pending sign-in at
     that step, shows the locked page to a locked user, and says how long a running wait lasts."""
+
+    template_name: str
+
+    def context(self, state, form, *, wait: int = 0, **extra) -> dict:
+        raise NotImplementedError  # each step's page
+
+    def blank_form(self, state) -> forms.Form:
+        raise NotImplementedError
 
     def get(self, request):
         state = _at_code(request)

@@ -6,8 +6,8 @@ from django import forms
 
 from twostep.accounts.forms import ThrottledPasswordMixin
 from twostep.clock import now as clock_now
-from twostep.mfa.authenticators.forms import CodeForm
-from twostep.mfa.recovery.forms import RecoveryCodeForm
+from twostep.mfa.authenticators.forms import CodeForm, normalized_code
+from twostep.mfa.recovery.forms import RecoveryCodeForm, checked_recovery_code
 
 
 class StepUpForm(ThrottledPasswordMixin, forms.Form):
@@ -37,10 +37,10 @@ class StepUpForm(ThrottledPasswordMixin, forms.Form):
         return self.check_own_password(self.cleaned_data["password"])
 
     def clean_code(self) -> str:
-        return CodeForm.clean_code(self)
+        return normalized_code(self.cleaned_data["code"], digits=self.digits)
 
     def clean_recovery_code(self) -> str:
-        return RecoveryCodeForm.clean_recovery_code(self)
+        return checked_recovery_code(self.cleaned_data["recovery_code"])
 
     @property
     def second_factor(self) -> str | None:

@@ -5,11 +5,20 @@ run this command, then drop the old keys. Rows are done in batches, each batch o
 rows locked, so sign-ins go on meanwhile and an interrupted run can simply be started again.
 """
 
+from dataclasses import dataclass, field
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from twostep.mfa.authenticators import vault
 from twostep.mfa.models import Authenticator
+
+
+@dataclass
+class Tally:
+    resealed: int = 0
+    current: int = 0
+    unreadable: list[int] = field(default_factory=list)  # authenticator ids
 
 
 class Command(BaseCommand):
@@ -21,28 +30,28 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size: int, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
-        counts = {"resealed": 0, "current": 0, "unreadable": []}
+        counts = Tally()
         ids = list(Authenticator.objects.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), batch_size):
             self._batch(ids[start:start + batch_size], counts)
-        self.stdout.write(f"Authenticators: {len(ids)}; re-sealed with the newest key: {counts['resealed']}; "
-                          f"already on the newest key: {counts['current']}; "
-                          f"unreadable: {len(counts['unreadable'])}")
-        if counts["unreadable"]:
+        self.stdout.write(f"Authenticators: {len(ids)}; re-sealed with the newest key: {counts.resealed}; "
+                          f"already on the newest key: {counts.current}; "
+                          f"unreadable: {len(counts.unreadable)}")
+        if counts.unreadable:
             raise CommandError("No configured key opens the secrets of authenticators "
-                               f"{', '.join(map(str, counts['unreadable']))}; they were left as they are")
+                               f"{', '.join(map(str, counts.unreadable))}; they were left as they are")
 
     @staticmethod
-    def _batch(ids: list[int], counts: dict) -> None:
+    def _batch(ids: list[int], counts: Tally) -> None:
         with transaction.atomic():
             for row in Authenticator.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
                 if vault.is_current(row.sealed_secret):
-                    counts["current"] += 1
+                    counts.current += 1
                     continue
                 try:
                     row.sealed_secret = vault.reseal(row.sealed_secret)
                 except vault.VaultError:
-                    counts["unreadable"].append(row.pk)
+                    counts.unreadable.append(row.pk)
                     continue
                 row.save(update_fields=["sealed_secret"])
-                counts["resealed"] += 1
+                counts.resealed += 1
