@@ -44,9 +44,9 @@ class SessionStore(db.SessionStore):
         return data
 
     def cycle_key(self):
-        old = self.session_key
+        old, signed_in = self.session_key, self.get(SESSION_KEY) is not None
         super().cycle_key()
-        if old:
+        if old and signed_in:  # only a signed-in session has a row (not a pending sign-in's)
             user_sessions.follow_key(old, self.session_key)
 
     def flush(self):

@@ -37,9 +37,12 @@ def record_sign_in(sender=None, *, request, user, **kwargs) -> None:
     now = clock_now()
     if request.session.session_key is None:  # login() flushed another user's session: give it its key now
         request.session.save()
-    UserSession.objects.update_or_create(key_digest=digest(request.session.session_key), defaults={
-        "user": user, "signed_in_at": as_datetime(now), "last_seen_at": as_datetime(now),
-        "ip_address": client_address(request), "browser": request_browser(request)[:100]})
+    row = UserSession(key_digest=digest(request.session.session_key), user=user, signed_in_at=as_datetime(now),
+                      last_seen_at=as_datetime(now), ip_address=client_address(request),
+                      browser=request_browser(request)[:100])
+    # One statement; a signed-in session signing in again has its row under this key already (cycle_key).
+    UserSession.objects.bulk_create([row], update_conflicts=True, unique_fields=["key_digest"], update_fields=[
+        "user", "signed_in_at", "last_seen_at", "ip_address", "browser"])
     request.session[SEEN_RECORDED] = now
 
 
