@@ -85,6 +85,8 @@ MATRIX = [
     R("mfa:recovery", "GET",                        SIGNIN,      200,    SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
     R("mfa:recovery", "POST",                       SIGNIN,      400,    SIGNIN, SIGNIN,  SIGNIN, SIGNIN, SIGNIN),
     R("mfa:security", "GET",                        SIGNIN,      CODE,   200,    200,     200,    200,    200),
+    R("mfa:sessions", "GET",                        SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
+    R("mfa:sessions", "POST",                       SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:recovery_codes", "GET",                  SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:recovery_codes", "POST",                 SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:recovery_codes_download", "GET",         SIGNIN,      CODE,   405,    405,     405,    405,    405),

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "twostep.mfa.signin.session_limits.SessionLimitsMiddleware",  # idle timeout and absolute lifetime
+    "twostep.accounts.user_sessions.LastSeenMiddleware",  # the session list's "last seen", once a minute
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "twostep.ops.middleware.FormRequestsMiddleware",
     "twostep.mfa.enforcement.MfaEnforcementMiddleware",
@@ -127,7 +128,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "mfa:signin"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # seconds a password-reset link works (once)
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "twostep.accounts.session_store"  # the database store, in step with accounts.UserSession
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

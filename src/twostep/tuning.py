@@ -21,7 +21,7 @@ WHOLE_NUMBERS = {
     "TWOSTEP_PENDING_TIMEOUT": (300, 60, 1800),  # seconds from the password to the code
     "TWOSTEP_PENDING_MAX_ATTEMPTS": (5, 1, 10),  # wrong codes in one pending sign-in
     "TWOSTEP_SETUP_TIMEOUT": (900, 300, 3600),  # seconds a setup (and its mailbox proof) stays valid
-    "TWOSTEP_MAILBOX_CODE_LIFETIME": (900, 300, 3600),  # seconds a mailed setup code stays valid
+    "TWOSTEP_MAILBOX_CODE_LIFETIME": (600, 300, 3600),  # seconds a mailed setup code stays valid
     "TWOSTEP_ACCESS_PASS_LIFETIME": (3600, 600, 7 * 86400),  # seconds a temporary access pass stays valid
     "TWOSTEP_DEVICE_COOKIE_AGE": (365 * 86400, 86400, 2 * 365 * 86400),  # seconds a browser stays known
     "TWOSTEP_DEVICE_COOKIE_MAX_FAILURES": (10, 1, 100),  # wrong passwords before a device cookie is distrusted

@@ -16,7 +16,6 @@ from twostep.accounts.models import User
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("accounts", "0002_user_session_epoch")]
-AFTER = [("accounts", "0003_user_email_skeleton")]
 STORED = [REAL, CYRILLIC, "bob@ｓtaff.example", ZERO_WIDTH, FULL_WIDTH, "carl@xn--bcher-kva.example",
           "dora@staff.example."]
 
@@ -34,8 +33,10 @@ def old_accounts():
 
 
 def migrate_forward() -> None:
+    """accounts.0003 and every later migration: the tests go on with today's models (deleting a user reaches
+    the tables added since)."""
     executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def warnings() -> list[tuple[str, str]]:

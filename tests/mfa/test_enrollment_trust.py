@@ -148,8 +148,7 @@ def test_the_password_alone_never_shows_a_key(client, clock, member):
     assert "otpauth" not in client.get(reverse("mfa:setup_mailbox")).content.decode()
 
 
-def test_a_mailed_code_works_only_in_its_session_and_until_it_runs_out(client, clock, member, settings):
-    settings.TWOSTEP_MAILBOX_CODE_LIFETIME = 600
+def test_a_mailed_code_works_only_in_its_session_and_until_it_runs_out(client, clock, member):
     at_setup(client, member, prove=False)
     client.get(reverse("mfa:setup_mailbox"))
     code = mailed_code(mail.outbox[-1])

@@ -121,3 +121,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name or self.email
+
+
+class UserSession(models.Model):
+    """One signed-in session of a user, for the user's own list of sessions (``accounts.user_sessions``).
+
+    Keeps the SHA-256 of the session key, never the key: a copy of this table signs nobody in. A signed-in
+    session without its row is signed out (``accounts.session_store``), so deleting the row ends the session.
+    """
+
+    key_digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    signed_in_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField(help_text="Updated at most once a minute.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    browser = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"

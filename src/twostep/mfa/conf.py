@@ -24,7 +24,7 @@ Configuration table. The test clock, ``TWOSTEP_CLOCK``, is read by ``twostep.clo
 |                                 |                | code shown while signed in) stays valid                  |
 | TWOSTEP_MAILBOX_PROOF           | True           | a first enrollment first proves the mailbox: a one-time  |
 |                                 |                | code by e-mail (or an invitation link, or an access pass)|
-| TWOSTEP_MAILBOX_CODE_LIFETIME   | 900            | seconds a mailed setup code stays valid                  |
+| TWOSTEP_MAILBOX_CODE_LIFETIME   | 600            | seconds a mailed setup code stays valid                  |
 | TWOSTEP_ACCESS_PASS_LIFETIME    | 3600           | seconds a temporary access pass stays valid              |
 | TWOSTEP_THROTTLE_FREE_FAILURES  | 5              | wrong codes (per user, all second factors) before the    |
 |                                 |                | next try must wait (wrong passwords: ``accounts.conf``)  |
@@ -108,7 +108,7 @@ def app_settings() -> MfaSettings:
         pending_max_attempts=getattr(settings, "TWOSTEP_PENDING_MAX_ATTEMPTS", 5),
         setup_timeout=getattr(settings, "TWOSTEP_SETUP_TIMEOUT", 900),
         mailbox_proof=getattr(settings, "TWOSTEP_MAILBOX_PROOF", True),
-        mailbox_code_lifetime=getattr(settings, "TWOSTEP_MAILBOX_CODE_LIFETIME", 900),
+        mailbox_code_lifetime=getattr(settings, "TWOSTEP_MAILBOX_CODE_LIFETIME", 600),
         access_pass_lifetime=getattr(settings, "TWOSTEP_ACCESS_PASS_LIFETIME", 3600),
         throttle_free_failures=getattr(settings, "TWOSTEP_THROTTLE_FREE_FAILURES", 5),
         throttle_base_delay=getattr(settings, "TWOSTEP_THROTTLE_BASE_DELAY", 30),

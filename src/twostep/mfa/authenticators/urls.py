@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from twostep.mfa.authenticators import views
+from twostep.mfa.authenticators import devices, views
 
 urlpatterns = [
     # Signed-in enrollment (set up or replace the authenticator); its mailbox proof is mailbox's.
@@ -10,4 +10,5 @@ urlpatterns = [
     path("mfa/setup/confirm/", views.EnrollConfirmView.as_view(), name="enroll_confirm"),
     path("security/", views.security, name="security"),
     path("security/turn-off/", views.DisableView.as_view(), name="disable"),
+    path("security/sessions/", devices.SessionsView.as_view(), name="sessions"),
 ]

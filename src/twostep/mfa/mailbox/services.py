@@ -4,7 +4,7 @@ Before the QR code of a user's first authenticator is shown (``needs_proof``), t
 can read the account's mailbox, in one of three ways (``TWOSTEP_MAILBOX_PROOF``, on by default):
 
 - a one-time 6-digit code mailed to the account's address (``send_code``, ``check_code``): valid
-  ``TWOSTEP_MAILBOX_CODE_LIFETIME`` seconds (900), single use, 5 tries, bound to this session and user; at
+  ``TWOSTEP_MAILBOX_CODE_LIFETIME`` seconds (600), single use, 5 tries, bound to this session and user; at
   most ``SENDS_PER_HOUR`` mails an hour and ``SENDS_PER_DAY`` a day per account (counted in the cache, which
   every app server shares), at least ``RESEND_AFTER`` seconds apart;
 - an invitation link to that address opened in this session (``organizations.invitation_proof.note_opened``);

@@ -217,8 +217,8 @@ class RecoverySignInView(CodeStepView):
 
 @method_decorator([never_cache, csrf_protect], name="dispatch")
 class SignOutView(View):
-    """GET asks to confirm; POST signs out (or abandons a pending sign-in). Signing out ends every
-    session of the user, on every device: a sign-out is also the user's way to shut out a lost laptop."""
+    """GET asks to confirm; POST signs out (or abandons a pending sign-in): this session only, or with
+    ``scope=everywhere`` every session of the user on every device (the way to shut out a lost laptop)."""
 
     def get(self, request):
         return render(request, "mfa/signout.html")
@@ -229,10 +229,12 @@ class SignOutView(View):
         if pending.raw(request):  # cancelling a pending sign-in that had wrong codes tells the user
             password_notice.abandoned(request, reason=password_notice.CANCELLED, now=clock_now())
         if request.user.is_authenticated:
+            everywhere = request.POST.get("scope") == "everywhere"
             with transaction.atomic():
-                end_all_sessions(request.user)
+                if everywhere:
+                    end_all_sessions(request.user)
                 events.record(events.SIGNOUT, actor=request.user, subject=request.user, request=request,
-                              all_sessions=True)
+                              all_sessions=everywhere)
         logout(request)
         messages.info(request, "You have signed out.")
         return redirect("mfa:signin")
