@@ -21,7 +21,7 @@ LABELS = {
     events.ACCESS_PASS_ISSUED: "Temporary access pass issued",
     events.ACCESS_PASS_USED: "Temporary access pass used",
     events.MFA_DISABLED: "MFA turned off",
-    events.MFA_RESET: "MFA reset by support",
+    events.MFA_RESET: "MFA reset",  # by support or an organization admin: the actor says who
     events.MFA_DISOWNED: "Authenticator app disowned (This wasn't me); account on hold",
     events.RECOVERY_CODE_USED: "Recovery code used",
     events.RECOVERY_CODES_GENERATED: "Recovery codes generated",
