@@ -107,6 +107,9 @@ MATRIX = [
     R("mfa:enroll_confirm", "POST",                 SIGNIN,      CODE,   STEPUP, STEPUP,  STEPUP, STEPUP, STEPUP),
     R("mfa:members", "GET",                         SIGNIN,      CODE,   403,    200,     403,    403,    403),
     R("mfa:members_csv", "GET",                     SIGNIN,      CODE,   403,    200,     403,    403,    403),
+    # Only Acme's admins, after a step-up; the reset page itself refuses what is support's (test_member_reset).
+    R("mfa:member_reset", "GET",                    SIGNIN,      CODE,   403,    STEPUP,  403,    403,    403),
+    R("mfa:member_reset", "POST",                   SIGNIN,      CODE,   403,    STEPUP,  403,    403,    403),
     R("mfa:notify", "GET",                          SIGNIN,      CODE,   403,    200,     403,    403,    403),
     R("organizations:invite", "GET",                SIGNIN,      CODE,   403,    200,     403,    403,    403),
     R("organizations:invite", "POST",               SIGNIN,      CODE,   403,    400,     403,    403,    403),
@@ -162,7 +165,7 @@ MATRIX = [
 ACME = {"slug": "acme"}
 KWARGS = {
     "mfa:organization": ACME, "mfa:organization_confirm": ACME, "mfa:members": ACME, "mfa:members_csv": ACME,
-    "mfa:notify": ACME,
+    "mfa:notify": ACME, "mfa:member_reset": lambda world: {"slug": "acme", "user_id": world["member"].pk},
     "organizations:settings": ACME, "organizations:audit": ACME, "organizations:invite": ACME,
     "organizations:member_role": lambda world: {"slug": "acme", "pk": world["membership"].pk},
     "organizations:member_remove": lambda world: {"slug": "acme", "pk": world["membership"].pk},

@@ -53,7 +53,7 @@ def test_support_resets_a_member_who_then_sets_up_again(browser, live_server, pa
     page.click("button:has-text('Reset MFA')")
     page.wait_for_selector("text=MFA of member@acme.example was reset.")
     assert "Required, not set up" in page.content()
-    assert (f"MFA reset by support — reason: {REASON}; identity checked: Call-back to a number on file; "
+    assert (f"MFA reset — reason: {REASON}; identity checked: Call-back to a number on file; "
             "ticket: HELP-42;") in page.content()
     # date_joined carries the wall clock; show the injected clock's date so the screenshot is stable.
     User.objects.filter(pk=member.pk).update(date_joined=clock.moment)

@@ -56,7 +56,7 @@ def test_members_page_shows_status_counts_and_dates(client, clock, acme):
     response = signed_in(client).get("/orgs/acme/settings/mfa/members/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "3 of 5 members have set up MFA." in page
+    assert "3 of 5 members have set up MFA; 1 locked." in page
     assert "Set up (2)" in page and "Not yet (2)" in page and "Locked (1)" in page
     assert rows(response) == [("admin@acme.example", "set_up"), ("locked@acme.example", "locked"),
                               ("ready@acme.example", "set_up"), ("w0@acme.example", "not_yet"),
@@ -121,6 +121,15 @@ def test_counts_read_like_the_issue(client, clock, make_user, make_org, enrolled
     make_org("Acme Calibration", slug="acme", admins=[admin], members=people)
     page = signed_in(client).get("/orgs/acme/settings/mfa/members/")
     assert "9 of 12 members have set up MFA." in page.content.decode()
+
+
+def test_the_headline_counts_every_member_whose_lock_is_on(client, clock, acme):
+    """A member locked by wrong mailbox codes before finishing setup is locked too, though not set up."""
+    set_throttle(User.objects.get(email="w0@acme.example"), failures=100, locked_at=clock.moment)
+    response = signed_in(client).get("/orgs/acme/settings/mfa/members/")
+    assert "3 of 5 members have set up MFA; 2 locked." in response.content.decode()
+    assert members.status_counts(acme) == members.StatusCounts(members=5, set_up=2, not_yet=2, locked=1,
+                                                               locked_out=2)
 
 
 @pytest.mark.parametrize("status, expected", [

@@ -85,6 +85,23 @@ def test_support_contact_is_shown_on_the_code_and_locked_pages_when_set(client, 
         locked.content.decode())
 
 
+@pytest.mark.parametrize(("contact", "shown"), [
+    ("mailto:help@acme.example", '(<a href="mailto:help@acme.example">help@acme.example</a>)'),
+    ("https://help.acme.example/mfa?lost=1", '(<a href="https://help.acme.example/mfa?lost=1">'
+                                              'https://help.acme.example/mfa?lost=1</a>)'),
+    ("call +358 9 123 <4567>", "(call +358 9 123 &lt;4567&gt;)"),
+])
+def test_support_contact_is_a_link_for_an_address_or_url_else_text(client, clock, make_user, enrolled, settings,
+                                                                    contact, shown):
+    user = make_user("member@acme.example")
+    enrolled(user)
+    settings.TWOSTEP_SUPPORT_CONTACT = contact
+    post_password(client, "member@acme.example")
+    assert shown in client.get(reverse("mfa:code")).content.decode()
+    set_throttle(user, failures=100, locked_at=as_datetime(clock.now))
+    assert shown in client.get(reverse("mfa:code")).content.decode()
+
+
 # --- refusals: the words a person reads (every other test asserts their codes) -------------------------------
 
 def words(response) -> str:

@@ -9,6 +9,7 @@ from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
 from twostep.ops import gunicorn_conf
+from twostep.ops.demo import set_demo_support_contact
 from twostep.ops.management.commands.serve import (
     default_workers,
     gunicorn_command,
@@ -71,6 +72,22 @@ def test_serve_keeps_a_base_url_that_is_set(monkeypatch):
     monkeypatch.setenv("TWOSTEP_BASE_URL", "https://accounts.example.com")
     set_demo_base_url("127.0.0.1:8123")
     assert os.environ["TWOSTEP_BASE_URL"] == "https://accounts.example.com"
+
+
+def test_serve_in_the_demo_names_the_demo_support_desk(monkeypatch):
+    monkeypatch.setenv("TWOSTEP_SUPPORT_CONTACT", "")  # unset, restored afterwards
+    set_demo_support_contact()
+    assert os.environ["TWOSTEP_SUPPORT_CONTACT"] == "support@twostep.example"
+    monkeypatch.setenv("TWOSTEP_SUPPORT_CONTACT", "https://help.acme.example/")
+    set_demo_support_contact()
+    assert os.environ["TWOSTEP_SUPPORT_CONTACT"] == "https://help.acme.example/"
+
+
+@override_settings(PRODUCTION=True)
+def test_serve_in_production_names_no_support_desk_of_its_own(monkeypatch):
+    monkeypatch.setenv("TWOSTEP_SUPPORT_CONTACT", "")
+    set_demo_support_contact()
+    assert os.environ["TWOSTEP_SUPPORT_CONTACT"] == ""
 
 
 @override_settings(PRODUCTION=True)

@@ -184,9 +184,24 @@ def test_actions_show_as_labels_with_a_summary_of_the_details(client, clock, wor
     assert '<td data-label="Action">Recovery code used</td>' in page
     assert '<td data-label="Details">purpose: signin; remaining: 9; cleared lockout: no</td>' in page
     assert '<td data-label="Action">Wrong code</td>' in page
-    assert '<td data-label="Details">reason: invalid_code</td>' in page
+    assert '<td data-label="Details">reason: wrong code</td>' in page
     assert '<option value="mfa.code_failed">Wrong code</option>' in page
     assert ">mfa.code_failed<" not in page
+
+
+def test_details_read_in_plain_language_with_readable_dates(client, clock, world):
+    """Codes and ISO 8601 stamps as people say them: "code already used", "14 Dec 2026, 00:00"."""
+    events.record(events.CODE_FAILED, actor=world["member"], subject=world["member"], outcome="failure",
+                  reason="replayed_code", factor="totp")
+    events.record(events.ORG_MFA_CHANGED, actor=world["admin"], organization=Organization.objects.get(slug="acme"),
+                  before={"required": False, "enforce_from": None},
+                  after={"required": True, "enforce_from": "2026-12-14T00:00:00+00:00"})
+    page = signed_in(client, world["admin"], clock).get(URL).content.decode()
+    assert '<td data-label="Details">reason: code already used; factor: authenticator app</td>' in page
+    assert ('<td data-label="Details">was: required no, from —; now: required yes, from 14 Dec 2026, 00:00</td>'
+            in page)
+    assert "replayed_code" not in page and "2026-12-14T" not in page
+    assert f'<td><time datetime="{clock.moment.isoformat()}">{clock.moment:%-d %b %Y, %H:%M:%S}</time></td>' in page
 
 
 def test_every_action_has_a_label():

@@ -155,7 +155,7 @@ def test_reset_removes_mfa_ends_sessions_audits_and_tells_the_user(
     assert response.status_code == 302 and response["Location"] == reverse("support:user", args=[member.pk])
     page = client.get(response["Location"]).content.decode()
     assert "MFA of member@acme.example was reset." in page and "Required, not set up" in page
-    assert (f"MFA reset by support — reason: {REASON}; identity checked: Call-back to a number on file; ticket: "
+    assert (f"MFA reset — reason: {REASON}; identity checked: Call-back to a number on file; ticket: "
             "HELP-42;") in page
     assert f'href="{reverse("support:reset", args=[member.pk])}"' not in page  # nothing to reset now
 

@@ -1,7 +1,14 @@
 """How people read the audit trail: a label for every action of ``events`` and a one-line summary of an
-event's detail. The detail never holds secrets (``events.record`` refuses them); ids and HMACs are left out."""
+event's detail in plain words: values by their labels (``describe_values``), a moment stored as an ISO 8601 stamp
+as a date ("14 Dec 2026, 00:00" in the site's time zone). The detail never holds secrets (``events.record``
+refuses them); ids and HMACs are left out."""
 
+import re
+from datetime import datetime
 from typing import Any
+
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 from twostep.audit import denials, events
 
@@ -21,7 +28,7 @@ LABELS = {
     events.ACCESS_PASS_ISSUED: "Temporary access pass issued",
     events.ACCESS_PASS_USED: "Temporary access pass used",
     events.MFA_DISABLED: "MFA turned off",
-    events.MFA_RESET: "MFA reset by support",
+    events.MFA_RESET: "MFA reset",  # by support or an organization admin: the actor says who
     events.MFA_DISOWNED: "Authenticator app disowned (This wasn't me); account on hold",
     events.RECOVERY_CODE_USED: "Recovery code used",
     events.RECOVERY_CODES_GENERATED: "Recovery codes generated",
@@ -74,17 +81,42 @@ def _key(key: str) -> str:
     return _KEYS.get(key, key).replace("_", " ")
 
 
+# An ISO 8601 moment as ``datetime.isoformat`` writes it (a date with a time, an offset or Z).
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
+DATE_FORMAT = "j M Y, H:i"  # as the members page shows dates
+
+
+def readable_moment(text: str) -> str | None:
+    """``text`` as a date people read ("2026-12-14T00:00:00+00:00" as "14 Dec 2026, 00:00", in the current time
+    zone), or None when it is no ISO 8601 moment."""
+    if not _STAMP.fullmatch(text):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return format_date(timezone.localtime(moment), DATE_FORMAT)
+
+
 def _value(value: Any, key: str = "") -> str:
     if isinstance(value, str) and value in _VALUES.get(key, {}):
         return _VALUES[key][value]
+    if isinstance(value, str) and (moment := readable_moment(value)):
+        return moment
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
-        return ", ".join(f"{_key(k)} {_value(v)}" for k, v in value.items())
+        return ", ".join(f"{_key(k)} {_value(v, k)}" for k, v in value.items())
     return "—" if value is None or value == "" else str(value)
+
+
+# A change's "before" and "after" (a dict each) are not the retention's "before" (a date).
+_CHANGE_KEYS = {"before": "was", "after": "now"}
 
 
 def summary(detail: dict | None) -> str:
     """``detail`` as "reason: Lost phone; ticket: T-1", ids left out."""
-    return "; ".join(f"{_key(key)}: {_value(value, key)}"
+    return "; ".join(f"{_CHANGE_KEYS.get(key, key) if isinstance(value, dict) else _key(key)}: {_value(value, key)}"
                      for key, value in (detail or {}).items() if not key.endswith(("_id", "_hmac")))

@@ -14,8 +14,9 @@ class MfaConfig(AppConfig):
         from twostep.accounts.signals import password_changed
         from twostep.audit.labels import describe_values
         from twostep.config import profile
-        from twostep.mfa import checks  # noqa: F401  (checks registers checks)
+        from twostep.mfa import checks, lockout  # noqa: F401  (checks registers checks)
         from twostep.mfa.authenticators.enrollment import discard_on_password_change
+        from twostep.mfa.errors import AUDIT_REASONS
         from twostep.mfa.models import IdentityCheck
         from twostep.mfa.policy import membership_facts as mfa_facts
         from twostep.mfa.recovery import codes as recovery_codes
@@ -29,6 +30,9 @@ class MfaConfig(AppConfig):
         user_logged_in.connect(stamp_sign_in, dispatch_uid="twostep.mfa.signin.session_limits")
         # The audit trail reads "identity checked: Call-back to a number on file", not the stored value.
         describe_values("identity_check", IdentityCheck.choices)
+        describe_values("reason", AUDIT_REASONS)  # "reason: code already used", not "replayed_code"
+        describe_values("factor", {lockout.TOTP: "authenticator app", lockout.RECOVERY_CODE: "recovery code",
+                                   lockout.MAILBOX_CODE: "e-mailed code", lockout.ACCESS_PASS: "temporary access pass"})
 
 
 class AdminSiteConfig(admin_apps.AdminConfig):

@@ -34,3 +34,16 @@ class LockedError(MfaError):
     code = "locked"
     message = ("Sign-in with a second factor is locked after too many wrong codes. Contact your organization's "
                "support desk: they can reset multi-factor authentication after checking who you are.")
+
+
+# How the audit trail reads the ``reason`` of a refused second factor or step-up (the refusals' ``code``), and
+# of the "password used without the code" notice (``signin.password_notice``): "reason: code already used".
+AUDIT_REASONS = {
+    "invalid_code": "wrong code", "replayed_code": "code already used", "clock_skew": "phone's clock is off",
+    "invalid_recovery_code": "wrong recovery code", "used_recovery_code": "recovery code already used",
+    "invalid_mailbox_code": "wrong e-mailed code", "mailbox_code_expired": "e-mailed code expired or used up",
+    "invalid_access_pass": "wrong temporary access pass", ThrottledError.code: "too many wrong codes, waiting",
+    LockedError.code: "locked after too many wrong codes", "invalid": "wrong password or code",
+    "invalid_password": "wrong password", "wrong_codes": "wrong codes", "cancelled": "sign-in cancelled",
+    "expired": "sign-in expired", "left": "sign-in left unfinished",
+}

@@ -1,9 +1,11 @@
 """The demo data: two organizations that show the any-organization rule and the admin rule
 (``TWOSTEP_MFA_REQUIRED_FOR``), and a support user, with fresh passwords."""
 
+import os
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
@@ -31,6 +33,17 @@ ACCOUNTS = [
     ("support@twostep.example", "Sam Support",
      "support staff (support console at /support/): sets up MFA at first sign-in, as staff always must"),
 ]
+
+
+# The demo's support desk, named on the code and locked pages (the support account of ``ACCOUNTS``).
+SUPPORT_CONTACT = "support@twostep.example"
+
+
+def set_demo_support_contact() -> None:
+    """In the demo, without ``TWOSTEP_SUPPORT_CONTACT``, the pages name ``SUPPORT_CONTACT`` (``twostep serve``
+    calls this before it starts the workers, which read the environment)."""
+    if not settings.PRODUCTION and not os.environ.get("TWOSTEP_SUPPORT_CONTACT"):
+        os.environ["TWOSTEP_SUPPORT_CONTACT"] = SUPPORT_CONTACT
 
 
 def new_password() -> str:

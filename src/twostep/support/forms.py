@@ -3,8 +3,7 @@
 from django import forms
 
 from twostep.accounts.addresses import AddressError, canonical_email, fold, has_unusual_characters
-from twostep.mfa.models import IdentityCheck
-from twostep.mfa.staff.identity import IdentityCheckRequiredError
+from twostep.mfa.staff.identity import identity_check_field
 
 UNUSUAL_SEARCH = "This search contains invisible or unusual characters. Type it again by hand."
 
@@ -24,13 +23,6 @@ class SearchForm(forms.Form):
             return canonical_email(query) if "@" in query else fold(query)
         except AddressError:
             return fold(query)
-
-
-def identity_check_field() -> forms.ChoiceField:
-    """The required choice of how the person's identity was checked (``IdentityCheck``)."""
-    message = IdentityCheckRequiredError.message
-    return forms.ChoiceField(label="How you checked who they are", choices=IdentityCheck.choices,
-                             widget=forms.RadioSelect, error_messages={"required": message, "invalid_choice": message})
 
 
 class ResetForm(forms.Form):

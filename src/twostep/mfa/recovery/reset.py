@@ -93,15 +93,16 @@ def disable_mfa(user, *, request=None) -> Removed:
 
 
 def reset_mfa(user, *, actor, reason: str, identity_check: str, ticket: str = "", now: int | None = None,
-              request=None) -> Removed:
+              request=None, organization=None) -> Removed:
     """Support's reset after a lost phone: delete the user's authenticators and recovery codes, clear the
     lockout (the only way to lift it), end all of their sessions, audit MFA_RESET with ``reason``,
     ``identity_check`` (an ``IdentityCheck`` value: how the person was checked), ``ticket`` and
     ``cleared_lockout``, and e-mail the user after the commit. Their next sign-in goes to setup.
 
-    ``actor`` is the support user, or a label such as ``OPERATOR``; ``now`` in Unix seconds (default:
-    the clock). Raises ReasonRequiredError when ``reason`` is blank, IdentityCheckRequiredError when
-    ``identity_check`` is blank or unknown, and NothingToResetError when the user has no authenticator,
+    ``actor`` is the support user, an admin of ``organization`` (``rollout.resets``; the event and the e-mail name
+    the organization), or a label such as ``OPERATOR``; ``now`` in Unix seconds (default: the clock). Raises
+    ReasonRequiredError when ``reason`` is blank, IdentityCheckRequiredError when ``identity_check`` is blank or
+    unknown, and NothingToResetError when the user has no authenticator,
     recovery codes or lockout; then nothing is written and no e-mail is sent.
     """
     reason, ticket = (reason or "").strip(), (ticket or "").strip()
@@ -114,16 +115,18 @@ def reset_mfa(user, *, actor, reason: str, identity_check: str, ticket: str = ""
             raise NothingToResetError()
         removed = _remove_factors(user)
         end_all_sessions(user)
-        events.record(events.MFA_RESET, actor=actor, subject=user, request=request, reason=reason,
-                      identity_check=identity_check, ticket=ticket, authenticators=removed.authenticators,
-                      recovery_codes=removed.recovery_codes, cleared_lockout=removed.cleared_lockout)
-        send_after_commit([reset_notice(user, now=now)],
+        events.record(events.MFA_RESET, actor=actor, subject=user, organization=organization, request=request,
+                      reason=reason, identity_check=identity_check, ticket=ticket,
+                      authenticators=removed.authenticators, recovery_codes=removed.recovery_codes,
+                      cleared_lockout=removed.cleared_lockout)
+        send_after_commit([reset_notice(user, now=now, organization=organization)],
                           failure=f"Could not send the mfa_reset notice for user {user.pk}")
     return removed
 
 
-def reset_notice(user, *, now: int) -> EmailMessage:
-    """The e-mail telling ``user`` that their MFA was reset (``now`` in Unix seconds is when)."""
-    context = {"user": user, "when": as_datetime(now), "issuer": app_settings().issuer}
+def reset_notice(user, *, now: int, organization=None) -> EmailMessage:
+    """The e-mail telling ``user`` that their MFA was reset (``now`` in Unix seconds is when), by support or by
+    an admin of ``organization``."""
+    context = {"user": user, "when": as_datetime(now), "issuer": app_settings().issuer, "organization": organization}
     subject = render_to_string("mfa/email/mfa_reset_subject.txt", context).strip()
     return EmailMessage(subject, render_to_string("mfa/email/mfa_reset.txt", context), to=[user.email])

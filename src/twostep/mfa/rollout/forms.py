@@ -1,10 +1,13 @@
-"""Forms of the organization's MFA pages: the *Require MFA* switch and the members page's status filter."""
+"""Forms of the organization's MFA pages: the *Require MFA* switch, the members page's status filter and the
+reset of a member's MFA."""
 
 from datetime import date
 
 from django import forms
 
+from twostep.mfa.recovery.reset import ReasonRequiredError
 from twostep.mfa.rollout import members
+from twostep.mfa.staff.identity import identity_check_field
 
 
 class RequireMfaForm(forms.Form):
@@ -55,3 +58,14 @@ class RequireMfaForm(forms.Form):
 class StatusFilter(forms.Form):
     status = forms.ChoiceField(choices=[("", "All"), *members.STATUS_LABELS.items()], required=False,
                                error_messages={"invalid_choice": "Filter by Set up, Not yet or Locked."})
+
+
+class MemberResetForm(forms.Form):
+    """An organization admin's reset of a member's MFA: how they checked who asked, and why (both required)."""
+
+    identity_check = identity_check_field()
+    reason = forms.CharField(
+        label="Reason", max_length=1000, strip=True,
+        help_text="Why, and how you checked that the request comes from the member (the number you called, who "
+                  "confirmed).",
+        error_messages={"required": ReasonRequiredError.message}, widget=forms.Textarea(attrs={"rows": 3}))

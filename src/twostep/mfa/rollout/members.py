@@ -2,7 +2,8 @@
 
 Status of a member: ``set_up`` (a confirmed authenticator), ``locked`` (confirmed, but the second factors are
 locked after too many wrong codes: ``FactorThrottle.locked_at``), ``not_yet`` (no confirmed authenticator).
-Every list is one annotated query.
+Every list is one annotated query. ``locked_out`` counts every member whose lock is on (``lockout``: the shared
+back-off of all second factors), also one who never finished setup (mailbox codes count too).
 """
 
 import re
@@ -36,6 +37,7 @@ class StatusCounts:
     set_up: int
     not_yet: int
     locked: int
+    locked_out: int
 
     @property
     def with_mfa(self) -> int:
@@ -66,7 +68,8 @@ def members_with_status(organization, *, status: str | None = None):
 def status_counts(organization) -> StatusCounts:
     """One aggregate query."""
     counts = members_with_status(organization).aggregate(
-        members=Count("pk"), **{name: Count("pk", filter=Q(mfa_status=name)) for name in STATUS_LABELS})
+        members=Count("pk"), locked_out=Count("pk", filter=Q(mfa_locked_at__isnull=False)),
+        **{name: Count("pk", filter=Q(mfa_status=name)) for name in STATUS_LABELS})
     return StatusCounts(**counts)
 
 

@@ -1,5 +1,7 @@
 """The identity check support records before a reset or lifting a hold (``models.IdentityCheck``)."""
 
+from django import forms
+
 from twostep.mfa.errors import MfaError
 from twostep.mfa.models import IdentityCheck
 
@@ -16,3 +18,11 @@ def checked_identity(value) -> str:
     if value not in IdentityCheck.values:
         raise IdentityCheckRequiredError()
     return value
+
+
+def identity_check_field() -> forms.ChoiceField:
+    """The required choice of how the person's identity was checked (``IdentityCheck``), for support's forms and
+    an organization admin's reset."""
+    message = IdentityCheckRequiredError.message
+    return forms.ChoiceField(label="How you checked who they are", choices=IdentityCheck.choices,
+                             widget=forms.RadioSelect, error_messages={"required": message, "invalid_choice": message})

@@ -2,7 +2,8 @@
 
 Workers: one per CPU core plus one (``--workers`` or ``TWOSTEP_WORKERS`` to choose). Metrics of all
 workers are added up through ``PROMETHEUS_MULTIPROC_DIR`` (a new temporary folder unless set; emptied
-at start). In the demo without ``TWOSTEP_BASE_URL``, links in e-mails point at the ``--bind`` address.
+at start). In the demo without ``TWOSTEP_BASE_URL``, links in e-mails point at the ``--bind`` address, and without
+``TWOSTEP_SUPPORT_CONTACT`` the pages name the demo's support account (``ops.demo.set_demo_support_contact``).
 """
 
 import logging
@@ -15,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from twostep.config import env_int
+from twostep.ops.demo import set_demo_support_contact
 
 logger = logging.getLogger("twostep.serve")
 
@@ -87,6 +89,7 @@ class Command(BaseCommand):
         require_collected_static()
         prepare_metrics_dir()
         set_demo_base_url(bind)
+        set_demo_support_contact()
         # A log line, not print(): in production every line of output is a JSON object.
         logger.info("twostep serving on http://%s/ (%d workers)", bind, workers, extra={"bind": bind,
                                                                                   "workers": workers})
