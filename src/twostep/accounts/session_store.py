@@ -23,6 +23,8 @@ from twostep.clock import now as clock_now
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
+        if self.session_key is None:  # Django loads only with a key; say so for the digest
+            return None
         recorded = Exists(UserSession.objects.filter(key_digest=user_sessions.digest(self.session_key)))
         try:
             return self.model.objects.annotate(recorded=recorded).get(
@@ -46,8 +48,9 @@ class SessionStore(db.SessionStore):
     def cycle_key(self):
         old, signed_in = self.session_key, self.get(SESSION_KEY) is not None
         super().cycle_key()
-        if old and signed_in:  # only a signed-in session has a row (not a pending sign-in's)
-            user_sessions.follow_key(old, self.session_key)
+        new = self.session_key
+        if old and signed_in and new:  # only a signed-in session has a row (not a pending sign-in's)
+            user_sessions.follow_key(old, new)
 
     def flush(self):
         if self.session_key:
