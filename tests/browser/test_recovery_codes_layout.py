@@ -72,6 +72,9 @@ def test_copy_and_print_stay_hidden_without_javascript(browser, live_server, clo
         enter_code(page, code_for(user, clock.now), "Verify")
         page.wait_for_selector("h1:has-text('Welcome')")
         new_codes(page, user, clock)
+        page.wait_for_load_state("load")
+        if javascript:  # the page's script reveals them once it has run: wait for it, not for a fixed time
+            page.get_by_role("button", name="Print").wait_for(state="visible")
         shown = [page.get_by_role("button", name=name).is_visible() for name in ("Copy", "Download (.txt)", "Print")]
         assert shown == [javascript, True, javascript]
         context.close()
