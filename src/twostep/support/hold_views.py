@@ -10,12 +10,13 @@ from django.views.decorators.csrf import csrf_protect
 
 from twostep.clock import now as clock_now
 from twostep.mfa.disown import holds
+from twostep.mfa.refusals import form_error
 from twostep.mfa.staff.identity import IdentityCheckRequiredError
 from twostep.support import services
 from twostep.support.access import support_required
 from twostep.support.forms import LiftHoldForm
 from twostep.support.services import lift_user_hold
-from twostep.support.views import form_error, refused_page, target_user
+from twostep.support.views import refused_page, target_user
 
 
 @method_decorator([never_cache, csrf_protect, support_required], name="dispatch")

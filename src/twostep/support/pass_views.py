@@ -11,10 +11,11 @@ from twostep.clock import now as clock_now
 from twostep.mfa.conf import app_settings
 from twostep.mfa.headers import shows_secret
 from twostep.mfa.mailbox.access_passes import AccessPassReasonRequiredError
+from twostep.mfa.refusals import form_error
 from twostep.support import lookup, services
 from twostep.support.access import support_required
 from twostep.support.forms import IssueAccessPassForm
-from twostep.support.views import form_error, refused_page, target_user
+from twostep.support.views import refused_page, target_user
 
 
 @method_decorator([shows_secret, never_cache, csrf_protect, support_required], name="dispatch")

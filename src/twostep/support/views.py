@@ -4,7 +4,6 @@ its answer and audit a refusal."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -18,6 +17,7 @@ from twostep.clock import now as clock_now
 from twostep.mfa.conf import app_settings
 from twostep.mfa.disown import holds
 from twostep.mfa.recovery.reset import NothingToResetError, ReasonRequiredError, has_factors
+from twostep.mfa.refusals import form_error
 from twostep.mfa.staff.identity import IdentityCheckRequiredError
 from twostep.support import lookup, services
 from twostep.support.access import support_required
@@ -38,11 +38,6 @@ def refused_page(view, request, target, action: str, form=None):
         return view.render(request, target, None, refusal=refused, status=403)
     form_error(form, None, refused)
     return view.render(request, target, form, status=403)
-
-
-def form_error(form, field: str | None, exc) -> None:
-    """Show ``exc`` (a ``ServiceError``) on ``form``'s ``field`` (None: the whole form) under its stable code."""
-    form.add_error(field, ValidationError(exc.message, code=exc.code))
 
 
 @never_cache
